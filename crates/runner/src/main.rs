@@ -1,1 +1,10 @@
-fn main() {}
+//! The `palett` command: thin layer that parses arguments, calls the
+//! runner library and turns its results into output and exit codes.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

@@ -1,0 +1,334 @@
+//! Actors, catalogue, profiles and groups (model.md §2–§3).
+
+use palett_cost::{ActorId, ActorSet, Catalogue, CatalogueItem, CohortModel, Profile};
+use palett_synergy::Track;
+
+use super::{Range, Resolver, Source, collect};
+use crate::config::{InflowSpec, ProfileSpec};
+use crate::params::Value;
+use crate::scenario::{GroupDef, ProfileDef, Scenario};
+use crate::source::FileId;
+
+/// The default seven plus every actor the scenario and its libraries add.
+pub(super) fn actors(r: &mut Resolver) -> ActorSet {
+    let mut set = ActorSet::default();
+    let loaded = r.loaded;
+    let lists = loaded
+        .libraries
+        .iter()
+        .map(|(id, lib)| (*id, &lib.actors))
+        .chain(std::iter::once((FileId(0), &loaded.scenario.actors)));
+    for (file, list) in lists {
+        for (i, name) in list.iter().enumerate() {
+            if set.index_of(name).is_some() {
+                continue; // Declaring an actor twice (say in two libraries) is harmless.
+            }
+            if let Err(e) = set.add(name) {
+                r.error(file, &format!("actors[{i}]"), e.to_string());
+            }
+        }
+    }
+    set
+}
+
+/// Looks up an actor by name, reporting a helpful error if it is unknown.
+pub(crate) fn actor(r: &mut Resolver, actors: &ActorSet, file: FileId, path: &str, name: &str) -> Option<ActorId> {
+    let found = actors.index_of(name);
+    if found.is_none() {
+        r.error(
+            file,
+            path,
+            format!(
+                "unknown actor `{name}`; known actors are: {} (add others under `actors: [...]`)",
+                actors.names().join(", ")
+            ),
+        );
+    }
+    found
+}
+
+pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
+    let mut cat = Catalogue::default();
+    let items = collect(r, "catalogue", |s| match s {
+        Source::Scenario(f) => &f.catalogue,
+        Source::Library(f) => &f.catalogue,
+    });
+    for (file, name, item) in items {
+        let path = format!("catalogue.{name}");
+        if !(item.price.is_finite()) {
+            r.error(file, &format!("{path}.price"), "the price must be a finite number of SEK per unit");
+        }
+        let Some(actor) = actor(r, actors, file, &format!("{path}.actor"), &item.actor) else {
+            continue;
+        };
+        let added = cat.add(CatalogueItem {
+            name: name.clone(),
+            unit_price: item.price,
+            actor,
+            unit: item.unit.clone().unwrap_or_else(|| "unit".into()),
+        });
+        if let Err(e) = added {
+            r.error(file, &path, e.to_string());
+        }
+    }
+    cat
+}
+
+pub(super) fn profiles(r: &mut Resolver, actors: &ActorSet, catalogue: &Catalogue) -> Vec<ProfileDef> {
+    let defs = collect(r, "profiles", |s| match s {
+        Source::Scenario(f) => &f.profiles,
+        Source::Library(f) => &f.profiles,
+    });
+    let mut out = Vec::new();
+    for (file, name, spec) in defs {
+        let path = format!("profiles.{name}");
+        if let Some(def) = profile(r, actors, catalogue, file, &path, name, spec) {
+            out.push(def);
+        }
+    }
+    out
+}
+
+fn profile(
+    r: &mut Resolver,
+    actors: &ActorSet,
+    catalogue: &Catalogue,
+    file: FileId,
+    path: &str,
+    name: &str,
+    spec: &ProfileSpec,
+) -> Option<ProfileDef> {
+    let n = actors.len();
+    let (built, scale, description) = match spec {
+        ProfileSpec::Checkpoints {
+            rate,
+            years,
+            cumulative,
+            allow_decrease,
+            scale,
+            description,
+        } => {
+            let mut rows = Vec::new();
+            for (actor_name, values) in cumulative.iter() {
+                let p = format!("{path}.cumulative.{actor_name}");
+                if values.len() != years.len() {
+                    r.error(
+                        file,
+                        &p,
+                        format!(
+                            "`{actor_name}` has {} cumulative values but there are {} checkpoint years; give one value per year in `years`",
+                            values.len(),
+                            years.len()
+                        ),
+                    );
+                    continue;
+                }
+                if let Some(a) = actor(r, actors, file, &p, actor_name) {
+                    rows.push((a, values.clone()));
+                }
+            }
+            let built = Profile::from_checkpoints(n, years, &rows, *rate, *allow_decrease);
+            (built, scale, description)
+        }
+        ProfileSpec::Annual {
+            years,
+            amounts,
+            scale,
+            description,
+        } => {
+            let mut rows = Vec::new();
+            for (actor_name, values) in amounts.iter() {
+                let p = format!("{path}.amounts.{actor_name}");
+                if let Some(a) = actor(r, actors, file, &p, actor_name) {
+                    rows.push((a, values.clone()));
+                }
+            }
+            let built = Profile::from_annual(n, *years as usize, &rows);
+            (built, scale, description)
+        }
+        ProfileSpec::Resources {
+            years,
+            quantities,
+            scale,
+            description,
+        } => {
+            let mut rows = Vec::new();
+            for (item, values) in quantities.iter() {
+                let p = format!("{path}.quantities.{item}");
+                match catalogue.index_of(item) {
+                    Some(id) => rows.push((id, values.clone())),
+                    None => r.error(
+                        file,
+                        &p,
+                        format!(
+                            "unknown catalogue item `{item}`; the catalogue has: {}",
+                            catalogue.names().join(", ")
+                        ),
+                    ),
+                }
+            }
+            let built = Profile::from_resources(n, *years as usize, catalogue, &rows);
+            (built, scale, description)
+        }
+    };
+    let scale = r.scalar(file, &format!("{path}.scale"), scale, Range::NON_NEGATIVE, "the profile scale");
+    match built {
+        Ok(profile) => Some(ProfileDef {
+            name: name.to_string(),
+            profile,
+            scale,
+            description: description.clone(),
+        }),
+        Err(e) => {
+            let at = super::cost_error_path(path, &e, actors);
+            r.error(file, &at, format!("profile `{name}`: {e}"));
+            None
+        }
+    }
+}
+
+pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) -> Vec<GroupDef> {
+    let loaded = r.loaded;
+    let root = FileId(0);
+    let specs = &loaded.scenario.groups;
+    let mut out = Vec::new();
+    for (name, g) in specs.iter() {
+        let path = format!("groups.{name}");
+        if !super::check_name(r, root, &path, name) {
+            continue;
+        }
+        let profile = match profiles.iter().position(|p| p.name == g.profile) {
+            Some(i) => i,
+            None => {
+                let known: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+                r.error(
+                    root,
+                    &format!("{path}.profile"),
+                    format!(
+                        "group `{name}` names profile `{}`, which does not exist; defined profiles: {}",
+                        g.profile,
+                        if known.is_empty() { "(none)".to_string() } else { known.join(", ") }
+                    ),
+                );
+                continue;
+            }
+        };
+        let len = profiles[profile].profile.len() as u32;
+        let stock = r.scalar(root, &format!("{path}.stock"), &g.stock, Range::NON_NEGATIVE, "the stock");
+        if g.stock_year == 0 || g.stock_year > len {
+            r.error(
+                root,
+                &format!("{path}.stock_year"),
+                format!(
+                    "stock_year must be a profile year from 1 to {len} (the length of profile `{}`); got {}",
+                    g.profile, g.stock_year
+                ),
+            );
+        }
+        let inflow = match &g.inflow {
+            InflowSpec::Constant(s) => {
+                let v = r.scalar(root, &format!("{path}.inflow"), s, Range::NON_NEGATIVE, "the inflow");
+                vec![v; horizon as usize]
+            }
+            InflowSpec::ByYear(list) => {
+                if list.len() > horizon as usize {
+                    r.error(
+                        root,
+                        &format!("{path}.inflow"),
+                        format!(
+                            "the inflow lists {} years but the horizon is {horizon}; give at most one value per year",
+                            list.len()
+                        ),
+                    );
+                }
+                let mut v: Vec<Value> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| r.scalar(root, &format!("{path}.inflow[{i}]"), s, Range::NON_NEGATIVE, "the inflow"))
+                    .collect();
+                v.resize(horizon as usize, Value::Fixed(0.0));
+                v
+            }
+        };
+        let mut feeds = Vec::new();
+        for (i, f) in g.feeds.iter().enumerate() {
+            let fp = format!("{path}.feeds[{i}]");
+            let share = r.scalar(root, &format!("{fp}.share"), &f.share, Range::SHARE, "a feed share");
+            match specs.iter().position(|(n, _)| *n == f.to) {
+                Some(t) if f.to == *name => r.error(root, &format!("{fp}.to"), format!("group `{name}` feeds itself; a feed must go to another group")),
+                Some(t) => feeds.push((t, share)),
+                None => r.error(
+                    root,
+                    &format!("{fp}.to"),
+                    format!(
+                        "feed to unknown group `{}`; groups: {}",
+                        f.to,
+                        specs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+            }
+        }
+        let mut drivers = [(Value::Fixed(0.0), 0u32); 4];
+        for (track_name, d) in g.drivers.iter() {
+            let dp = format!("{path}.drivers.{track_name}");
+            match track_name.parse::<Track>() {
+                Ok(t) => {
+                    let phi = r.scalar(root, &format!("{dp}.strength"), &d.strength, Range::ANY, "a driver strength");
+                    drivers[t.index()] = (phi, d.lag);
+                }
+                Err(_) => r.error(
+                    root,
+                    &dp,
+                    format!("unknown track `{track_name}`; inflow drivers take school, housing, labour or safety"),
+                ),
+            }
+        }
+        out.push(GroupDef {
+            name: name.clone(),
+            profile,
+            stock,
+            stock_year: g.stock_year,
+            inflow,
+            feeds,
+            drivers,
+        });
+    }
+    out
+}
+
+/// Builds the cohort model once at central values, so that structural
+/// problems the cost model itself checks (feed cycles, shares summing above
+/// 1) are reported at validation time, at the group they concern.
+pub(super) fn check_cohorts(r: &mut Resolver, s: &Scenario) {
+    let central = s.params.central_values();
+    let built = crate::compose::cohort_model(s, &central);
+    if let Err(e) = built {
+        let group = crate::compose::group_named_in(&e, s);
+        let path = match group {
+            Some(g) => format!("groups.{}.feeds", s.groups[g].name),
+            None => "groups".to_string(),
+        };
+        r.error(FileId(0), &path, e.to_string());
+    }
+    // Shares are checked at their upper bound too, since sampling could push the sum above 1.
+    for g in &s.groups {
+        let max_sum: f64 = g
+            .feeds
+            .iter()
+            .map(|(_, v)| match v {
+                Value::Fixed(x) => *x,
+                Value::Input(i) => s.params.entries[*i].distribution.support().1,
+            })
+            .sum();
+        if max_sum > 1.0 + 1e-12 {
+            r.error(
+                FileId(0),
+                &format!("groups.{}.feeds", g.name),
+                format!(
+                    "the feed shares of group `{}` can sum to {max_sum}; a group cannot send more than all its cases (at most 1 in total)",
+                    g.name
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Validation: a loaded [`ScenarioFile`](crate::config::ScenarioFile) and its
+//! libraries become a [`Scenario`], or a list of every problem found, each
+//! with file, line, column and what would be valid.
+
+mod cost;
+mod scalar;
+
+pub use scalar::Range;
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::params::{ParamTable, Value};
+use crate::scenario::Scenario;
+use crate::source::{FileId, Loaded};
+
+/// Collects problems while resolving, so that one run reports them all.
+pub(crate) struct Resolver<'a> {
+    pub(crate) loaded: &'a Loaded,
+    pub(crate) problems: Vec<Diagnostic>,
+    pub(crate) params: ParamTable,
+}
+
+impl<'a> Resolver<'a> {
+    pub(crate) fn new(loaded: &'a Loaded) -> Self {
+        Resolver {
+            loaded,
+            problems: Vec::new(),
+            params: ParamTable::default(),
+        }
+    }
+
+    /// Records a problem at the value `path` of `file`.
+    pub(crate) fn error(&mut self, file: FileId, path: &str, message: impl Into<String>) {
+        let d = self.loaded.file(file).at(path, message);
+        self.problems.push(d);
+    }
+
+    pub(crate) fn file_path(&self, file: FileId) -> &Path {
+        &self.loaded.file(file).path
+    }
+}
+
+/// A name may be used in paths (`groups.<name>.stock`), so it is limited to
+/// letters, digits, `_` and `-`.
+pub(crate) fn check_name(r: &mut Resolver, file: FileId, path: &str, name: &str) -> bool {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !ok {
+        r.error(
+            file,
+            path,
+            format!(
+                "`{name}` is not a valid name: use letters, digits, `_` and `-` only \
+                 (names appear in paths such as groups.<name>.stock)"
+            ),
+        );
+    }
+    ok
+}
+
+/// Resolves and validates a loaded scenario.
+pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut r = Resolver::new(loaded);
+    let sf = &loaded.scenario;
+    let root = FileId(0);
+
+    let horizon = sf.settings.horizon;
+    if !(1..=200).contains(&horizon) {
+        r.error(
+            root,
+            "settings.horizon",
+            format!("horizon must be between 1 and 200 years; got {horizon}"),
+        );
+    }
+    let discount_rate = r.scalar(
+        root,
+        "settings.discount_rate",
+        &sf.settings.discount_rate,
+        Range::NON_NEGATIVE,
+        "the discount rate",
+    );
+    let budget_period = sf.settings.budget_period;
+    if budget_period == 0 || budget_period > horizon.max(1) {
+        r.error(
+            root,
+            "settings.budget_period",
+            format!(
+                "the budget period must be between 1 and the horizon ({horizon} years); got {budget_period}"
+            ),
+        );
+    }
+
+    let actors = cost::actors(&mut r);
+    let catalogue = cost::catalogue(&mut r, &actors);
+    let profiles = cost::profiles(&mut r, &actors, &catalogue);
+    let groups = cost::groups(&mut r, &profiles, horizon.max(1));
+
+    if !r.problems.is_empty() {
+        return Err(r.problems);
+    }
+    let name = sf.name.clone().unwrap_or_else(|| {
+        r.file_path(root)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let scenario = Scenario {
+        name,
+        file: r.file_path(root).to_path_buf(),
+        description: sf.description.clone(),
+        horizon,
+        discount_rate,
+        price_year: sf.settings.price_year,
+        budget_period,
+        actors,
+        catalogue,
+        profiles,
+        groups,
+        params: std::mem::take(&mut r.params),
+    };
+    cost::check_cohorts(&mut r, &scenario);
+    if r.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(r.problems)
+    }
+}
+
+/// Every definition of one kind across the scenario and its libraries, with
+/// the file it is in; a name defined twice is reported at the second place.
+pub(crate) fn collect<'l, T>(
+    r: &mut Resolver<'l>,
+    kind: &str,
+    pick: impl Fn(Source<'l>) -> &'l crate::config::OrderedMap<T>,
+) -> Vec<(FileId, &'l String, &'l T)> {
+    let mut out: Vec<(FileId, &'l String, &'l T)> = Vec::new();
+    let loaded = r.loaded;
+    let sources = loaded
+        .libraries
+        .iter()
+        .map(|(id, lib)| (*id, Source::Library(lib)))
+        .chain(std::iter::once((FileId(0), Source::Scenario(&loaded.scenario))));
+    for (file, src) in sources {
+        for (name, value) in pick(src).iter() {
+            if let Some((other, _, _)) = out.iter().find(|(_, n, _)| *n == name) {
+                let first = loaded.file(*other).path.display().to_string();
+                r.error(
+                    file,
+                    &format!("{kind}.{name}"),
+                    format!("{kind} `{name}` is already defined in {first}; names must be unique across included files"),
+                );
+                continue;
+            }
+            if check_name(r, file, &format!("{kind}.{name}"), name) {
+                out.push((file, name, value));
+            }
+        }
+    }
+    out
+}
+
+/// Either kind of file, for [`collect`].
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'l> {
+    Scenario(&'l crate::config::ScenarioFile),
+    Library(&'l crate::config::LibraryFile),
+}
+
+#[allow(dead_code)]
+pub(crate) fn fixed(v: f64) -> Value {
+    Value::Fixed(v)
+}

@@ -1,0 +1,8 @@
+//! Reading scenario and library files: the text, where each value is, and
+//! the files they include.
+
+mod load;
+mod locate;
+
+pub use load::{FileId, Loaded, SourceFile, load, load_library, sniff_kind};
+pub use locate::{LocationIndex, Position};
