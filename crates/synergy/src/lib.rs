@@ -1,1 +1,31 @@
-//! placeholder
+//! palett-synergy: the dynamical system that links the school, housing,
+//! labour and safety tracks (model.md §4 activity and repression, §5).
+//!
+//! Interventions are [`Drive`]s: a [`Channel`] (a [`Track`] or
+//! communication), a weight, a [`Schedule`] and an optional
+//! [`Repression`] impulse. [`SynergyParams`] (plain, as sampled) validate into
+//! a [`SynergyModel`], which returns a [`Trajectory`] of track states x_k(t)
+//! and coordination c(t), the tipping year, the success multiplier p_i(t),
+//! and [`Diagnostics`] (the linearised Jacobian and its spectral radius).
+//! [`inflow_driver_factor`] is the inflow-driver product of model.md §3.
+//!
+//! Deterministic: the Monte Carlo engine supplies the uncertainty.
+#![warn(missing_docs)]
+
+mod diagnostics;
+mod error;
+mod model;
+mod params;
+mod schedule;
+mod tipping;
+mod track;
+mod trajectory;
+
+pub use diagnostics::Diagnostics;
+pub use error::SynergyError;
+pub use model::{SynergyModel, inflow_driver_factor};
+pub use params::{SynergyParams, matrix_from_rows, vector_from_slice};
+pub use schedule::{Drive, Repression, Schedule};
+pub use tipping::{TIPPING_LEVEL, TIPPING_LOOKAHEAD, TippingWorkspace};
+pub use track::{Channel, Track};
+pub use trajectory::Trajectory;
