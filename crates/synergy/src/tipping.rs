@@ -170,3 +170,70 @@ fn is_stationary(traj: &Trajectory, year: u32, max_lag: u32) -> bool {
     let now = traj.x[y];
     traj.x[y - l..y].iter().all(|x| *x == now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Channel, Repression, Schedule, SynergyParams, Track};
+
+    #[test]
+    fn quiet_year_counts_delays_communication_and_repression() {
+        let school = Drive::new(
+            Track::School,
+            Schedule {
+                delay: 1.5,
+                ..Schedule::new(2, 3)
+            },
+        );
+        let talk = Drive::new(Channel::Communication, Schedule::new(1, 8));
+        // School: last activity 4, delayed effect reads up to 4 + 1 + 1 → quiet from 7.
+        assert_eq!(quiet_from(&[school], None), Some(7));
+        assert_eq!(quiet_from(&[school], Some(2)), Some(5));
+        assert_eq!(quiet_from(&[school, talk], None), Some(9));
+        assert_eq!(quiet_from(&[school, talk], Some(3)), Some(6));
+        let fading = Drive::new(
+            Track::School,
+            Schedule {
+                decay: 0.5,
+                ..Schedule::new(2, 3)
+            },
+        );
+        assert_eq!(quiet_from(&[fading], None), None);
+        assert_eq!(quiet_from(&[fading], Some(3)), Some(4));
+        let mut police = Drive::new(Track::Safety, Schedule::new(5, 1));
+        police.repression = Some(Repression {
+            height: 1.0,
+            time_to_peak: 1.0,
+        });
+        assert_eq!(quiet_from(&[police], None), None);
+        // Switched off before it started: no impulse, nothing under way.
+        assert_eq!(quiet_from(&[police], Some(4)), Some(0));
+    }
+
+    #[test]
+    fn fixed_point_stop_fires_and_agrees() {
+        // α = 1 and W = 0: the state is f(drive) each year, so it returns to
+        // exactly 0 once the inputs are quiet; κ_down = 0 keeps c constant.
+        let p = SynergyParams {
+            alpha: [1.0; 4],
+            kappa_down: 0.0,
+            ..Default::default()
+        };
+        let m = p.validate().expect("valid");
+        let drives = [Drive::new(
+            Track::Labour,
+            Schedule {
+                decay: 0.5,
+                ..Schedule::new(1, 3)
+            },
+        )];
+        let mut tr = Trajectory::new();
+        m.simulate_into(&drives, 12, Some(3), &mut tr);
+        assert!(is_stationary(&tr, 5, m.max_lag));
+        assert!(!is_stationary(&tr, 4, m.max_lag));
+        assert_eq!(
+            m.tipping_year(&drives, 10),
+            m.tipping_year_reference(&drives, 10)
+        );
+    }
+}
