@@ -1,1 +1,31 @@
-//! placeholder
+//! palett-montecarlo: the engine that turns a model with uncertain inputs
+//! into uncertainty ranges, fast and reproducibly (model.md §7).
+//!
+//! It knows nothing about the domain: it samples inputs ([`InputSpace`]),
+//! calls a [`Model`] once per sample, and summarises the outputs described
+//! by an [`OutputLayout`] into a [`RunSummary`] with [`run`].
+//!
+//! Guarantees: a run is a pure function of (seed, sample count, method,
+//! stop rule, inputs, layout, model) and bit-identical on any number of
+//! threads; memory does not grow with the sample count; percentiles have
+//! rank error ≤ 0.5 % (see [`stats::sketch`] and docs/uncertainty.md).
+#![warn(missing_docs)]
+
+mod copula;
+mod distribution;
+mod engine;
+mod error;
+mod layout;
+mod lhs;
+mod space;
+mod special;
+pub mod stats;
+mod stream;
+
+pub use distribution::Distribution;
+pub use engine::{
+    Band, Method, Progress, RunSettings, RunSummary, ScalarSummary, StopRule, block_size, run,
+};
+pub use error::{DistributionError, McError};
+pub use layout::{Contest, Missing, Model, OutputLayout, SampleRecord, ScalarSpec, SeriesSpec};
+pub use space::InputSpace;

@@ -1,0 +1,432 @@
+//! The run loop (model.md §7): draw inputs, evaluate the model, summarise —
+//! in parallel, reproducibly, in memory that does not grow with the sample
+//! count.
+//!
+//! Work proceeds in blocks of a fixed size that depends only on the output
+//! layout. For each block, workers draw and evaluate samples in parallel
+//! into a block buffer (sample s's inputs depend only on (seed, s)); then
+//! each output cell's statistics consume that cell's values in sample order,
+//! in parallel across cells. Because every statistic sees its values in the
+//! same order with the same batch boundaries whatever the thread count, the
+//! results are bit-identical on 1 thread or many. Drawing block k + 1
+//! overlaps with summarising block k; under a stop rule block k + 1 is then
+//! simply discarded, so overlap never changes a result.
+
+use rayon::prelude::*;
+
+use crate::error::McError;
+use crate::layout::{Missing, Model, OutputLayout, SampleRecord};
+use crate::space::{InputSpace, Plan};
+use crate::stats::best::BestCounter;
+use crate::stats::sketch::{QuantileSketch, target_rank};
+use crate::stats::welford::Welford;
+use crate::stream::SampleStreams;
+
+/// How inputs are sampled (model.md §7, "Sampling").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Independent pseudo-random draws.
+    MonteCarlo,
+    /// Latin hypercube: each uncertain input's range is cut into n
+    /// equiprobable strata and each stratum is used exactly once (per block
+    /// under a stop rule; see docs/uncertainty.md).
+    LatinHypercube,
+    /// Every sample uses the central values: the deterministic base case,
+    /// normally with `samples = 1`.
+    Central,
+}
+
+/// Adaptive stopping (model.md §7): stop at the first block boundary where
+/// every watched scalar's standard error is below `target_se`, or at
+/// `max_samples`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopRule {
+    /// Target standard error of the mean, in the watched outputs' unit.
+    pub target_se: f64,
+    /// Indices of the scalars to watch (e.g. each mix's total NPV).
+    pub watch: Vec<usize>,
+    /// Upper bound on the sample count.
+    pub max_samples: u64,
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSettings {
+    /// Seed of all random streams.
+    pub seed: u64,
+    /// Number of samples; ignored when `stop` is set (which has its own
+    /// maximum).
+    pub samples: u64,
+    /// Sampling method.
+    pub method: Method,
+    /// Optional adaptive stopping.
+    pub stop: Option<StopRule>,
+}
+
+/// Progress report, sent after each block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Samples summarised so far.
+    pub done: u64,
+    /// The planned (maximum) number of samples.
+    pub total: u64,
+}
+
+/// Summary of one scalar output (model.md §7, "Summaries"); in the output's
+/// own unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalarSummary {
+    /// Samples in which the value was defined.
+    pub n_defined: u64,
+    /// n_defined / samples.
+    pub share_defined: f64,
+    /// Mean over defined values.
+    pub mean: Option<f64>,
+    /// Standard deviation (n − 1) over defined values; needs 2 of them.
+    pub sd: Option<f64>,
+    /// Standard error of the mean, sd / √n_defined.
+    pub se: Option<f64>,
+    /// 5th percentile (rank error ≤ 0.5 %).
+    pub p5: Option<f64>,
+    /// 25th percentile.
+    pub p25: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 75th percentile.
+    pub p75: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Share of all samples with a defined value > 0 (e.g. P(NPV > 0)).
+    pub p_positive: f64,
+}
+
+/// Summary of one year of a series output (model.md §7, "By year"); NaN
+/// when no sample defined the cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Samples drawn and summarised.
+    pub samples: u64,
+    /// True when a stop rule ended the run before its maximum.
+    pub stopped_early: bool,
+    /// Per scalar, in layout order.
+    pub scalars: Vec<ScalarSummary>,
+    /// Per series, one band per year.
+    pub series: Vec<Vec<Band>>,
+    /// Per contest, P(best) per member.
+    pub contests: Vec<Vec<f64>>,
+}
+
+/// Samples per block for a layout with `cells` values per sample: a power of
+/// two in [64, 1024] keeping a block buffer near 8 MB. It depends on the
+/// layout only — never on the thread count — so stop points and sketch
+/// batches are the same on every machine.
+pub fn block_size(cells: usize) -> u64 {
+    let cap = ((1usize << 20) / cells.max(1)).max(1);
+    let pow = 1usize << (usize::BITS - 1 - cap.leading_zeros());
+    pow.clamp(64, 1024) as u64
+}
+
+/// Samples per parallel task when drawing; small enough to balance load,
+/// large enough to amortise the per-task set-up.
+const TASK_SAMPLES: usize = 16;
+/// Cells per parallel task when summarising: 8 f64 = one cache line of a row.
+const TASK_CELLS: usize = 8;
+
+#[derive(Debug, Clone, Default)]
+struct CellStats {
+    moments: Welford,
+    sketch: QuantileSketch,
+    defined: u64,
+    positive: u64,
+}
+
+impl CellStats {
+    fn absorb(&mut self, batch: &mut [f64]) {
+        self.defined += batch.len() as u64;
+        self.positive += batch.iter().filter(|&&v| v > 0.0).count() as u64;
+        self.moments.merge(&Welford::from_slice(batch));
+        self.sketch.insert_batch(batch);
+    }
+}
+
+fn check(
+    inputs: &InputSpace,
+    layout: &OutputLayout,
+    settings: &RunSettings,
+) -> Result<(), McError> {
+    let n_scalars = layout.scalars.len();
+    for c in &layout.contests {
+        if c.members.is_empty() {
+            return Err(McError::Settings(format!(
+                "contest `{}` needs at least one member",
+                c.name
+            )));
+        }
+        if let Some(&m) = c.members.iter().find(|&&m| m >= n_scalars) {
+            return Err(McError::Settings(format!(
+                "contest `{}` names scalar {m}, but only 0..{n_scalars} exist",
+                c.name
+            )));
+        }
+    }
+    match &settings.stop {
+        None if settings.samples == 0 => Err(McError::Settings(
+            "samples must be at least 1; got 0".into(),
+        )),
+        None => Ok(()),
+        Some(stop) => {
+            if stop.max_samples == 0 {
+                return Err(McError::Settings(
+                    "the stop rule's max_samples must be at least 1; got 0".into(),
+                ));
+            }
+            if !(stop.target_se.is_finite() && stop.target_se >= 0.0) {
+                return Err(McError::Settings(format!(
+                    "the stop rule's target standard error must be finite and ≥ 0; got {}",
+                    stop.target_se
+                )));
+            }
+            if stop.watch.is_empty() {
+                return Err(McError::Settings(
+                    "the stop rule must watch at least one scalar output".into(),
+                ));
+            }
+            if let Some(&w) = stop.watch.iter().find(|&&w| w >= n_scalars) {
+                return Err(McError::Settings(format!(
+                    "the stop rule watches scalar {w}, but only 0..{n_scalars} exist"
+                )));
+            }
+            let _ = inputs;
+            Ok(())
+        }
+    }
+}
+
+/// Per-worker state for drawing and evaluating samples.
+struct Worker<S> {
+    rng: rand::rngs::ChaCha8Rng,
+    eps: Vec<f64>,
+    inputs: Vec<f64>,
+    record: SampleRecord,
+    scratch: S,
+}
+
+/// Run `model` over `inputs` (model.md §7) on the current rayon pool and
+/// summarise the outputs described by `layout`.
+///
+/// The result is a pure function of (seed, sample count, method, stop rule,
+/// inputs, layout, model) and bit-identical whatever the pool's thread
+/// count, including when called from inside other rayon work. `progress` is
+/// called on the calling thread after every block.
+pub fn run<M: Model>(
+    model: &M,
+    inputs: &InputSpace,
+    layout: &OutputLayout,
+    settings: &RunSettings,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<RunSummary, McError> {
+    check(inputs, layout, settings)?;
+    let cells = layout.cells();
+    let block = block_size(cells);
+    let total = settings
+        .stop
+        .as_ref()
+        .map_or(settings.samples, |s| s.max_samples);
+    let plan = Plan::new(
+        settings.seed,
+        settings.method,
+        total,
+        settings.stop.as_ref().map(|_| block),
+    );
+    let streams = SampleStreams::new(settings.seed);
+    let template = inputs.template();
+    let row = cells.max(1);
+
+    let mut stats: Vec<CellStats> = vec![CellStats::default(); cells];
+    let mut contests: Vec<BestCounter> = layout
+        .contests
+        .iter()
+        .map(|c| BestCounter::new(c.members.len()))
+        .collect();
+    let mut filling = vec![0.0f64; block as usize * row];
+    let mut ready = vec![0.0f64; block as usize * row];
+
+    let draw_block = |buf: &mut [f64], start: u64, len: u64| {
+        buf[..len as usize * row]
+            .par_chunks_mut(row * TASK_SAMPLES)
+            .enumerate()
+            .for_each_init(
+                || Worker {
+                    rng: streams.worker(),
+                    eps: vec![0.0; inputs.scratch_len()],
+                    inputs: template.clone(),
+                    record: SampleRecord::new(layout),
+                    scratch: model.new_scratch(),
+                },
+                |w, (task, rows)| {
+                    for (k, out) in rows.chunks_exact_mut(row).enumerate() {
+                        let s = start + (task * TASK_SAMPLES + k) as u64;
+                        inputs.draw(&plan, s, &mut w.rng, &mut w.eps, &mut w.inputs);
+                        w.record.clear();
+                        model.evaluate(&w.inputs, &mut w.scratch, &mut w.record);
+                        out[..cells].copy_from_slice(w.record.values());
+                    }
+                },
+            );
+    };
+    let summarise_block = |stats: &mut [CellStats], buf: &[f64], len: u64| {
+        stats.par_chunks_mut(TASK_CELLS).enumerate().for_each_init(
+            || Vec::with_capacity(len as usize),
+            |batch: &mut Vec<f64>, (task, chunk)| {
+                for (k, cell) in chunk.iter_mut().enumerate() {
+                    let c = task * TASK_CELLS + k;
+                    batch.clear();
+                    batch.extend(
+                        buf[..len as usize * row]
+                            .iter()
+                            .skip(c)
+                            .step_by(row)
+                            .copied()
+                            .filter(|v| !v.is_nan()),
+                    );
+                    cell.absorb(batch);
+                }
+            },
+        );
+    };
+
+    let mut done = 0u64;
+    let mut stopped_early = false;
+    // (start, len) of the block waiting in `ready` to be summarised.
+    let mut pending: Option<(u64, u64)> = None;
+    let mut next_start = 0u64;
+    loop {
+        let next = (next_start < total).then(|| (next_start, block.min(total - next_start)));
+        rayon::join(
+            || {
+                if let Some((start, len)) = next {
+                    draw_block(&mut filling, start, len);
+                }
+            },
+            || {
+                if let Some((_, len)) = pending {
+                    summarise_block(&mut stats, &ready, len);
+                }
+            },
+        );
+        if let Some((_, len)) = pending {
+            let mut values = Vec::new();
+            for (counter, contest) in contests.iter_mut().zip(&layout.contests) {
+                for r in ready[..len as usize * row].chunks_exact(row) {
+                    values.clear();
+                    values.extend(contest.members.iter().map(|&m| r[m]));
+                    counter.record(&values);
+                }
+            }
+            done += len;
+            progress(Progress { done, total });
+            if let Some(stop) = &settings.stop {
+                let met = stop
+                    .watch
+                    .iter()
+                    .all(|&w| stats[w].moments.se().is_some_and(|se| se < stop.target_se));
+                if met && done < total {
+                    stopped_early = true;
+                    break;
+                }
+            }
+        }
+        let Some((start, len)) = next else { break };
+        std::mem::swap(&mut filling, &mut ready);
+        pending = Some((start, len));
+        next_start = start + len;
+    }
+
+    Ok(summarise(layout, &stats, &contests, done, stopped_early))
+}
+
+fn summarise(
+    layout: &OutputLayout,
+    stats: &[CellStats],
+    contests: &[BestCounter],
+    n: u64,
+    stopped_early: bool,
+) -> RunSummary {
+    let scalars = layout
+        .scalars
+        .iter()
+        .zip(stats)
+        .map(|(spec, c)| {
+            let pct = |phi: f64| match spec.missing {
+                Missing::Skip => c.sketch.quantile(phi),
+                Missing::BeyondRange => {
+                    let r = target_rank(phi, n);
+                    if r > c.defined {
+                        None
+                    } else {
+                        c.sketch.rank_value(r)
+                    }
+                }
+            };
+            ScalarSummary {
+                n_defined: c.defined,
+                share_defined: if n == 0 {
+                    0.0
+                } else {
+                    c.defined as f64 / n as f64
+                },
+                mean: c.moments.mean(),
+                sd: c.moments.sd(),
+                se: c.moments.se(),
+                p5: pct(0.05),
+                p25: pct(0.25),
+                p50: pct(0.50),
+                p75: pct(0.75),
+                p95: pct(0.95),
+                p_positive: if n == 0 {
+                    0.0
+                } else {
+                    c.positive as f64 / n as f64
+                },
+            }
+        })
+        .collect();
+    let mut at = layout.scalars.len();
+    let series = layout
+        .series
+        .iter()
+        .map(|s| {
+            let bands = stats[at..at + s.len]
+                .iter()
+                .map(|c| Band {
+                    mean: c.moments.mean().unwrap_or(f64::NAN),
+                    p5: c.sketch.quantile(0.05).unwrap_or(f64::NAN),
+                    p50: c.sketch.quantile(0.50).unwrap_or(f64::NAN),
+                    p95: c.sketch.quantile(0.95).unwrap_or(f64::NAN),
+                })
+                .collect();
+            at += s.len;
+            bands
+        })
+        .collect();
+    RunSummary {
+        samples: n,
+        stopped_early,
+        scalars,
+        series,
+        contests: contests.iter().map(BestCounter::shares).collect(),
+    }
+}

@@ -1,0 +1,289 @@
+//! The uncertain inputs of a model and how one sample's values are drawn
+//! (model.md §7: distributions, correlation, sampling, common random
+//! numbers).
+
+use rand::distr::Distribution as _;
+use rand::rngs::ChaCha8Rng;
+use rand_distr::StandardNormal;
+
+use crate::copula::{Group, build_groups};
+use crate::distribution::{Distribution, Prepared};
+use crate::error::McError;
+use crate::lhs::Permutation;
+use crate::special::norm_inv;
+use crate::stream::{SampleStreams, mix64, open01};
+
+/// Named input distributions plus their rank correlations, validated and
+/// prepared for fast sampling (model.md §7).
+#[derive(Debug, Clone)]
+pub struct InputSpace {
+    names: Vec<String>,
+    dists: Vec<Distribution>,
+    prepared: Vec<Prepared>,
+    /// Uncertain inputs outside every correlation group, ascending.
+    independent: Vec<usize>,
+    groups: Vec<Group>,
+    largest_group: usize,
+}
+
+impl PartialEq for InputSpace {
+    fn eq(&self, other: &Self) -> bool {
+        self.names == other.names && self.dists == other.dists && self.groups == other.groups
+    }
+}
+
+impl InputSpace {
+    /// Validate the inputs and the rank correlations `(a, b, ρ_s)` between
+    /// them. Errors: invalid parameters, duplicate input names, an unknown
+    /// name in a correlation, ρ_s outside [−1, 1], a pair given twice, a
+    /// correlation on a fixed input, or a group of correlations whose matrix
+    /// is not positive definite (naming the inputs of that group).
+    pub fn new(
+        inputs: Vec<(String, Distribution)>,
+        correlations: &[(String, String, f64)],
+    ) -> Result<InputSpace, McError> {
+        let mut names = Vec::with_capacity(inputs.len());
+        let mut dists = Vec::with_capacity(inputs.len());
+        let mut prepared = Vec::with_capacity(inputs.len());
+        for (name, d) in inputs {
+            if names.contains(&name) {
+                return Err(McError::DuplicateInput(name));
+            }
+            let p = Prepared::new(&d).map_err(|source| McError::Distribution {
+                input: name.clone(),
+                source,
+            })?;
+            names.push(name);
+            dists.push(d);
+            prepared.push(p);
+        }
+        let index = |name: &str| -> Result<usize, McError> {
+            names
+                .iter()
+                .position(|n| n == name)
+                .ok_or_else(|| McError::UnknownInput {
+                    name: name.to_string(),
+                    known: names.join(", "),
+                })
+        };
+        let mut pairs: Vec<(usize, usize, f64)> = Vec::with_capacity(correlations.len());
+        for (a, b, rho) in correlations {
+            let (i, j) = (index(a)?, index(b)?);
+            if i == j {
+                return Err(McError::SelfCorrelation(a.clone()));
+            }
+            if !(-1.0..=1.0).contains(rho) {
+                return Err(McError::CorrelationOutOfRange {
+                    a: a.clone(),
+                    b: b.clone(),
+                    rho: *rho,
+                });
+            }
+            for &k in &[i, j] {
+                if prepared[k].is_fixed() {
+                    return Err(McError::CorrelatedFixed(names[k].clone()));
+                }
+            }
+            let key = (i.min(j), i.max(j));
+            if pairs.iter().any(|&(x, y, _)| (x, y) == key) {
+                return Err(McError::DuplicateCorrelation {
+                    a: a.clone(),
+                    b: b.clone(),
+                });
+            }
+            pairs.push((key.0, key.1, *rho));
+        }
+        let groups =
+            build_groups(names.len(), &pairs).map_err(|members| McError::NotPositiveDefinite {
+                inputs: members.iter().map(|&m| names[m].clone()).collect(),
+            })?;
+        let mut in_group = vec![false; names.len()];
+        for g in &groups {
+            for &m in &g.members {
+                in_group[m] = true;
+            }
+        }
+        let independent = (0..names.len())
+            .filter(|&i| !in_group[i] && !prepared[i].is_fixed())
+            .collect();
+        let largest_group = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
+        Ok(InputSpace {
+            names,
+            dists,
+            prepared,
+            independent,
+            groups,
+            largest_group,
+        })
+    }
+
+    /// Number of inputs (fixed ones included).
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when there are no inputs.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Input names, in input order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The distributions, in input order.
+    pub fn distributions(&self) -> &[Distribution] {
+        &self.dists
+    }
+
+    /// Every input at its central value (model.md §7, base case).
+    pub fn central_values(&self) -> Vec<f64> {
+        self.dists.iter().map(Distribution::central).collect()
+    }
+
+    /// Input values with every fixed input set; uncertain slots are
+    /// overwritten by each draw.
+    pub(crate) fn template(&self) -> Vec<f64> {
+        self.central_values()
+    }
+
+    /// Scratch length [`InputSpace::draw`] needs for the copula.
+    pub(crate) fn scratch_len(&self) -> usize {
+        self.largest_group
+    }
+
+    /// Draw sample `s`'s inputs into `out` (which holds [`Self::template`]).
+    /// Depends only on (plan, s): the generator is re-positioned at stream s.
+    #[inline]
+    pub(crate) fn draw(
+        &self,
+        plan: &Plan,
+        s: u64,
+        rng: &mut ChaCha8Rng,
+        eps: &mut [f64],
+        out: &mut [f64],
+    ) {
+        match *plan {
+            Plan::Central => {}
+            Plan::MonteCarlo => {
+                SampleStreams::enter(rng, s);
+                for &j in &self.independent {
+                    out[j] = self.prepared[j].sample(rng);
+                }
+                for g in &self.groups {
+                    let e = &mut eps[..g.members.len()];
+                    for x in e.iter_mut() {
+                        *x = StandardNormal.sample(rng);
+                    }
+                    self.finish_group(g, e, out);
+                }
+            }
+            Plan::Latin {
+                key,
+                design_len,
+                block_len,
+            } => {
+                SampleStreams::enter(rng, s);
+                // With a stop rule every block is its own design (replicated
+                // LHS); otherwise one design spans the whole run.
+                let (design, local) = match block_len {
+                    Some(b) => (s / b, s % b),
+                    None => (0, s),
+                };
+                let n = design_len.call(design);
+                let stratum = |dim: usize, rng: &mut ChaCha8Rng| {
+                    let p = Permutation::new(n, mix64(key ^ mix64((dim as u64) << 32 ^ design)));
+                    (p.apply(local) as f64 + open01(rng)) / n as f64
+                };
+                for &j in &self.independent {
+                    let u = stratum(j, rng);
+                    out[j] = self.prepared[j].inverse_cdf(u);
+                }
+                for g in &self.groups {
+                    let e = &mut eps[..g.members.len()];
+                    for (x, &m) in e.iter_mut().zip(&g.members) {
+                        *x = norm_inv(stratum(m, rng));
+                    }
+                    self.finish_group(g, e, out);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn finish_group(&self, g: &Group, e: &mut [f64], out: &mut [f64]) {
+        g.correlate(e);
+        for (&z, &m) in e.iter().zip(&g.members) {
+            out[m] = self.prepared[m].from_normal_score(z);
+        }
+    }
+
+    /// Draw `out.len() / self.len()` consecutive samples starting at
+    /// `first`, without any model, e.g. to inspect marginals or measure the
+    /// cost of drawing alone. `out` is row-major, one row per sample.
+    pub fn draw_samples(
+        &self,
+        seed: u64,
+        method: crate::Method,
+        total: u64,
+        first: u64,
+        out: &mut [f64],
+    ) {
+        let plan = Plan::new(seed, method, total, None);
+        let mut rng = SampleStreams::new(seed).worker();
+        let mut eps = vec![0.0; self.scratch_len()];
+        let template = self.template();
+        if self.is_empty() {
+            return;
+        }
+        for (k, row) in out.chunks_exact_mut(self.len()).enumerate() {
+            row.copy_from_slice(&template);
+            self.draw(&plan, first + k as u64, &mut rng, &mut eps, row);
+        }
+    }
+}
+
+/// How inputs are drawn in one run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Plan {
+    Central,
+    MonteCarlo,
+    Latin {
+        key: u64,
+        /// Size of design d (a block, or the whole run).
+        design_len: DesignLen,
+        block_len: Option<u64>,
+    },
+}
+
+/// The size of LHS design number d.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DesignLen {
+    total: u64,
+    block: Option<u64>,
+}
+
+impl DesignLen {
+    #[inline]
+    fn call(&self, d: u64) -> u64 {
+        match self.block {
+            None => self.total,
+            Some(b) => (self.total - d * b).min(b),
+        }
+    }
+}
+
+impl Plan {
+    pub(crate) fn new(seed: u64, method: crate::Method, total: u64, block: Option<u64>) -> Plan {
+        match method {
+            crate::Method::Central => Plan::Central,
+            crate::Method::MonteCarlo => Plan::MonteCarlo,
+            crate::Method::LatinHypercube => Plan::Latin {
+                key: mix64(seed ^ 0x4c48_535f_6b65_7921),
+                design_len: DesignLen { total, block },
+                block_len: block,
+            },
+        }
+    }
+}

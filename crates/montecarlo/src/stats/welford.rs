@@ -1,0 +1,109 @@
+//! Mean, variance and standard error, streaming and mergeable (Welford's
+//! update and Chan et al.'s pairwise merge) — model.md §7, "Summaries".
+
+/// Running count, mean and sum of squared deviations of a stream of values.
+///
+/// Merging is exact in real arithmetic but not associative in floating
+/// point, so callers that need bit-identical results must merge in a fixed
+/// order (the engine merges batches in sample order).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Welford {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add one value.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// The summary of a batch, computed in two passes (more accurate than
+    /// pushing one by one, and cheaper).
+    pub fn from_slice(xs: &[f64]) -> Self {
+        if xs.is_empty() {
+            return Self::new();
+        }
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let m2 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+        Self {
+            n: xs.len() as u64,
+            mean,
+            m2,
+        }
+    }
+
+    /// Combine with the summary of another, disjoint set of values (Chan,
+    /// Golub & LeVeque 1979).
+    pub fn merge(&mut self, other: &Welford) {
+        if other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *other;
+            return;
+        }
+        let n = self.n + other.n;
+        let d = other.mean - self.mean;
+        let w = other.n as f64 / n as f64;
+        self.mean += d * w;
+        self.m2 += other.m2 + d * d * self.n as f64 * w;
+        self.n = n;
+    }
+
+    /// Number of values.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Mean, if any value was seen.
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then_some(self.mean)
+    }
+
+    /// Sample standard deviation (divisor n − 1); needs n ≥ 2.
+    pub fn sd(&self) -> Option<f64> {
+        (self.n > 1).then(|| (self.m2.max(0.0) / (self.n - 1) as f64).sqrt())
+    }
+
+    /// Standard error of the mean, sd / √n; needs n ≥ 2.
+    pub fn se(&self) -> Option<f64> {
+        self.sd().map(|sd| sd / (self.n as f64).sqrt())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_matches_single_pass() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 37) % 101) as f64 * 0.5 + 1e6)
+            .collect();
+        let mut one = Welford::new();
+        xs.iter().for_each(|&x| one.push(x));
+        let mut merged = Welford::new();
+        for chunk in xs.chunks(77) {
+            merged.merge(&Welford::from_slice(chunk));
+        }
+        let exact_mean = xs.iter().sum::<f64>() / 1000.0;
+        let exact_var = xs.iter().map(|x| (x - exact_mean).powi(2)).sum::<f64>() / 999.0;
+        for w in [one, merged] {
+            assert!((w.mean().unwrap() - exact_mean).abs() < 1e-8);
+            assert!((w.sd().unwrap().powi(2) - exact_var).abs() < 1e-8 * exact_var);
+        }
+        assert_eq!(Welford::new().sd(), None);
+    }
+}
