@@ -6,7 +6,12 @@ use palett_synergy::{Channel, Drive, Repression, Schedule, SynergyError, Synergy
 
 fn main() -> Result<(), SynergyError> {
     // Trust fades slowly once built (2 % a year), so synergy can outlast the programme.
-    let mut p = SynergyParams { beta: [10.0; 4], c0: 0.2, kappa_down: 0.02, ..SynergyParams::default() };
+    let mut p = SynergyParams {
+        beta: [10.0; 4],
+        c0: 0.2,
+        kappa_down: 0.02,
+        ..SynergyParams::default()
+    };
     for j in 0..4 {
         for k in 0..4 {
             if j != k {
@@ -19,11 +24,26 @@ fn main() -> Result<(), SynergyError> {
     let model = p.validate()?;
 
     let programme = |weight: f64| -> Vec<Drive> {
-        let mut school = Drive::new(Track::School, Schedule { delay: 2.0, ..Schedule::new(1, 8) });
-        let housing = Drive::new(Track::Housing, Schedule { ramp: 2.0, ..Schedule::new(1, 8) });
+        let mut school = Drive::new(
+            Track::School,
+            Schedule {
+                delay: 2.0,
+                ..Schedule::new(1, 8)
+            },
+        );
+        let housing = Drive::new(
+            Track::Housing,
+            Schedule {
+                ramp: 2.0,
+                ..Schedule::new(1, 8)
+            },
+        );
         let labour = Drive::new(Track::Labour, Schedule::new(2, 6));
         let mut police = Drive::new(Track::Safety, Schedule::new(1, 6));
-        police.repression = Some(Repression { height: 0.8, time_to_peak: 2.0 });
+        police.repression = Some(Repression {
+            height: 0.8,
+            time_to_peak: 2.0,
+        });
         let talk = Drive::new(Channel::Communication, Schedule::new(1, 8));
         school.weight = weight;
         let mut all = vec![school, housing, labour, police, talk];
@@ -34,7 +54,11 @@ fn main() -> Result<(), SynergyError> {
     };
 
     let d = model.diagnostics();
-    println!("spectral radius {:.4}, warning: {}", d.spectral_radius, d.warning.is_some());
+    println!(
+        "spectral radius {:.4}, warning: {}",
+        d.spectral_radius,
+        d.warning.is_some()
+    );
 
     for weight in [0.2, 0.6] {
         let drives = programme(weight);
@@ -42,7 +66,10 @@ fn main() -> Result<(), SynergyError> {
             dr.validate()?;
         }
         let tr = model.simulate(&drives, 30);
-        println!("\nweight {weight}: tipping year {:?}", model.tipping_year(&drives, 30));
+        println!(
+            "\nweight {weight}: tipping year {:?}",
+            model.tipping_year(&drives, 30)
+        );
         println!("year | school housing labour safety | c");
         for t in [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30] {
             let x = tr.x(t);
@@ -68,7 +95,11 @@ fn main() -> Result<(), SynergyError> {
     );
 
     // Trust that fades at the default 10 % a year: synergy dies with it.
-    let fading = SynergyParams { kappa_down: 0.1, ..p }.validate()?;
+    let fading = SynergyParams {
+        kappa_down: 0.1,
+        ..p
+    }
+    .validate()?;
     let drives = programme(0.6);
     let tr = fading.simulate(&drives, 30);
     println!(
