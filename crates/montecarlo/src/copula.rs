@@ -97,7 +97,7 @@ pub(crate) fn build_groups(
         let l = chol.l();
         // A numerically singular matrix (e.g. ρ_s = ±1) factors with a zero
         // pivot; treat it as not positive definite, as the model says.
-        if (0..k).any(|i| !(l[(i, i)] > 1e-10)) {
+        if (0..k).any(|i| !(l[(i, i)] > 1e-6)) {
             return Err(members);
         }
         let mut lower = vec![0.0; k * k];

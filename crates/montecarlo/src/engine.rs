@@ -18,7 +18,7 @@ use crate::error::McError;
 use crate::layout::{Missing, Model, OutputLayout, SampleRecord};
 use crate::space::{InputSpace, Plan};
 use crate::stats::best::BestCounter;
-use crate::stats::sketch::{QuantileSketch, target_rank};
+use crate::stats::sketch::{QuantileSketch, SketchScratch, target_rank};
 use crate::stats::welford::Welford;
 use crate::stream::SampleStreams;
 
@@ -154,11 +154,11 @@ struct CellStats {
 }
 
 impl CellStats {
-    fn absorb(&mut self, batch: &mut [f64]) {
+    fn absorb(&mut self, batch: &mut [f64], scratch: &mut SketchScratch) {
         self.defined += batch.len() as u64;
         self.positive += batch.iter().filter(|&&v| v > 0.0).count() as u64;
         self.moments.merge(&Welford::from_slice(batch));
-        self.sketch.insert_batch(batch);
+        self.sketch.insert_batch(batch, scratch);
     }
 }
 
@@ -289,8 +289,8 @@ pub fn run<M: Model>(
     };
     let summarise_block = |stats: &mut [CellStats], buf: &[f64], len: u64| {
         stats.par_chunks_mut(TASK_CELLS).enumerate().for_each_init(
-            || Vec::with_capacity(len as usize),
-            |batch: &mut Vec<f64>, (task, chunk)| {
+            || (Vec::with_capacity(len as usize), SketchScratch::default()),
+            |(batch, scratch): &mut (Vec<f64>, SketchScratch), (task, chunk)| {
                 for (k, cell) in chunk.iter_mut().enumerate() {
                     let c = task * TASK_CELLS + k;
                     batch.clear();
@@ -302,7 +302,7 @@ pub fn run<M: Model>(
                             .copied()
                             .filter(|v| !v.is_nan()),
                     );
-                    cell.absorb(batch);
+                    cell.absorb(batch, scratch);
                 }
             },
         );

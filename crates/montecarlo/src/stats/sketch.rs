@@ -26,6 +26,10 @@ struct Tuple {
     delta: u32,
 }
 
+/// Working memory for batch insertion, reusable across sketches.
+#[derive(Debug, Clone, Default)]
+pub struct SketchScratch(Vec<Tuple>);
+
 /// A Greenwald–Khanna quantile summary of a stream of (non-NaN) values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuantileSketch {
@@ -56,80 +60,43 @@ impl QuantileSketch {
 
     /// Insert one value (convenience; batches are much cheaper).
     pub fn push(&mut self, x: f64) {
-        self.insert_sorted(&[x]);
+        self.insert_sorted(&[x], &mut SketchScratch::default());
     }
 
-    /// Sort `batch` (NaNs must have been removed) and insert it.
-    pub fn insert_batch(&mut self, batch: &mut [f64]) {
+    /// Sort `batch` (NaNs must have been removed) and insert it; `scratch`
+    /// is working memory that can be shared by many sketches.
+    pub fn insert_batch(&mut self, batch: &mut [f64], scratch: &mut SketchScratch) {
         batch.sort_unstable_by(f64::total_cmp);
-        self.insert_sorted(batch);
+        self.insert_sorted(batch, scratch);
     }
 
     /// Insert a batch sorted ascending by `f64::total_cmp`.
-    pub fn insert_sorted(&mut self, batch: &[f64]) {
+    pub fn insert_sorted(&mut self, batch: &[f64], scratch: &mut SketchScratch) {
         if batch.is_empty() {
             return;
         }
-        let old = self.tuples.len();
-        self.tuples.reserve(batch.len());
-        self.tuples.resize(
-            old + batch.len(),
-            Tuple {
-                v: 0.0,
-                g: 0,
-                delta: 0,
-            },
-        );
-        // Merge from the back in place. A new value goes before the first
-        // stored tuple greater than it; its rank is then known to lie in that
-        // successor's range, hence Δ = g + Δ − 1 of the successor (0 beyond
-        // the current maximum, so the extremes stay exact).
-        let (mut i, mut j, mut w) = (old, batch.len(), old + batch.len());
-        let mut succ: Option<Tuple> = None;
-        while j > 0 {
-            let x = batch[j - 1];
-            if i > 0 && self.tuples[i - 1].v.total_cmp(&x).is_gt() {
-                let t = self.tuples[i - 1];
-                self.tuples[w - 1] = t;
-                succ = Some(t);
-                i -= 1;
-            } else {
-                let delta = succ.map_or(0, |s| s.g + s.delta - 1);
-                self.tuples[w - 1] = Tuple { v: x, g: 1, delta };
-                j -= 1;
+        // Merge into shared scratch so the sketch itself only ever holds
+        // its compressed tuples (a few KB), not tuples plus a batch.
+        let out = &mut scratch.0;
+        out.clear();
+        out.reserve(self.tuples.len() + batch.len());
+        let mut old = self.tuples.iter().peekable();
+        for &x in batch {
+            while let Some(t) = old.next_if(|t| t.v.total_cmp(&x).is_le()) {
+                out.push(*t);
             }
-            w -= 1;
+            // A new value goes before the first stored tuple greater than
+            // it, so its rank lies within that successor's range:
+            // Δ = g + Δ − 1 of the successor (0 beyond the maximum, so the
+            // extremes stay exact).
+            let delta = old.peek().map_or(0, |s| s.g + s.delta - 1);
+            out.push(Tuple { v: x, g: 1, delta });
         }
+        out.extend(old.copied());
         self.n += batch.len() as u64;
-        self.compress();
-    }
-
-    /// Merge neighbours while g + g' + Δ' ≤ ⌊2εn⌋, right to left, never
-    /// touching the first tuple (the exact minimum); the last tuple only
-    /// absorbs, so the maximum stays exact too.
-    fn compress(&mut self) {
-        let cap = (2.0 * RANK_EPSILON * self.n as f64).floor() as u64;
-        let len = self.tuples.len();
-        if cap < 2 || len < 3 {
-            return;
-        }
-        let mut w = len - 1;
-        let mut cur = self.tuples[len - 1];
-        for i in (1..len - 1).rev() {
-            let t = self.tuples[i];
-            if t.g as u64 + cur.g as u64 + cur.delta as u64 <= cap {
-                cur.g += t.g;
-            } else {
-                self.tuples[w] = cur;
-                w -= 1;
-                cur = t;
-            }
-        }
-        self.tuples[w] = cur;
-        // Tuple 0 stays at index 0; close the gap.
-        let kept = len - w;
-        self.tuples.copy_within(w..len, 1);
-        self.tuples.truncate(kept + 1);
+        compress(out, self.n);
+        self.tuples.clear();
+        self.tuples.extend_from_slice(out);
     }
 
     /// A value whose rank is within ε·n of `rank` (1-based, clamped to
@@ -163,6 +130,34 @@ impl QuantileSketch {
     }
 }
 
+/// Merge neighbours while g + g' + Δ' ≤ ⌊2εn⌋, right to left, never
+/// touching the first tuple (the exact minimum); the last tuple only
+/// absorbs, so the maximum stays exact too.
+fn compress(tuples: &mut Vec<Tuple>, n: u64) {
+    let cap = (2.0 * RANK_EPSILON * n as f64).floor() as u64;
+    let len = tuples.len();
+    if cap < 2 || len < 3 {
+        return;
+    }
+    let mut w = len - 1;
+    let mut cur = tuples[len - 1];
+    for i in (1..len - 1).rev() {
+        let t = tuples[i];
+        if t.g as u64 + cur.g as u64 + cur.delta as u64 <= cap {
+            cur.g += t.g;
+        } else {
+            tuples[w] = cur;
+            w -= 1;
+            cur = t;
+        }
+    }
+    tuples[w] = cur;
+    // Tuple 0 stays at index 0; close the gap.
+    let kept = len - w;
+    tuples.copy_within(w..len, 1);
+    tuples.truncate(kept + 1);
+}
+
 /// ⌈φ·n⌉, at least 1: the rank of the φ-quantile among n values.
 pub fn target_rank(phi: f64, n: u64) -> u64 {
     ((phi * n as f64).ceil() as u64).max(1)
@@ -177,7 +172,7 @@ mod tests {
         let mut s = QuantileSketch::new();
         let mut xs: Vec<f64> = (0..150).map(|i| ((i * 73) % 150) as f64).collect();
         for chunk in xs.chunks(16) {
-            s.insert_batch(&mut chunk.to_vec());
+            s.insert_batch(&mut chunk.to_vec(), &mut SketchScratch::default());
         }
         xs.sort_by(f64::total_cmp);
         for r in 1..=150 {
@@ -199,7 +194,7 @@ mod tests {
                 })
                 .collect();
             for chunk in vals.chunks(500) {
-                s.insert_batch(&mut chunk.to_vec());
+                s.insert_batch(&mut chunk.to_vec(), &mut SketchScratch::default());
             }
             for phi in [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] {
                 let v = s.quantile(phi).unwrap();

@@ -1,0 +1,268 @@
+//! Engine behaviour: common random numbers, P(best), missing values, stop
+//! rule, progress, base case, settings errors (model.md §7).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use palett_montecarlo::{
+    Contest, Distribution, InputSpace, McError, Method, Missing, Model, OutputLayout, RunSettings,
+    SampleRecord, StopRule, block_size, run,
+};
+
+use super::common::{Toy, pools, scalar, settings, toy_inputs, toy_layout};
+
+/// Two identical alternatives and their difference.
+struct Twins {
+    nonzero_difference: AtomicBool,
+}
+
+impl Model for Twins {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        let npv = |x: &[f64]| x[0] * x[1] - x[2];
+        let (a, b) = (npv(x), npv(x));
+        if a - b != 0.0 {
+            self.nonzero_difference.store(true, Ordering::Relaxed);
+        }
+        out.set_scalar(0, Some(a));
+        out.set_scalar(1, Some(b));
+        out.set_scalar(2, Some(a - b));
+    }
+}
+
+#[test]
+fn identical_alternatives_differ_by_exactly_zero_and_split_best() {
+    let inputs = toy_inputs();
+    let layout = OutputLayout {
+        scalars: vec![
+            scalar("a", Missing::Skip),
+            scalar("b", Missing::Skip),
+            scalar("diff", Missing::Skip),
+        ],
+        series: vec![],
+        contests: vec![Contest {
+            name: "best".into(),
+            members: vec![0, 1],
+        }],
+    };
+    let model = Twins {
+        nonzero_difference: AtomicBool::new(false),
+    };
+    for method in [Method::MonteCarlo, Method::LatinHypercube] {
+        let s = pools()[1]
+            .install(|| {
+                run(
+                    &model,
+                    &inputs,
+                    &layout,
+                    &settings(5, 10_001, method),
+                    &|_| {},
+                )
+            })
+            .expect("runs");
+        assert!(!model.nonzero_difference.load(Ordering::Relaxed));
+        let d = &s.scalars[2];
+        assert_eq!(
+            (d.mean, d.sd, d.p5, d.p50, d.p95),
+            (Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0))
+        );
+        assert_eq!(d.p_positive, 0.0);
+        assert_eq!(s.contests, vec![vec![0.5, 0.5]]);
+        assert_eq!(s.scalars[0], s.scalars[1]);
+    }
+}
+
+#[test]
+fn missing_values_follow_their_rule() {
+    let (inputs, layout) = (toy_inputs(), toy_layout());
+    let s = run(
+        &Toy,
+        &inputs,
+        &layout,
+        &settings(3, 20_000, Method::MonteCarlo),
+        &|_| {},
+    )
+    .expect("runs");
+    assert_eq!(s.samples, 20_000);
+    // ratio: defined when p > 0.3 (Beta(2,3): P ≈ 0.652); skipped otherwise.
+    let ratio = &s.scalars[1];
+    assert!(
+        (ratio.share_defined - 0.6517).abs() < 0.02,
+        "{}",
+        ratio.share_defined
+    );
+    assert!(ratio.p5.is_some() && ratio.p95.is_some());
+    // year: defined when p < 0.5 (P ≈ 0.6875); beyond range otherwise, so
+    // percentiles above the defined share are None.
+    let year = &s.scalars[2];
+    assert!(
+        (year.share_defined - 0.6875).abs() < 0.02,
+        "{}",
+        year.share_defined
+    );
+    assert!(year.p50.is_some());
+    assert_eq!((year.p75, year.p95), (None, None));
+    assert_eq!(year.n_defined as f64 / 20_000.0, year.share_defined);
+    assert!(year.mean.is_some_and(|m| m < 10.0));
+    // Series bands are ordered and P(best) sums to 1.
+    assert_eq!(s.series[0].len(), 7);
+    for b in &s.series[0] {
+        assert!(b.p5 <= b.p50 && b.p50 <= b.p95, "{b:?}");
+    }
+    assert!((s.contests[0].iter().sum::<f64>() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn stop_rule_stops_at_a_block_boundary_or_at_the_maximum() {
+    let (inputs, layout) = (toy_inputs(), toy_layout());
+    let block = block_size(layout.cells());
+    let stop = |target: f64| RunSettings {
+        seed: 11,
+        samples: 0,
+        method: Method::MonteCarlo,
+        stop: Some(StopRule {
+            target_se: target,
+            watch: vec![0],
+            max_samples: 50_000,
+        }),
+    };
+    let loose = run(&Toy, &inputs, &layout, &stop(0.2), &|_| {}).expect("runs");
+    assert!(loose.stopped_early);
+    assert_eq!(loose.samples % block, 0);
+    assert!(loose.scalars[0].se.is_some_and(|se| se < 0.2));
+    let tight = run(&Toy, &inputs, &layout, &stop(1e-6), &|_| {}).expect("runs");
+    assert!(!tight.stopped_early);
+    assert_eq!(tight.samples, 50_000);
+}
+
+#[test]
+fn progress_reports_every_block_in_order() {
+    let (inputs, layout) = (toy_inputs(), toy_layout());
+    let seen = Mutex::new(Vec::new());
+    let n = 5_000;
+    run(
+        &Toy,
+        &inputs,
+        &layout,
+        &settings(1, n, Method::MonteCarlo),
+        &|p| {
+            seen.lock().expect("lock").push(p);
+        },
+    )
+    .expect("runs");
+    let seen = seen.into_inner().expect("lock");
+    assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((n, n)));
+    assert!(seen.windows(2).all(|w| w[0].done < w[1].done));
+}
+
+#[test]
+fn central_method_evaluates_the_base_case() {
+    let inputs = InputSpace::new(
+        vec![
+            (
+                "a".into(),
+                Distribution::Pert {
+                    min: 0.0,
+                    mode: 2.0,
+                    max: 9.0,
+                },
+            ),
+            (
+                "b".into(),
+                Distribution::LogNormal {
+                    mu: 0.0,
+                    sigma: 1.0,
+                },
+            ),
+        ],
+        &[],
+    )
+    .expect("valid");
+    struct Sum;
+    impl Model for Sum {
+        type Scratch = ();
+        fn new_scratch(&self) {}
+        fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+            out.set_scalar(0, Some(x[0] + x[1]));
+        }
+    }
+    let layout = OutputLayout {
+        scalars: vec![scalar("sum", Missing::Skip)],
+        ..Default::default()
+    };
+    let s = run(
+        &Sum,
+        &inputs,
+        &layout,
+        &settings(0, 1, Method::Central),
+        &|_| {},
+    )
+    .expect("runs");
+    assert_eq!(s.scalars[0].mean, Some(3.0));
+    assert_eq!(s.scalars[0].p50, Some(3.0));
+    assert_eq!(s.scalars[0].sd, None);
+}
+
+#[test]
+fn bad_settings_are_errors() {
+    let (inputs, mut layout) = (toy_inputs(), toy_layout());
+    let e = run(
+        &Toy,
+        &inputs,
+        &layout,
+        &settings(0, 0, Method::MonteCarlo),
+        &|_| {},
+    )
+    .unwrap_err();
+    assert!(matches!(e, McError::Settings(_)));
+    let mut s = settings(0, 10, Method::MonteCarlo);
+    s.stop = Some(StopRule {
+        target_se: 1.0,
+        watch: vec![9],
+        max_samples: 10,
+    });
+    assert!(
+        run(&Toy, &inputs, &layout, &s, &|_| {})
+            .unwrap_err()
+            .to_string()
+            .contains("scalar 9")
+    );
+    layout.contests[0].members.push(42);
+    assert!(
+        run(
+            &Toy,
+            &inputs,
+            &layout,
+            &settings(0, 10, Method::MonteCarlo),
+            &|_| {}
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn latin_hypercube_beats_monte_carlo_on_a_smooth_model() {
+    let (inputs, layout) = (toy_inputs(), toy_layout());
+    // Spread of the estimated mean over seeds: LHS should be much tighter.
+    let spread = |method| {
+        let means: Vec<f64> = (0..12)
+            .map(|seed| {
+                run(
+                    &Toy,
+                    &inputs,
+                    &layout,
+                    &settings(seed, 2_000, method),
+                    &|_| {},
+                )
+                .expect("runs")
+                .scalars[3]
+                    .mean
+                    .expect("mean")
+            })
+            .collect();
+        let m = means.iter().sum::<f64>() / means.len() as f64;
+        means.iter().map(|x| (x - m).powi(2)).sum::<f64>()
+    };
+    assert!(spread(Method::LatinHypercube) < 0.5 * spread(Method::MonteCarlo));
+}

@@ -1,0 +1,6 @@
+mod common;
+mod determinism;
+mod distributions;
+mod engine;
+mod sampling;
+mod sketch;
