@@ -68,10 +68,7 @@ pub(crate) fn build_groups(
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of_root = vec![usize::MAX; n_inputs];
-    for x in 0..n_inputs {
-        if !involved[x] {
-            continue;
-        }
+    for (x, _) in involved.iter().enumerate().filter(|(_, inv)| **inv) {
         let r = find(&mut parent, x);
         if group_of_root[r] == usize::MAX {
             group_of_root[r] = groups.len();
@@ -97,7 +94,7 @@ pub(crate) fn build_groups(
         let l = chol.l();
         // A numerically singular matrix (e.g. ρ_s = ±1) factors with a zero
         // pivot; treat it as not positive definite, as the model says.
-        if (0..k).any(|i| !(l[(i, i)] > 1e-6)) {
+        if (0..k).any(|i| l[(i, i)].is_nan() || l[(i, i)] <= 1e-6) {
             return Err(members);
         }
         let mut lower = vec![0.0; k * k];

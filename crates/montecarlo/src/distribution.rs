@@ -247,7 +247,7 @@ impl Distribution {
                     }
                 }
                 let total: f64 = items.iter().map(|p| p.1).sum();
-                if !(total > 0.0) {
+                if total.is_nan() || total <= 0.0 {
                     return err(
                         k,
                         "Discrete needs weights with a positive sum; got all weights 0".into(),
@@ -653,7 +653,7 @@ impl Prepared {
     /// F⁻¹(Φ(z)) for a standard-normal score z; exact shortcuts for the
     /// normal family keep the copula's tails precise and cheap.
     #[inline]
-    pub(crate) fn from_normal_score(&self, z: f64) -> f64 {
+    pub(crate) fn at_normal_score(&self, z: f64) -> f64 {
         match self {
             Prepared::Normal { mean, sd, .. } => mean + sd * z,
             Prepared::LogNormal { mu, sigma, .. } => (mu + sigma * z).exp(),

@@ -215,7 +215,7 @@ impl InputSpace {
     fn finish_group(&self, g: &Group, e: &mut [f64], out: &mut [f64]) {
         g.correlate(e);
         for (&z, &m) in e.iter().zip(&g.members) {
-            out[m] = self.prepared[m].from_normal_score(z);
+            out[m] = self.prepared[m].at_normal_score(z);
         }
     }
 
