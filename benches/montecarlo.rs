@@ -10,7 +10,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use palett_montecarlo::{
-    Distribution, InputSpace, Method, Missing, Model, OutputLayout, RunSettings, SampleRecord, ScalarSpec, run,
+    Distribution, InputSpace, Method, Missing, Model, OutputLayout, RunSettings, SampleRecord,
+    ScalarSpec, run,
 };
 use rand::SeedableRng;
 use rand::distr::Distribution as _;
@@ -25,13 +26,30 @@ fn distributions() -> Vec<Distribution> {
             let f = 1.0 + i as f64 * 0.1;
             match i % 8 {
                 0 => Distribution::Uniform { lo: 0.0, hi: f },
-                1 => Distribution::Triangular { min: 0.0, mode: f, max: 2.0 * f },
-                2 => Distribution::Pert { min: 0.0, mode: f, max: 3.0 * f },
-                3 => Distribution::Normal { mean: f, sd: 0.2 * f },
-                4 => Distribution::LogNormal { mu: 0.1 * f, sigma: 0.4 },
+                1 => Distribution::Triangular {
+                    min: 0.0,
+                    mode: f,
+                    max: 2.0 * f,
+                },
+                2 => Distribution::Pert {
+                    min: 0.0,
+                    mode: f,
+                    max: 3.0 * f,
+                },
+                3 => Distribution::Normal {
+                    mean: f,
+                    sd: 0.2 * f,
+                },
+                4 => Distribution::LogNormal {
+                    mu: 0.1 * f,
+                    sigma: 0.4,
+                },
                 5 => Distribution::Ci90 { lo: f, hi: 3.0 * f },
                 6 => Distribution::Beta { a: 2.0, b: 3.0 },
-                _ => Distribution::Gamma { shape: 2.0, scale: f },
+                _ => Distribution::Gamma {
+                    shape: 2.0,
+                    scale: f,
+                },
             }
         })
         .collect()
@@ -51,19 +69,33 @@ enum Bare {
 fn bare(d: &Distribution) -> Bare {
     const Z95: f64 = 1.644_853_626_951_472_2;
     match *d {
-        Distribution::Uniform { lo, hi } => Bare::U(rand_distr::Uniform::new(lo, hi).expect("uniform")),
+        Distribution::Uniform { lo, hi } => {
+            Bare::U(rand_distr::Uniform::new(lo, hi).expect("uniform"))
+        }
         Distribution::Triangular { min, mode, max } => {
             Bare::T(rand_distr::Triangular::new(min, max, mode).expect("triangular"))
         }
-        Distribution::Pert { min, mode, max } => Bare::P(rand_distr::Pert::new(min, max).with_mode(mode).expect("pert")),
-        Distribution::Normal { mean, sd } => Bare::N(rand_distr::Normal::new(mean, sd).expect("normal")),
-        Distribution::LogNormal { mu, sigma } => Bare::L(rand_distr::LogNormal::new(mu, sigma).expect("lognormal")),
+        Distribution::Pert { min, mode, max } => Bare::P(
+            rand_distr::Pert::new(min, max)
+                .with_mode(mode)
+                .expect("pert"),
+        ),
+        Distribution::Normal { mean, sd } => {
+            Bare::N(rand_distr::Normal::new(mean, sd).expect("normal"))
+        }
+        Distribution::LogNormal { mu, sigma } => {
+            Bare::L(rand_distr::LogNormal::new(mu, sigma).expect("lognormal"))
+        }
         Distribution::Ci90 { lo, hi } => {
             let mu = 0.5 * (lo.ln() + hi.ln());
-            Bare::L(rand_distr::LogNormal::new(mu, (hi.ln() - lo.ln()) / (2.0 * Z95)).expect("ci90"))
+            Bare::L(
+                rand_distr::LogNormal::new(mu, (hi.ln() - lo.ln()) / (2.0 * Z95)).expect("ci90"),
+            )
         }
         Distribution::Beta { a, b } => Bare::B(rand_distr::Beta::new(a, b).expect("beta")),
-        Distribution::Gamma { shape, scale } => Bare::G(rand_distr::Gamma::new(shape, scale).expect("gamma")),
+        Distribution::Gamma { shape, scale } => {
+            Bare::G(rand_distr::Gamma::new(shape, scale).expect("gamma"))
+        }
         _ => unreachable!("not used in this benchmark"),
     }
 }
@@ -96,12 +128,19 @@ impl Model for SumModel {
 fn bench(c: &mut Criterion) {
     let dists = distributions();
     let inputs = InputSpace::new(
-        dists.iter().enumerate().map(|(i, d)| (format!("x{i}"), d.clone())).collect(),
+        dists
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("x{i}"), d.clone()))
+            .collect(),
         &[],
     )
     .expect("valid inputs");
     let layout = OutputLayout {
-        scalars: vec![ScalarSpec { name: "sum".into(), missing: Missing::Skip }],
+        scalars: vec![ScalarSpec {
+            name: "sum".into(),
+            missing: Missing::Skip,
+        }],
         ..Default::default()
     };
     let bares: Vec<Bare> = dists.iter().map(bare).collect();
@@ -130,7 +169,13 @@ fn bench(c: &mut Criterion) {
             let mut acc = 0.0;
             for first in (0..SAMPLES).step_by(CHUNK as usize) {
                 let n = CHUNK.min(SAMPLES - first) as usize;
-                inputs.draw_samples(1, Method::MonteCarlo, SAMPLES, first, &mut rows[..n * inputs.len()]);
+                inputs.draw_samples(
+                    1,
+                    Method::MonteCarlo,
+                    SAMPLES,
+                    first,
+                    &mut rows[..n * inputs.len()],
+                );
                 acc += rows[0];
             }
             black_box(acc)
@@ -139,8 +184,15 @@ fn bench(c: &mut Criterion) {
 
     for method in [Method::MonteCarlo, Method::LatinHypercube] {
         g.bench_function(format!("engine_{method:?}"), |b| {
-            let settings = RunSettings { seed: 1, samples: SAMPLES, method, stop: None };
-            b.iter(|| black_box(run(&SumModel, &inputs, &layout, &settings, &|_| {}).expect("runs")))
+            let settings = RunSettings {
+                seed: 1,
+                samples: SAMPLES,
+                method,
+                stop: None,
+            };
+            b.iter(|| {
+                black_box(run(&SumModel, &inputs, &layout, &settings, &|_| {}).expect("runs"))
+            })
         });
     }
     g.finish();

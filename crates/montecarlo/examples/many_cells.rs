@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
-use palett_montecarlo::{Distribution, InputSpace, Method, OutputLayout, RunSettings, SampleRecord, SeriesSpec, run};
+use palett_montecarlo::{
+    Distribution, InputSpace, Method, OutputLayout, RunSettings, SampleRecord, SeriesSpec, run,
+};
 
 struct Wide;
 
@@ -20,7 +22,10 @@ impl palett_montecarlo::Model for Wide {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let cells = args.first().copied().unwrap_or(7_000);
     let samples = args.get(1).copied().unwrap_or(20_000) as u64;
     let inputs = InputSpace::new(
@@ -30,9 +35,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
         &[],
     )?;
-    let layout = OutputLayout { series: vec![SeriesSpec { name: "s".into(), len: cells }], ..Default::default() };
+    let layout = OutputLayout {
+        series: vec![SeriesSpec {
+            name: "s".into(),
+            len: cells,
+        }],
+        ..Default::default()
+    };
     let t = Instant::now();
-    let s = run(&Wide, &inputs, &layout, &RunSettings { seed: 1, samples, method: Method::MonteCarlo, stop: None }, &|_| {})?;
+    let s = run(
+        &Wide,
+        &inputs,
+        &layout,
+        &RunSettings {
+            seed: 1,
+            samples,
+            method: Method::MonteCarlo,
+            stop: None,
+        },
+        &|_| {},
+    )?;
     let secs = t.elapsed().as_secs_f64();
     println!(
         "{cells} cells × {samples} samples: {secs:.2} s wall, {:.1} ns per cell-sample (wall, all threads); band[0] = {:?}",

@@ -7,8 +7,8 @@
 use std::time::Instant;
 
 use palett_montecarlo::{
-    Contest, Distribution, InputSpace, Method, Missing, Model, OutputLayout, RunSettings, SampleRecord, ScalarSpec,
-    SeriesSpec, run,
+    Contest, Distribution, InputSpace, Method, Missing, Model, OutputLayout, RunSettings,
+    SampleRecord, ScalarSpec, SeriesSpec, run,
 };
 
 struct Small;
@@ -40,27 +40,67 @@ fn peak_kib() -> u64 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let small = args.first().copied().unwrap_or(100_000);
     let large = args.get(1).copied().unwrap_or(10_000_000);
     let inputs = InputSpace::new(
         vec![
-            ("price".into(), Distribution::Pert { min: 1.0, mode: 2.0, max: 4.0 }),
-            ("volume".into(), Distribution::LogNormal { mu: 0.0, sigma: 0.5 }),
-            ("cost".into(), Distribution::Gamma { shape: 2.0, scale: 0.5 }),
+            (
+                "price".into(),
+                Distribution::Pert {
+                    min: 1.0,
+                    mode: 2.0,
+                    max: 4.0,
+                },
+            ),
+            (
+                "volume".into(),
+                Distribution::LogNormal {
+                    mu: 0.0,
+                    sigma: 0.5,
+                },
+            ),
+            (
+                "cost".into(),
+                Distribution::Gamma {
+                    shape: 2.0,
+                    scale: 0.5,
+                },
+            ),
             ("alt".into(), Distribution::Normal { mean: 1.0, sd: 0.3 }),
             ("share".into(), Distribution::Beta { a: 2.0, b: 5.0 }),
         ],
         &[("price".into(), "volume".into(), -0.5)],
     )?;
-    let scalar = |n: &str, missing| ScalarSpec { name: n.into(), missing };
+    let scalar = |n: &str, missing| ScalarSpec {
+        name: n.into(),
+        missing,
+    };
     let layout = OutputLayout {
-        scalars: vec![scalar("a", Missing::Skip), scalar("b", Missing::Skip), scalar("ratio", Missing::Skip)],
-        series: vec![SeriesSpec { name: "path".into(), len: 10 }],
-        contests: vec![Contest { name: "best".into(), members: vec![0, 1] }],
+        scalars: vec![
+            scalar("a", Missing::Skip),
+            scalar("b", Missing::Skip),
+            scalar("ratio", Missing::Skip),
+        ],
+        series: vec![SeriesSpec {
+            name: "path".into(),
+            len: 10,
+        }],
+        contests: vec![Contest {
+            name: "best".into(),
+            members: vec![0, 1],
+        }],
     };
     for samples in [small, large] {
-        let settings = RunSettings { seed: 1, samples, method: Method::MonteCarlo, stop: None };
+        let settings = RunSettings {
+            seed: 1,
+            samples,
+            method: Method::MonteCarlo,
+            stop: None,
+        };
         let t = Instant::now();
         let s = run(&Small, &inputs, &layout, &settings, &|_| {})?;
         println!(
