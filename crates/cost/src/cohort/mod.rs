@@ -1,0 +1,330 @@
+//! Cohort groups (model.md §3): cases by profile year, with stock, inflow,
+//! feeds, ageing, and the removals interventions cause (§4).
+
+mod effects;
+mod outcome;
+
+pub use effects::{Effects, GroupEffects, PreventEffect, TurnEffect};
+pub use outcome::{Ledger, Outcome};
+
+use crate::{CostError, Profile};
+
+/// A group of cases that all follow one profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Name, for messages.
+    pub name: String,
+    /// Index of its profile in the model.
+    pub profile: usize,
+    /// Cases present at the start of year 1.
+    pub stock: f64,
+    /// Profile year j0 (1-based) the stock is in at year 1.
+    pub stock_year: u32,
+    /// Exogenous inflow I_g,0(t), cases a year entering at profile year 1; index 0 = year 1; length = horizon.
+    pub inflow: Vec<f64>,
+    /// Shares moving each year to other groups.
+    pub feeds: Vec<Feed>,
+}
+
+/// A share of a group's cases moving each year into another group, where
+/// they enter at profile year 1 the next year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Feed {
+    /// Index of the receiving group.
+    pub to: usize,
+    /// Share of the group's cases per year, 0–1.
+    pub share: f64,
+}
+
+/// A validated set of profiles and groups over a horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortModel {
+    profiles: Vec<Profile>,
+    groups: Vec<Group>,
+    horizon: u32,
+    n_actors: usize,
+    /// Offset of each group's state in the flat state vector.
+    offsets: Vec<usize>,
+}
+
+impl CohortModel {
+    /// Checks and builds the model.
+    pub fn new(profiles: Vec<Profile>, groups: Vec<Group>, horizon: u32, n_actors: usize) -> Result<CohortModel, CostError> {
+        for (i, p) in profiles.iter().enumerate() {
+            if p.n_actors() != n_actors {
+                return Err(CostError::ActorCount { profile: i, expected: n_actors, found: p.n_actors() });
+            }
+        }
+        for g in &groups {
+            let Some(p) = profiles.get(g.profile) else {
+                return Err(CostError::UnknownProfile { group: g.name.clone(), profile: g.profile, n_profiles: profiles.len() });
+            };
+            if !(g.stock.is_finite() && g.stock >= 0.0) {
+                return Err(CostError::InvalidValue { what: format!("the stock of group `{}`", g.name), valid: "a finite number ≥ 0", value: g.stock });
+            }
+            if g.stock_year < 1 || g.stock_year as usize > p.len() {
+                return Err(CostError::StockYear { group: g.name.clone(), year: g.stock_year, len: p.len() });
+            }
+            if g.inflow.len() != horizon as usize {
+                return Err(CostError::Length {
+                    what: format!("the inflow of group `{}`", g.name),
+                    expected: format!("{horizon} (one per year of the horizon)"),
+                    found: g.inflow.len(),
+                });
+            }
+            if let Some(bad) = g.inflow.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
+                return Err(CostError::InvalidValue { what: format!("the inflow of group `{}`", g.name), valid: "a finite number ≥ 0", value: *bad });
+            }
+            let mut sum = 0.0;
+            for f in &g.feeds {
+                let target_ok = f.to < groups.len() && groups[f.to].name != g.name;
+                if !target_ok {
+                    let target = groups.get(f.to).map_or(format!("group number {}", f.to), |t| format!("`{}`", t.name));
+                    return Err(CostError::FeedTarget { group: g.name.clone(), target });
+                }
+                if !(f.share.is_finite() && (0.0..=1.0).contains(&f.share)) {
+                    return Err(CostError::InvalidValue { what: format!("a feed share of group `{}`", g.name), valid: "a share between 0 and 1", value: f.share });
+                }
+                sum += f.share;
+            }
+            if sum > 1.0 + 1e-12 {
+                return Err(CostError::FeedSum { group: g.name.clone(), sum });
+            }
+        }
+        if let Some(cycle) = find_cycle(&groups) {
+            return Err(CostError::FeedCycle(cycle));
+        }
+        let mut offsets = Vec::with_capacity(groups.len() + 1);
+        let mut at = 0;
+        for g in &groups {
+            offsets.push(at);
+            at += profiles[g.profile].len();
+        }
+        offsets.push(at);
+        Ok(CohortModel { profiles, groups, horizon, n_actors, offsets })
+    }
+
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Years simulated.
+    pub fn horizon(&self) -> u32 {
+        self.horizon
+    }
+
+    /// Number of actors.
+    pub fn n_actors(&self) -> usize {
+        self.n_actors
+    }
+
+    /// The groups.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The profiles.
+    pub fn profiles(&self) -> &[Profile] {
+        &self.profiles
+    }
+
+    /// The baseline: no intervention.
+    pub fn baseline(&self) -> Outcome {
+        let mut out = Outcome::default();
+        self.simulate(&Effects::none(self.groups.len(), self.horizon), &mut out);
+        out
+    }
+
+    fn prepare(&self, effects: &Effects, out: &mut Outcome) {
+        let h = self.horizon as usize;
+        let n_g = self.groups.len();
+        out.horizon = h;
+        out.n_actors = self.n_actors;
+        out.n_groups = n_g;
+        out.cost.clear();
+        out.cost.resize(n_g * h * self.n_actors, 0.0);
+        out.ledger.clear();
+        out.ledger.resize(n_g * h, Ledger::default());
+        out.turn_offset.clear();
+        out.prevent_offset.clear();
+        let mut k = 0;
+        for g in 0..n_g {
+            let ge = effects.groups.get(g);
+            out.turn_offset.push(k);
+            k += ge.map_or(0, |e| e.turn.len());
+            out.prevent_offset.push(k);
+            k += ge.map_or(0, |e| e.prevent.len());
+        }
+        out.reached.clear();
+        out.reached.resize(k * h, 0.0);
+        out.succeeded.clear();
+        out.succeeded.resize(k * h, 0.0);
+    }
+
+    /// Runs the cohorts over the horizon under `effects` (model.md §3 order
+    /// within a year: inflow, removal, booking, feeds, ageing).
+    ///
+    /// Success cases (turned or prevented, with a success group) enter their
+    /// group at profile year 1 after every group's removals of the year and
+    /// before booking, so they are booked that same year and are not
+    /// eligible for removal until the next.
+    pub fn simulate(&self, effects: &Effects, out: &mut Outcome) {
+        self.prepare(effects, out);
+        let h = self.horizon as usize;
+        let n_a = self.n_actors;
+        let n_g = self.groups.len();
+        let mut state = vec![0.0; self.offsets[n_g]];
+        let mut fed_next = vec![0.0; n_g];
+        let mut fed_now = vec![0.0; n_g];
+        let mut success_in = vec![0.0; n_g];
+        for (g, grp) in self.groups.iter().enumerate() {
+            state[self.offsets[g] + grp.stock_year as usize - 1] = grp.stock;
+        }
+        let none = GroupEffects::default();
+        for t in 1..=h {
+            std::mem::swap(&mut fed_now, &mut fed_next);
+            fed_next.iter_mut().for_each(|x| *x = 0.0);
+            success_in.iter_mut().for_each(|x| *x = 0.0);
+            // (1) inflow and prevention, (2) turning — every group.
+            for (g, grp) in self.groups.iter().enumerate() {
+                let ge = effects.groups.get(g).unwrap_or(&none);
+                let n = &mut state[self.offsets[g]..self.offsets[g + 1]];
+                let factor = ge.inflow_factor.get(t - 1).copied().unwrap_or(1.0);
+                let exo = grp.inflow[t - 1] * factor;
+                let total_in = exo + fed_now[g];
+                let mut keep = 1.0;
+                let mut q_sum = 0.0;
+                for p in &ge.prevent {
+                    let q = p.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0);
+                    keep *= 1.0 - q;
+                    q_sum += q;
+                }
+                let prevented = total_in * (1.0 - keep);
+                for (k, p) in ge.prevent.iter().enumerate() {
+                    let q = p.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0);
+                    let idx = (out.prevent_offset[g] + k) * h + t - 1;
+                    out.reached[idx] = total_in;
+                    let s = if q_sum > 0.0 { prevented * q / q_sum } else { 0.0 };
+                    out.succeeded[idx] = s;
+                    if let Some(to) = p.success_group
+                        && to < n_g
+                    {
+                        success_in[to] += s;
+                    }
+                }
+                n[0] += total_in - prevented;
+                let mut turned_total = 0.0;
+                if !ge.turn.is_empty() {
+                    let shares: Vec<f64> = ge.turn.iter().map(|e| e.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0)).collect();
+                    for (k, e) in ge.turn.iter().enumerate() {
+                        let (lo, hi) = (e.window.0.max(1) as usize, (e.window.1 as usize).min(n.len()));
+                        let eligible: f64 = if lo <= hi { n[lo - 1..hi].iter().sum() } else { 0.0 };
+                        out.reached[(out.turn_offset[g] + k) * h + t - 1] = eligible;
+                    }
+                    for j in 1..=n.len() {
+                        let (mut keep, mut q_sum) = (1.0, 0.0);
+                        for (e, &q) in ge.turn.iter().zip(&shares) {
+                            if (e.window.0 as usize..=e.window.1 as usize).contains(&j) {
+                                keep *= 1.0 - q;
+                                q_sum += q;
+                            }
+                        }
+                        if q_sum == 0.0 {
+                            continue;
+                        }
+                        let removed = n[j - 1] * (1.0 - keep);
+                        n[j - 1] -= removed;
+                        turned_total += removed;
+                        for (k, (e, &q)) in ge.turn.iter().zip(&shares).enumerate() {
+                            if (e.window.0 as usize..=e.window.1 as usize).contains(&j) {
+                                let s = removed * q / q_sum;
+                                out.succeeded[(out.turn_offset[g] + k) * h + t - 1] += s;
+                                if let Some(to) = e.success_group
+                                    && to < n_g
+                                {
+                                    success_in[to] += s;
+                                }
+                            }
+                        }
+                    }
+                }
+                let l = &mut out.ledger[g * h + t - 1];
+                l.inflow = exo;
+                l.fed_in = fed_now[g];
+                l.prevented = prevented;
+                l.turned = turned_total;
+            }
+            // Success cases enter at profile year 1; then (3) booking, (4) feeds, (5) ageing.
+            for (g, grp) in self.groups.iter().enumerate() {
+                let profile = &self.profiles[grp.profile];
+                let n = &mut state[self.offsets[g]..self.offsets[g + 1]];
+                n[0] += success_in[g];
+                let cost = &mut out.cost[(g * h + t - 1) * n_a..(g * h + t) * n_a];
+                for (j, &cases) in n.iter().enumerate() {
+                    if cases != 0.0 {
+                        for (c, p) in cost.iter_mut().zip(profile.row(j + 1)) {
+                            *c += cases * p;
+                        }
+                    }
+                }
+                let present: f64 = n.iter().sum();
+                let mut fed_out = 0.0;
+                for f in &grp.feeds {
+                    let moved = present * f.share;
+                    fed_next[f.to] += moved;
+                    fed_out += moved;
+                }
+                if fed_out > 0.0 && present > 0.0 {
+                    let keep = 1.0 - fed_out / present;
+                    n.iter_mut().for_each(|x| *x *= keep);
+                }
+                let aged_out = n[n.len() - 1];
+                n.copy_within(0..n.len() - 1, 1);
+                n[0] = 0.0;
+                let l = &mut out.ledger[g * h + t - 1];
+                l.success_in = success_in[g];
+                l.fed_out = fed_out;
+                l.aged_out = aged_out;
+                l.present = n.iter().sum();
+            }
+        }
+    }
+}
+
+/// A feed cycle as `a → b → a`, if the groups' feeds contain one.
+fn find_cycle(groups: &[Group]) -> Option<String> {
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    fn visit(g: usize, groups: &[Group], mark: &mut [u8], path: &mut Vec<usize>) -> Option<String> {
+        mark[g] = 1;
+        path.push(g);
+        for f in &groups[g].feeds {
+            if mark[f.to] == 1 {
+                let start = path.iter().position(|&p| p == f.to).unwrap_or(0);
+                let mut names: Vec<&str> = path[start..].iter().map(|&p| groups[p].name.as_str()).collect();
+                names.push(&groups[f.to].name);
+                return Some(names.join(" → "));
+            }
+            if mark[f.to] == 0
+                && let Some(c) = visit(f.to, groups, mark, path)
+            {
+                return Some(c);
+            }
+        }
+        path.pop();
+        mark[g] = 2;
+        None
+    }
+    let mut mark = vec![0u8; groups.len()];
+    for g in 0..groups.len() {
+        if mark[g] == 0
+            && let Some(c) = visit(g, groups, &mut mark, &mut Vec::new())
+        {
+            return Some(c);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,101 @@
+//! What a cohort run produced: costs per group, year and actor, the case
+//! ledger, and per-intervention reach and success.
+
+/// Case flows of one group in one year (expected, fractional cases).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Ledger {
+    /// Exogenous inflow after the inflow factor, before prevention.
+    pub inflow: f64,
+    /// Cases fed in from other groups (fed out by them the year before).
+    pub fed_in: f64,
+    /// Inflow prevented.
+    pub prevented: f64,
+    /// Cases turned (left the group for good).
+    pub turned: f64,
+    /// Success cases entering from interventions on other groups.
+    pub success_in: f64,
+    /// Cases fed out to other groups.
+    pub fed_out: f64,
+    /// Cases that aged past the profile's last year.
+    pub aged_out: f64,
+    /// Cases present at the end of the year, after ageing.
+    pub present: f64,
+}
+
+/// The result of [`crate::CohortModel::simulate`]; reuse one value across
+/// calls to avoid allocation.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub(crate) horizon: usize,
+    pub(crate) n_actors: usize,
+    pub(crate) n_groups: usize,
+    /// `[g][t][a]`, SEK nominal.
+    pub(crate) cost: Vec<f64>,
+    /// `[g][t]`.
+    pub(crate) ledger: Vec<Ledger>,
+    /// Per group, offset of its turn effects, then of its prevent effects, in `reached`/`succeeded` (× horizon).
+    pub(crate) turn_offset: Vec<usize>,
+    pub(crate) prevent_offset: Vec<usize>,
+    /// `[effect][t]`: eligible cases (turn) or whole inflow (prevent), before removal.
+    pub(crate) reached: Vec<f64>,
+    /// `[effect][t]`: cases turned or prevented, attributed to the effect.
+    pub(crate) succeeded: Vec<f64>,
+}
+
+impl Outcome {
+    /// Years simulated.
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Cost of group `g` to actor `a` in year `t` (1-based), SEK.
+    pub fn cost(&self, g: usize, t: usize, a: usize) -> f64 {
+        self.cost[(g * self.horizon + t - 1) * self.n_actors + a]
+    }
+
+    /// Group `g`'s costs, `[t][a]` flattened, SEK.
+    pub fn group_cost(&self, g: usize) -> &[f64] {
+        let n = self.horizon * self.n_actors;
+        &self.cost[g * n..(g + 1) * n]
+    }
+
+    /// Costs summed over groups, `[t][a]` flattened (index (t−1)·A + a), SEK.
+    pub fn total_cost_by_year(&self) -> Vec<f64> {
+        let mut out = Vec::new();
+        self.total_cost_into(&mut out);
+        out
+    }
+
+    /// As [`Outcome::total_cost_by_year`], into a reused buffer.
+    pub fn total_cost_into(&self, out: &mut Vec<f64>) {
+        let n = self.horizon * self.n_actors;
+        out.clear();
+        out.resize(n, 0.0);
+        for g in 0..self.n_groups {
+            for (o, c) in out.iter_mut().zip(self.group_cost(g)) {
+                *o += c;
+            }
+        }
+    }
+
+    /// The case ledger of group `g` in year `t` (1-based).
+    pub fn ledger(&self, g: usize, t: usize) -> &Ledger {
+        &self.ledger[g * self.horizon + t - 1]
+    }
+
+    fn effect_index(&self, g: usize, is_turn: bool, k: usize) -> usize {
+        if is_turn { self.turn_offset[g] + k } else { self.prevent_offset[g] + k }
+    }
+
+    /// Cases reached by effect `k` of group `g` in year `t` (1-based): for a
+    /// turn effect the eligible cases before removal, for a prevent effect the
+    /// group's whole inflow before reduction.
+    pub fn reached(&self, g: usize, is_turn: bool, k: usize, t: u32) -> f64 {
+        self.reached[self.effect_index(g, is_turn, k) * self.horizon + t as usize - 1]
+    }
+
+    /// Cases turned or prevented by effect `k` of group `g` in year `t`.
+    pub fn succeeded(&self, g: usize, is_turn: bool, k: usize, t: u32) -> f64 {
+        self.succeeded[self.effect_index(g, is_turn, k) * self.horizon + t as usize - 1]
+    }
+}

@@ -1,0 +1,129 @@
+//! Errors of the cost model: each names the item it concerns and what
+//! would be valid, so the runner can point at the place in the file.
+
+/// What can be wrong with actors, profiles, catalogues and groups.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CostError {
+    /// An actor name that is empty or uses characters outside `[a-z0-9_]`.
+    #[error("`{0}` is not a valid actor name: use lower-case letters, digits and `_`")]
+    InvalidActorName(String),
+    /// An actor added twice.
+    #[error("actor `{0}` is already defined")]
+    DuplicateActor(String),
+    /// `total` is reserved for the sum over actors.
+    #[error("`total` is reserved for the sum over actors and cannot name an actor")]
+    ReservedActor,
+    /// A discount rate that is negative or not finite.
+    #[error("the discount rate must be a finite number of at least 0 (e.g. 0.04 for 4 %); got {0}")]
+    InvalidRate(f64),
+    /// A profile with no years.
+    #[error("a profile must be at least 1 year long")]
+    EmptyProfile,
+    /// An actor index beyond the actor set.
+    #[error("actor number {index} does not exist (there are {n_actors} actors)")]
+    UnknownActor {
+        /// The index given.
+        index: usize,
+        /// How many actors there are.
+        n_actors: usize,
+    },
+    /// A vector of the wrong length.
+    #[error("{what}: expected {expected} values but got {found}")]
+    Length {
+        /// Which vector (e.g. "actor 3's cumulative values").
+        what: String,
+        /// The valid length(s), as text.
+        expected: String,
+        /// The length given.
+        found: usize,
+    },
+    /// A number that is not finite, or negative where it must not be.
+    #[error("{what} must be {valid}; got {value}")]
+    InvalidValue {
+        /// What the number is.
+        what: String,
+        /// What would be valid.
+        valid: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// Checkpoint years not strictly increasing, or below 1.
+    #[error("checkpoint years must be strictly increasing and at least 1; checkpoint {index} is year {year}{}", .previous.map(|p| format!(", after year {p}")).unwrap_or_default())]
+    CheckpointOrder {
+        /// 0-based index of the offending checkpoint.
+        index: usize,
+        /// Its year.
+        year: u32,
+        /// The year before it, if any.
+        previous: Option<u32>,
+    },
+    /// A cumulative value that falls between two checkpoints.
+    #[error("the cumulative value of `{actor}` falls from {from} at year {year_from} to {to} at year {year_to}, which means a negative annual cost; if that is intended, state it with `allow_decrease: true`")]
+    FallingCumulative {
+        /// Actor name (or number, when the name is unknown here).
+        actor: String,
+        /// Earlier checkpoint year.
+        year_from: u32,
+        /// Its cumulative value.
+        from: f64,
+        /// Later checkpoint year.
+        year_to: u32,
+        /// Its (lower) cumulative value.
+        to: f64,
+    },
+    /// A catalogue item defined twice.
+    #[error("catalogue item `{0}` is already defined")]
+    DuplicateItem(String),
+    /// A catalogue item index that does not exist.
+    #[error("catalogue item number {0} does not exist")]
+    UnknownItem(usize),
+    /// A group refers to a profile that does not exist.
+    #[error("group `{group}` refers to profile number {profile}, but there are only {n_profiles}")]
+    UnknownProfile {
+        /// The group.
+        group: String,
+        /// The profile index given.
+        profile: usize,
+        /// How many profiles there are.
+        n_profiles: usize,
+    },
+    /// A profile whose actor count differs from the model's.
+    #[error("profile number {profile} has {found} actors but the model has {expected}")]
+    ActorCount {
+        /// The profile index.
+        profile: usize,
+        /// Actors in the model.
+        expected: usize,
+        /// Actors in the profile.
+        found: usize,
+    },
+    /// A stock year outside the profile.
+    #[error("group `{group}`: stock_year {year} is outside its profile, which has years 1 to {len}")]
+    StockYear {
+        /// The group.
+        group: String,
+        /// The year given.
+        year: u32,
+        /// The profile length.
+        len: usize,
+    },
+    /// A feed to a group that does not exist, or to itself.
+    #[error("group `{group}` feeds {target}, which is not another group of the model")]
+    FeedTarget {
+        /// The feeding group.
+        group: String,
+        /// The target as given.
+        target: String,
+    },
+    /// Feed shares summing above 1.
+    #[error("the feed shares of group `{group}` sum to {sum}; a group cannot send more than all its cases (at most 1)")]
+    FeedSum {
+        /// The group.
+        group: String,
+        /// The sum.
+        sum: f64,
+    },
+    /// Feeds that form a cycle.
+    #[error("feeds form a cycle: {0}; feeds must not lead back to a group they came from")]
+    FeedCycle(String),
+}
