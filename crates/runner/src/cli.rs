@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use palett_runner::config::FileKind;
+
+use crate::progress;
+use palett_runner::config::{FileKind, MethodSpec};
 use palett_runner::diagnostic::Diagnostic;
+use palett_runner::run::{Index, RunOptions};
 use palett_runner::{discover, load_scenario, table};
 
 /// Exit codes, documented in `--help`.
@@ -23,6 +26,10 @@ pub mod exit {
 
 const AFTER_HELP: &str = "\
 Examples:
+  palett run scenarios/                       run every shipped scenario, results in results/
+  palett run scenarios/sodertalje.ron --samples 100000 --threads 2
+  palett run scenarios/herrgarden.ron --deterministic
+  palett params scenarios/sodertalje.ron
   palett table scenarios/lib/seed-profiles.ron --profile sammy --years 1,2,5,10,12,15
   palett table scenarios/seed-cases.ron --profile patrik --years 1,4,10,20,30 --format csv
   palett validate scenarios/
@@ -47,7 +54,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print one profile's cumulative present value per actor at chosen years.
-    #[command(after_help = "Example:\n  palett table scenarios/seed-cases.ron --profile sammy --years 1,2,5,10,12,15 --format csv")]
+    #[command(
+        after_help = "Example:\n  palett table scenarios/seed-cases.ron --profile sammy --years 1,2,5,10,12,15 --format csv"
+    )]
     Table {
         /// A scenario or library file that defines the profile.
         file: PathBuf,
@@ -64,13 +73,71 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
     },
+    /// Run scenarios: compare every mix with doing nothing, with uncertainty ranges.
+    #[command(
+        after_help = "Writes DIR/<file stem>/summary.json and by_year.csv per scenario and DIR/index.json for the batch\n(docs/output-format.md). Prints a comparison table per scenario on stdout.\n\nExamples:\n  palett run scenarios/\n  palett run scenarios/sodertalje.ron --samples 100000 --seed 7 --threads 2\n  palett run scenarios/herrgarden.ron --deterministic --format json\n\nExit codes: 0 all ran and all assertions hold; 1 an assertion failed; 2 usage error;\n3 a file was invalid or a run failed (the others still ran and were written)."
+    )]
+    Run {
+        /// Scenario files or directories (searched for *.ron; library files are skipped).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Monte Carlo samples (default: the file's `run.samples`, else 10000).
+        #[arg(long)]
+        samples: Option<u64>,
+        /// Seed of the random streams (default: the file's, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Sampling method (default: the file's, else lhs).
+        #[arg(long, value_enum)]
+        method: Option<MethodArg>,
+        /// Base case only: every input at its central value, one sample.
+        #[arg(long)]
+        deterministic: bool,
+        /// Stop early once every mix's standard error of mean NPV is below this (SEK).
+        #[arg(long)]
+        target_se: Option<f64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
+        /// Output directory.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Terminal output: comparison tables, or the summaries as JSON.
+        #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+        format: RunFormat,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// List every uncertain input: its path (the name used in correlations), distribution and central value.
+    #[command(after_help = "Example:\n  palett params scenarios/sodertalje.ron")]
+    Params {
+        /// A scenario file.
+        file: PathBuf,
+    },
     /// Check scenario and library files; directories are searched for *.ron.
-    #[command(after_help = "Every problem is printed as FILE:LINE:COL: message.\nExit code 0 when all files are valid, 3 otherwise.")]
+    #[command(
+        after_help = "Every problem is printed as FILE:LINE:COL: message.\nExit code 0 when all files are valid, 3 otherwise."
+    )]
     Validate {
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RunFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MethodArg {
+    /// Plain Monte Carlo.
+    Mc,
+    /// Latin hypercube.
+    Lhs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +159,52 @@ pub fn main() -> ExitCode {
             format,
         } => cmd_table(&file, &profile, &years, rate, format),
         Command::Validate { paths } => cmd_validate(&paths),
+        Command::Params { file } => cmd_params(&file),
+        Command::Run {
+            paths,
+            samples,
+            seed,
+            method,
+            deterministic,
+            target_se,
+            threads,
+            out,
+            format,
+            quiet,
+        } => {
+            let options = RunOptions {
+                samples,
+                seed,
+                method: method.map(|m| match m {
+                    MethodArg::Mc => MethodSpec::MonteCarlo,
+                    MethodArg::Lhs => MethodSpec::LatinHypercube,
+                }),
+                deterministic,
+                target_se,
+            };
+            if let Some(n) = samples
+                && n == 0
+            {
+                eprintln!("--samples must be at least 1");
+                return ExitCode::from(exit::USAGE);
+            }
+            if let Some(t) = target_se
+                && !(t > 0.0 && t.is_finite())
+            {
+                eprintln!("--target-se must be a positive number of SEK");
+                return ExitCode::from(exit::USAGE);
+            }
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.map_or(0, |t| t as usize))
+                .build();
+            match pool {
+                Ok(pool) => pool.install(|| cmd_run(&paths, &options, &out, format, quiet)),
+                Err(e) => {
+                    eprintln!("cannot start {threads:?} threads: {e}");
+                    exit::INVALID
+                }
+            }
+        }
     };
     ExitCode::from(code)
 }
@@ -103,7 +216,13 @@ fn print_diagnostics(ds: &[Diagnostic]) {
     }
 }
 
-fn cmd_table(file: &std::path::Path, profile: &str, years: &[u32], rate: Option<f64>, format: TableFormat) -> u8 {
+fn cmd_table(
+    file: &std::path::Path,
+    profile: &str,
+    years: &[u32],
+    rate: Option<f64>,
+    format: TableFormat,
+) -> u8 {
     let scenario = match load_scenario(file) {
         Ok(s) => s,
         Err(ds) => {
@@ -141,12 +260,15 @@ fn cmd_validate(paths: &[PathBuf]) -> u8 {
     let mut invalid = missing.len();
     for f in &found {
         let result = match f.kind {
-            Some(FileKind::Scenario) | Some(FileKind::Library) => load_scenario(&f.path).map(|_| ()),
+            Some(FileKind::Scenario) | Some(FileKind::Library) => {
+                load_scenario(&f.path).map(|_| ())
+            }
             None => Err(vec![Diagnostic {
                 file: f.path.clone(),
                 line: 1,
                 col: 1,
-                message: "not a palett file: expected `Scenario(` or `Library(` as the first word".into(),
+                message: "not a palett file: expected `Scenario(` or `Library(` as the first word"
+                    .into(),
             }]),
         };
         if let Err(ds) = result {
@@ -160,5 +282,125 @@ fn cmd_validate(paths: &[PathBuf]) -> u8 {
         if total == 1 { "" } else { "s" },
         total - invalid
     );
-    if invalid == 0 { exit::OK } else { exit::INVALID }
+    if invalid == 0 {
+        exit::OK
+    } else {
+        exit::INVALID
+    }
+}
+
+fn cmd_params(file: &std::path::Path) -> u8 {
+    let s = match load_scenario(file) {
+        Ok(s) => s,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            return exit::INVALID;
+        }
+    };
+    if s.params.entries.is_empty() {
+        println!(
+            "{}: no uncertain inputs (every scalar is a fixed number)",
+            file.display()
+        );
+        return exit::OK;
+    }
+    let w = s
+        .params
+        .entries
+        .iter()
+        .map(|p| p.path.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let dw = s
+        .params
+        .entries
+        .iter()
+        .map(|p| p.distribution.to_string().len())
+        .max()
+        .unwrap_or(12)
+        .max(12);
+    println!("{:<w$}  {:<dw$}  {:>12}", "path", "distribution", "central");
+    for p in &s.params.entries {
+        println!(
+            "{:<w$}  {:<dw$}  {:>12}",
+            p.path,
+            p.distribution.to_string(),
+            format!("{}", p.distribution.central())
+        );
+    }
+    exit::OK
+}
+
+fn cmd_run(
+    paths: &[PathBuf],
+    o: &RunOptions,
+    out: &std::path::Path,
+    format: RunFormat,
+    quiet: bool,
+) -> u8 {
+    let (found, missing) = discover::discover(paths);
+    for m in &missing {
+        eprintln!("{m}");
+    }
+    // Library files are only included by scenarios; a file given by name
+    // that is not a scenario is still reported (as invalid) by run_file.
+    let files: Vec<PathBuf> = found
+        .into_iter()
+        .filter(|f| f.kind != Some(FileKind::Library) || paths.contains(&f.path))
+        .map(|f| f.path)
+        .collect();
+    let bar = progress::Bars::new(&files, quiet);
+    let results = palett_runner::run::run_batch(&files, out, o, &|i, p| bar.update(i, p));
+    bar.finish();
+    let index = Index {
+        palett_version: env!("CARGO_PKG_VERSION"),
+        files: &results,
+    };
+    let index_json = serde_json::to_string_pretty(&index).map(|j| j + "\n");
+    let index_written = std::fs::create_dir_all(out).and_then(|_| match &index_json {
+        Ok(j) => palett_runner::write::write_atomic(&out.join("index.json"), j.as_bytes()),
+        Err(e) => Err(std::io::Error::other(e.to_string())),
+    });
+    if let Err(e) = index_written {
+        eprintln!("{}: cannot write index.json: {e}", out.display());
+    }
+    let mut stdout = std::io::stdout().lock();
+    if format == RunFormat::Json {
+        let summaries: Vec<_> = results.iter().filter_map(|r| r.summary.as_ref()).collect();
+        if let Ok(j) = serde_json::to_string_pretty(&summaries) {
+            let _ = writeln!(stdout, "{j}");
+        }
+    }
+    let mut any_invalid = !missing.is_empty();
+    let mut any_failed_assertion = false;
+    for r in &results {
+        match r.status {
+            "ok" | "assertions_failed" => {}
+            _ => any_invalid = true,
+        }
+        for e in &r.errors {
+            eprintln!("{e}");
+        }
+        if let Some(s) = &r.summary
+            && format == RunFormat::Text
+        {
+            let _ = writeln!(stdout, "{}", palett_runner::report::comparison_table(s));
+        }
+        for a in r.assertions.iter().filter(|a| !a.holds) {
+            any_failed_assertion = true;
+            let value = a.value.map_or("undefined".to_string(), |v| format!("{v}"));
+            eprintln!(
+                "{}: assertion failed: {} (value: {value})",
+                a.location, a.claim
+            );
+        }
+    }
+    if any_invalid {
+        exit::INVALID
+    } else if any_failed_assertion {
+        exit::ASSERTION_FAILED
+    } else {
+        exit::OK
+    }
 }

@@ -27,7 +27,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<String>) {
             walk(p, &mut files);
             files.sort();
             for f in files {
-                let kind = std::fs::read_to_string(&f).ok().and_then(|t| sniff_kind(&t));
+                let kind = std::fs::read_to_string(&f)
+                    .ok()
+                    .and_then(|t| sniff_kind(&t));
                 found.push(Found { path: f, kind });
             }
         } else if p.is_file() {

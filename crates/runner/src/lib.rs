@@ -13,11 +13,17 @@ pub mod compose;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod engine;
+pub mod metrics;
 pub mod params;
+pub mod report;
 pub mod resolve;
+pub mod run;
 pub mod scenario;
 pub mod source;
+pub mod summary;
 pub mod table;
+pub mod write;
 
 use std::path::Path;
 
@@ -29,8 +35,12 @@ use scenario::Scenario;
 /// too and becomes a scenario with only its definitions (useful for
 /// `palett table` on a profile library).
 pub fn load_scenario(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![Diagnostic::whole_file(path, format!("cannot read the file: {e}"))])?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::whole_file(
+            path,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
     let loaded = match source::sniff_kind(&text) {
         Some(FileKind::Library) => source::load_library(path)?,
         _ => source::load(path)?,

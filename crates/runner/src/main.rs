@@ -2,6 +2,7 @@
 //! runner library and turns its results into output and exit codes.
 
 mod cli;
+mod progress;
 
 use std::process::ExitCode;
 

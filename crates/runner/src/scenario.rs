@@ -6,7 +6,10 @@
 
 use std::path::PathBuf;
 
-use palett_cost::{ActorSet, Catalogue, Profile};
+use palett_cost::{ActorId, ActorSet, Catalogue, Profile};
+use palett_synergy::{Channel, Track};
+
+use crate::config::{EffectClass, MethodSpec};
 
 use crate::params::{ParamTable, Value};
 
@@ -35,6 +38,20 @@ pub struct Scenario {
     pub profiles: Vec<ProfileDef>,
     /// Groups by index.
     pub groups: Vec<GroupDef>,
+    /// Interventions by index.
+    pub interventions: Vec<InterventionDef>,
+    /// Synergy model parameters.
+    pub synergy: SynergyDef,
+    /// Housing areas.
+    pub areas: Vec<AreaDef>,
+    /// Mixes in file order (do-nothing is implicit, not listed).
+    pub mixes: Vec<MixDef>,
+    /// Rank correlations between inputs (indices into `params`).
+    pub correlations: Vec<(usize, usize, f64)>,
+    /// Run defaults from the file.
+    pub run: RunDefaults,
+    /// Claims to check after a run.
+    pub assertions: Vec<AssertionDef>,
     /// Every uncertain input, by path.
     pub params: ParamTable,
 }
@@ -76,4 +93,186 @@ pub struct GroupDef {
     pub feeds: Vec<(usize, Value)>,
     /// Per track (school, housing, labour, safety): (φ strength, lag years).
     pub drivers: [(Value, u32); 4],
+}
+
+/// What an intervention does to cases (model.md §4).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CaseEffect {
+    /// Only drives its track.
+    TrackOnly,
+    /// Removes a share of the group's eligible cases each year.
+    Turn {
+        /// Target group index.
+        group: usize,
+        /// Eligible profile years, inclusive.
+        window: (u32, u32),
+    },
+    /// Cuts the group's inflow.
+    Prevent {
+        /// Target group index.
+        group: usize,
+    },
+}
+
+/// A resolved intervention.
+#[derive(Debug, Clone)]
+pub struct InterventionDef {
+    /// Name as in the file.
+    pub name: String,
+    /// Its track, or communication.
+    pub channel: Channel,
+    /// What it does to cases.
+    pub effect: CaseEffect,
+    /// s: first active year.
+    pub start: u32,
+    /// D: active years.
+    pub duration: u32,
+    /// u: intensity.
+    pub intensity: Value,
+    /// ρ: reach, share.
+    pub reach: Value,
+    /// p: success probability.
+    pub success: Value,
+    /// δ: delay, years.
+    pub delay: Value,
+    /// R: ramp, years.
+    pub ramp: Value,
+    /// λ: decay, share per year.
+    pub decay: Value,
+    /// w: weight in the track's drive.
+    pub weight: Value,
+    /// Fixed SEK per active year at intensity 1, per actor.
+    pub cost: Vec<(ActorId, Value)>,
+    /// SEK per case reached, per actor.
+    pub cost_per_case: Vec<(ActorId, Value)>,
+    /// Profile index started by each turned or prevented case.
+    pub success_profile: Option<usize>,
+    /// (height, time to peak in years) of the repression impulse.
+    pub repression: Option<(Value, Value)>,
+}
+
+/// Resolved synergy parameters (model.md §5); indices are track indices.
+#[derive(Debug, Clone)]
+pub struct SynergyDef {
+    /// W[j][k].
+    pub w: [[Value; 4]; 4],
+    /// L[j][k], years ≥ 1.
+    pub lags: [[u32; 4]; 4],
+    /// α_k.
+    pub alpha: [Value; 4],
+    /// β_k.
+    pub beta: [Value; 4],
+    /// θ_k.
+    pub theta: [Value; 4],
+    /// m_k.
+    pub turnover: [Value; 4],
+    /// b_k.
+    pub drift: [Value; 4],
+    /// η.
+    pub eta: Value,
+    /// κ_up.
+    pub kappa_up: Value,
+    /// κ_down.
+    pub kappa_down: Value,
+    /// c0.
+    pub c0: Value,
+    /// γ[k_i][k].
+    pub boost: [[Value; 4]; 4],
+}
+
+/// A housing area.
+#[derive(Debug, Clone)]
+pub struct AreaDef {
+    /// Name.
+    pub name: String,
+    /// n: apartments.
+    pub apartments: Value,
+    /// Its effects.
+    pub effects: Vec<AreaEffectDef>,
+}
+
+/// One area effect: n · V · x_track(t) SEK a year to the beneficiary.
+#[derive(Debug, Clone)]
+pub struct AreaEffectDef {
+    /// Name.
+    pub name: String,
+    /// Direct, indirect or business.
+    pub class: EffectClass,
+    /// Who gains.
+    pub beneficiary: ActorId,
+    /// Which track's state realises it.
+    pub track: Track,
+    /// V: SEK per apartment per year at full effect.
+    pub value: Value,
+}
+
+/// A mix: interventions with their (possibly overridden) timing and intensity.
+#[derive(Debug, Clone)]
+pub struct MixDef {
+    /// Name.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// The interventions of the mix.
+    pub entries: Vec<MixEntry>,
+}
+
+/// One intervention inside a mix.
+#[derive(Debug, Clone, Copy)]
+pub struct MixEntry {
+    /// Index into [`Scenario::interventions`].
+    pub intervention: usize,
+    /// Start year (the intervention's, or the override).
+    pub start: u32,
+    /// Duration in years.
+    pub duration: u32,
+    /// Intensity.
+    pub intensity: Value,
+}
+
+/// Run defaults as the file states them.
+#[derive(Debug, Clone, Copy)]
+pub struct RunDefaults {
+    /// Samples.
+    pub samples: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Method.
+    pub method: MethodSpec,
+    /// Adaptive stopping target for the SE of every mix's mean NPV, SEK.
+    pub target_se: Option<f64>,
+}
+
+/// A claim about the results, checked after a run.
+#[derive(Debug, Clone)]
+pub struct AssertionDef {
+    /// What the file says, for messages (`mix four_tracks: npv.p50 ≥ 0`).
+    pub text: String,
+    /// The claim.
+    pub claim: Claim,
+    /// Where it is written, for messages.
+    pub location: String,
+}
+
+/// The kinds of claim.
+#[derive(Debug, Clone)]
+pub enum Claim {
+    /// `metric` of `mix` within bounds.
+    Metric {
+        /// Mix name (or do_nothing).
+        mix: String,
+        /// Dotted path into the mix summary.
+        metric: String,
+        /// Lower bound.
+        at_least: Option<f64>,
+        /// Upper bound.
+        at_most: Option<f64>,
+    },
+    /// `mix` has the highest `metric` of all mixes.
+    Best {
+        /// Mix name.
+        mix: String,
+        /// Dotted path.
+        metric: String,
+    },
 }

@@ -43,7 +43,11 @@ pub fn profile_table(
         return Err(format!(
             "{}: no profile `{profile}`; profiles here: {}",
             s.file.display(),
-            if names.is_empty() { "(none)".into() } else { names.join(", ") }
+            if names.is_empty() {
+                "(none)".into()
+            } else {
+                names.join(", ")
+            }
         ));
     };
     let central = s.params.central_values();
@@ -89,7 +93,11 @@ pub fn thousands(v: f64) -> String {
         }
         out.push(c);
     }
-    if neg && out != "0" { format!("-{out}") } else { out }
+    if neg && out != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 impl ProfileTable {
@@ -101,15 +109,32 @@ impl ProfileTable {
             .iter()
             .map(|r| r.cumulative_pv.iter().map(|v| thousands(*v)).collect())
             .collect();
-        let w0 = self.rows.iter().map(|r| r.actor.len()).max().unwrap_or(5).max(5);
+        let w0 = self
+            .rows
+            .iter()
+            .map(|r| r.actor.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
         let widths: Vec<usize> = (0..self.years.len())
-            .map(|k| cells.iter().map(|c| c[k].len()).chain([head[k].len()]).max().unwrap_or(0))
+            .map(|k| {
+                cells
+                    .iter()
+                    .map(|c| c[k].len())
+                    .chain([head[k].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let mut out = format!(
             "Profile `{}`: cumulative present value of one case, SEK ({}% discount rate, year 1 undiscounted{})\n",
             self.profile,
             self.rate * 100.0,
-            if self.scale != 1.0 { format!(", scale {}", self.scale) } else { String::new() }
+            if self.scale != 1.0 {
+                format!(", scale {}", self.scale)
+            } else {
+                String::new()
+            }
         );
         out.push_str(&format!("{:<w0$}", "actor"));
         for (k, h) in head.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! Actors, catalogue, profiles and groups (model.md §2–§3).
 
-use palett_cost::{ActorId, ActorSet, Catalogue, CatalogueItem, CohortModel, Profile};
+use palett_cost::{ActorId, ActorSet, Catalogue, CatalogueItem, CostError, Profile};
 use palett_synergy::Track;
 
 use super::{Range, Resolver, Source, collect};
@@ -32,7 +32,13 @@ pub(super) fn actors(r: &mut Resolver) -> ActorSet {
 }
 
 /// Looks up an actor by name, reporting a helpful error if it is unknown.
-pub(crate) fn actor(r: &mut Resolver, actors: &ActorSet, file: FileId, path: &str, name: &str) -> Option<ActorId> {
+pub(crate) fn actor(
+    r: &mut Resolver,
+    actors: &ActorSet,
+    file: FileId,
+    path: &str,
+    name: &str,
+) -> Option<ActorId> {
     let found = actors.index_of(name);
     if found.is_none() {
         r.error(
@@ -56,7 +62,11 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
     for (file, name, item) in items {
         let path = format!("catalogue.{name}");
         if !(item.price.is_finite()) {
-            r.error(file, &format!("{path}.price"), "the price must be a finite number of SEK per unit");
+            r.error(
+                file,
+                &format!("{path}.price"),
+                "the price must be a finite number of SEK per unit",
+            );
         }
         let Some(actor) = actor(r, actors, file, &format!("{path}.actor"), &item.actor) else {
             continue;
@@ -74,7 +84,11 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
     cat
 }
 
-pub(super) fn profiles(r: &mut Resolver, actors: &ActorSet, catalogue: &Catalogue) -> Vec<ProfileDef> {
+pub(super) fn profiles(
+    r: &mut Resolver,
+    actors: &ActorSet,
+    catalogue: &Catalogue,
+) -> Vec<ProfileDef> {
     let defs = collect(r, "profiles", |s| match s {
         Source::Scenario(f) => &f.profiles,
         Source::Library(f) => &f.profiles,
@@ -171,7 +185,13 @@ fn profile(
             (built, scale, description)
         }
     };
-    let scale = r.scalar(file, &format!("{path}.scale"), scale, Range::NON_NEGATIVE, "the profile scale");
+    let scale = r.scalar(
+        file,
+        &format!("{path}.scale"),
+        scale,
+        Range::NON_NEGATIVE,
+        "the profile scale",
+    );
     match built {
         Ok(profile) => Some(ProfileDef {
             name: name.to_string(),
@@ -180,11 +200,57 @@ fn profile(
             description: description.clone(),
         }),
         Err(e) => {
-            let at = super::cost_error_path(path, &e, actors);
-            r.error(file, &at, format!("profile `{name}`: {e}"));
+            let (at, msg) = profile_error(path, spec, &e, actors);
+            r.error(file, &at, format!("profile `{name}`: {msg}"));
             None
         }
     }
+}
+
+/// Where in a profile an error of the cost model points, and its message
+/// with actor numbers replaced by names.
+fn profile_error(
+    path: &str,
+    spec: &ProfileSpec,
+    e: &CostError,
+    actors: &ActorSet,
+) -> (String, String) {
+    let mut msg = e.to_string();
+    // The cost model names actors by number; the file names them by name.
+    let mut named_actor = None;
+    for (i, name) in actors.names().iter().enumerate().rev() {
+        let token = format!("actor {i}");
+        if msg.contains(&token) {
+            msg = msg.replace(&token, name);
+            named_actor = Some(name.clone());
+        }
+    }
+    let field = match spec {
+        ProfileSpec::Checkpoints { .. } => "cumulative",
+        ProfileSpec::Annual { .. } => "amounts",
+        ProfileSpec::Resources { .. } => "quantities",
+    };
+    let at = match e {
+        CostError::CheckpointOrder { index, .. } => format!("{path}.years[{index}]"),
+        CostError::InvalidRate(_) => format!("{path}.rate"),
+        CostError::EmptyProfile => format!("{path}.years"),
+        CostError::FallingCumulative { year_to, .. } => {
+            let k = match spec {
+                ProfileSpec::Checkpoints { years, .. } => years.iter().position(|y| y == year_to),
+                _ => None,
+            };
+            match (&named_actor, k) {
+                (Some(a), Some(k)) => format!("{path}.{field}.{a}[{k}]"),
+                (Some(a), None) => format!("{path}.{field}.{a}"),
+                _ => format!("{path}.{field}"),
+            }
+        }
+        _ => match &named_actor {
+            Some(a) => format!("{path}.{field}.{a}"),
+            None => path.to_string(),
+        },
+    };
+    (at, msg)
 }
 
 pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) -> Vec<GroupDef> {
@@ -214,7 +280,13 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
             }
         };
         let len = profiles[profile].profile.len() as u32;
-        let stock = r.scalar(root, &format!("{path}.stock"), &g.stock, Range::NON_NEGATIVE, "the stock");
+        let stock = r.scalar(
+            root,
+            &format!("{path}.stock"),
+            &g.stock,
+            Range::NON_NEGATIVE,
+            "the stock",
+        );
         if g.stock_year == 0 || g.stock_year > len {
             r.error(
                 root,
@@ -227,7 +299,13 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
         }
         let inflow = match &g.inflow {
             InflowSpec::Constant(s) => {
-                let v = r.scalar(root, &format!("{path}.inflow"), s, Range::NON_NEGATIVE, "the inflow");
+                let v = r.scalar(
+                    root,
+                    &format!("{path}.inflow"),
+                    s,
+                    Range::NON_NEGATIVE,
+                    "the inflow",
+                );
                 vec![v; horizon as usize]
             }
             InflowSpec::ByYear(list) => {
@@ -244,7 +322,15 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
                 let mut v: Vec<Value> = list
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| r.scalar(root, &format!("{path}.inflow[{i}]"), s, Range::NON_NEGATIVE, "the inflow"))
+                    .map(|(i, s)| {
+                        r.scalar(
+                            root,
+                            &format!("{path}.inflow[{i}]"),
+                            s,
+                            Range::NON_NEGATIVE,
+                            "the inflow",
+                        )
+                    })
                     .collect();
                 v.resize(horizon as usize, Value::Fixed(0.0));
                 v
@@ -253,9 +339,19 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
         let mut feeds = Vec::new();
         for (i, f) in g.feeds.iter().enumerate() {
             let fp = format!("{path}.feeds[{i}]");
-            let share = r.scalar(root, &format!("{fp}.share"), &f.share, Range::SHARE, "a feed share");
+            let share = r.scalar(
+                root,
+                &format!("{fp}.share"),
+                &f.share,
+                Range::SHARE,
+                "a feed share",
+            );
             match specs.iter().position(|(n, _)| *n == f.to) {
-                Some(t) if f.to == *name => r.error(root, &format!("{fp}.to"), format!("group `{name}` feeds itself; a feed must go to another group")),
+                Some(_) if f.to == *name => r.error(
+                    root,
+                    &format!("{fp}.to"),
+                    format!("group `{name}` feeds itself; a feed must go to another group"),
+                ),
                 Some(t) => feeds.push((t, share)),
                 None => r.error(
                     root,
@@ -263,7 +359,11 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
                     format!(
                         "feed to unknown group `{}`; groups: {}",
                         f.to,
-                        specs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                        specs
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ),
             }

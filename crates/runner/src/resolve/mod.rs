@@ -3,6 +3,7 @@
 //! with file, line, column and what would be valid.
 
 mod cost;
+mod model;
 mod scalar;
 
 pub use scalar::Range;
@@ -10,7 +11,7 @@ pub use scalar::Range;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::params::{ParamTable, Value};
+use crate::params::ParamTable;
 use crate::scenario::Scenario;
 use crate::source::{FileId, Loaded};
 
@@ -97,6 +98,13 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
     let catalogue = cost::catalogue(&mut r, &actors);
     let profiles = cost::profiles(&mut r, &actors, &catalogue);
     let groups = cost::groups(&mut r, &profiles, horizon.max(1));
+    let interventions = model::interventions(&mut r, &actors, &profiles, &groups, horizon.max(1));
+    let synergy = model::synergy(&mut r);
+    let areas = model::areas(&mut r, &actors);
+    let mixes = model::mixes(&mut r, &interventions, horizon.max(1));
+    let correlations = model::correlations(&mut r);
+    let run = model::run_defaults(&mut r);
+    let assertions = model::assertions(&mut r, &mixes, &actors);
 
     if !r.problems.is_empty() {
         return Err(r.problems);
@@ -119,6 +127,13 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
         catalogue,
         profiles,
         groups,
+        interventions,
+        synergy,
+        areas,
+        mixes,
+        correlations,
+        run,
+        assertions,
         params: std::mem::take(&mut r.params),
     };
     cost::check_cohorts(&mut r, &scenario);
@@ -142,7 +157,10 @@ pub(crate) fn collect<'l, T>(
         .libraries
         .iter()
         .map(|(id, lib)| (*id, Source::Library(lib)))
-        .chain(std::iter::once((FileId(0), Source::Scenario(&loaded.scenario))));
+        .chain(std::iter::once((
+            FileId(0),
+            Source::Scenario(&loaded.scenario),
+        )));
     for (file, src) in sources {
         for (name, value) in pick(src).iter() {
             if let Some((other, _, _)) = out.iter().find(|(_, n, _)| *n == name) {
@@ -167,9 +185,4 @@ pub(crate) fn collect<'l, T>(
 pub(crate) enum Source<'l> {
     Scenario(&'l crate::config::ScenarioFile),
     Library(&'l crate::config::LibraryFile),
-}
-
-#[allow(dead_code)]
-pub(crate) fn fixed(v: f64) -> Value {
-    Value::Fixed(v)
 }

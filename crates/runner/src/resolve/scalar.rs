@@ -52,8 +52,16 @@ impl Range {
 
     /// Whether `x` lies in the range.
     pub fn contains(&self, x: f64) -> bool {
-        let above = if self.lo_open { x > self.lo } else { x >= self.lo };
-        let below = if self.hi_open { x < self.hi } else { x <= self.hi };
+        let above = if self.lo_open {
+            x > self.lo
+        } else {
+            x >= self.lo
+        };
+        let below = if self.hi_open {
+            x < self.hi
+        } else {
+            x <= self.hi
+        };
         x.is_finite() && above && below
     }
 
@@ -61,14 +69,26 @@ impl Range {
     /// Bounds are compared as closed: a log-normal on (0, ∞) is accepted
     /// where values must be greater than 0.
     pub fn covers_support(&self, lo: f64, hi: f64) -> bool {
-        let lo_ok = if lo.is_infinite() { self.lo == lo } else { lo >= self.lo };
-        let hi_ok = if hi.is_infinite() { self.hi == hi } else { hi <= self.hi };
+        let lo_ok = if lo.is_infinite() {
+            self.lo == lo
+        } else {
+            lo >= self.lo
+        };
+        let hi_ok = if hi.is_infinite() {
+            self.hi == hi
+        } else {
+            hi <= self.hi
+        };
         lo_ok && hi_ok
     }
 
     /// "between 0 and 1", "at least 0", "greater than 0", "a finite number".
     pub fn describe(&self) -> String {
-        let lo = if self.lo_open { "greater than" } else { "at least" };
+        let lo = if self.lo_open {
+            "greater than"
+        } else {
+            "at least"
+        };
         match (self.lo.is_finite(), self.hi.is_finite()) {
             (true, true) if !self.lo_open && !self.hi_open => {
                 format!("between {} and {}", self.lo, self.hi)

@@ -222,7 +222,9 @@ fn include_all(
         if sniff_kind(&file.text) != Some(FileKind::Library) {
             problems.push(loaded.files[from.0].at(
                 &at,
-                format!("`{rel}` is not a library file: an included file must start with `Library(`"),
+                format!(
+                    "`{rel}` is not a library file: an included file must start with `Library(`"
+                ),
             ));
             continue;
         }
@@ -243,6 +245,24 @@ fn include_all(
     }
 }
 
+/// The user's word for a schema type ron names in an error: `GroupSpec` →
+/// `group`, `Scenario` stays `Scenario(...)`.
+fn user_term(outer: &str) -> String {
+    match outer.strip_suffix("Spec") {
+        Some(base) => {
+            let mut words = String::new();
+            for (i, c) in base.chars().enumerate() {
+                if c.is_uppercase() && i > 0 {
+                    words.push(' ');
+                }
+                words.extend(c.to_lowercase());
+            }
+            format!("this {words}")
+        }
+        None => format!("{outer}(...)"),
+    }
+}
+
 /// ron's error text, reworded where it helps a scenario author.
 fn describe_ron_error(code: &ron::Error) -> String {
     use ron::Error as E;
@@ -253,7 +273,10 @@ fn describe_ron_error(code: &ron::Error) -> String {
             outer,
         } => format!(
             "unknown field `{found}`{}; valid fields are: {}",
-            outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default(),
+            outer
+                .as_ref()
+                .map(|o| format!(" in {}", user_term(o)))
+                .unwrap_or_default(),
             expected.join(", ")
         ),
         E::NoSuchEnumVariant {
@@ -262,16 +285,25 @@ fn describe_ron_error(code: &ron::Error) -> String {
             outer,
         } => format!(
             "unknown kind `{found}`{}; valid kinds are: {}",
-            outer.as_ref().map(|o| format!(" for {o}")).unwrap_or_default(),
+            outer
+                .as_ref()
+                .map(|o| format!(" for {}", user_term(o)))
+                .unwrap_or_default(),
             expected.join(", ")
         ),
         E::MissingStructField { field, outer } => format!(
             "missing field `{field}`{}",
-            outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default()
+            outer
+                .as_ref()
+                .map(|o| format!(" in {}", user_term(o)))
+                .unwrap_or_default()
         ),
         E::DuplicateStructField { field, outer } => format!(
             "field `{field}` is given twice{}",
-            outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default()
+            outer
+                .as_ref()
+                .map(|o| format!(" in {}", user_term(o)))
+                .unwrap_or_default()
         ),
         E::ExpectedDifferentStructName { expected, found } => {
             format!("expected `{expected}(...)`, found `{found}(...)`")

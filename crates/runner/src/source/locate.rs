@@ -158,7 +158,8 @@ fn tokenize(text: &str) -> Vec<(Tok, Position)> {
                 step(&mut i, &mut line, &mut col, 1);
                 continue;
             }
-            step(&mut i, &mut line, &mut col, j + 1 - i);
+            let n = j + 1 - i;
+            step(&mut i, &mut line, &mut col, n);
             let mut s = String::new();
             while i < chars.len() {
                 if chars[i] == '"' && (1..=hashes).all(|h| chars.get(i + h) == Some(&'#')) {
@@ -202,7 +203,10 @@ fn tokenize(text: &str) -> Vec<(Tok, Position)> {
             let mut s = String::new();
             while i < chars.len() {
                 let d = chars[i];
-                if d.is_whitespace() || "()[]{}:,#!\"'".contains(d) || (d == '/' && matches!(chars.get(i + 1), Some('/') | Some('*'))) {
+                if d.is_whitespace()
+                    || "()[]{}:,#!\"'".contains(d)
+                    || (d == '/' && matches!(chars.get(i + 1), Some('/') | Some('*')))
+                {
                     break;
                 }
                 s.push(d);
@@ -249,7 +253,7 @@ impl Scanner<'_> {
     /// Skips one bracketed group, including nested ones.
     fn skip_group(&mut self) {
         let mut depth = 0usize;
-        while let Some(t) = self.peek(0) {
+        while let Some(t) = self.peek(0).cloned() {
             self.pos += 1;
             match t {
                 Tok::Open(_) => depth += 1,
@@ -358,7 +362,7 @@ impl Scanner<'_> {
 mod tests {
     use super::*;
 
-    const TEXT: &str = r#"#![enable(implicit_some)]
+    const TEXT: &str = r##"#![enable(implicit_some)]
 // a comment with ( and "
 Scenario(
     name: "x", /* block ( */
@@ -370,25 +374,43 @@ Scenario(
     list: [(a: 1), (a: 2)],
     raw: r#"a " b"#,
 )
-"#;
+"##;
 
     #[test]
     fn finds_fields_keys_and_elements() {
         let idx = LocationIndex::build(TEXT);
         assert_eq!(idx.exact("name"), Some(Position { line: 4, col: 11 }));
-        assert_eq!(idx.exact("groups.members"), Some(Position { line: 6, col: 20 }));
-        assert_eq!(idx.exact("groups.members.profile"), Some(Position { line: 6, col: 30 }));
-        assert_eq!(idx.exact("groups.members.stock"), Some(Position { line: 6, col: 46 }));
-        assert_eq!(idx.exact("groups.members.stock[2]"), Some(Position { line: 6, col: 57 }));
-        assert_eq!(idx.exact("groups.recruits.inflow[2]"), Some(Position { line: 8, col: 13 }));
-        assert_eq!(idx.exact("list[1].a"), Some(Position { line: 10, col: 25 }));
+        assert_eq!(
+            idx.exact("groups.members"),
+            Some(Position { line: 6, col: 20 })
+        );
+        assert_eq!(
+            idx.exact("groups.members.profile"),
+            Some(Position { line: 6, col: 30 })
+        );
+        assert_eq!(
+            idx.exact("groups.members.stock"),
+            Some(Position { line: 6, col: 46 })
+        );
+        assert_eq!(
+            idx.exact("groups.members.stock[2]"),
+            Some(Position { line: 6, col: 57 })
+        );
+        assert_eq!(
+            idx.exact("groups.recruits.inflow[2]"),
+            Some(Position { line: 8, col: 13 })
+        );
+        assert_eq!(idx.exact("list[1].a"), Some(Position { line: 10, col: 24 }));
         assert_eq!(idx.exact("raw"), Some(Position { line: 11, col: 10 }));
     }
 
     #[test]
     fn falls_back_to_the_nearest_ancestor() {
         let idx = LocationIndex::build(TEXT);
-        assert_eq!(idx.find("groups.members.feeds[0].to"), idx.exact("groups.members"));
+        assert_eq!(
+            idx.find("groups.members.feeds[0].to"),
+            idx.exact("groups.members")
+        );
         assert_eq!(idx.find("nothing.here"), idx.exact(""));
     }
 }

@@ -1,0 +1,165 @@
+//! Bad input gets `FILE:LINE:COL: message` naming what is wrong and what
+//! would be valid; one bad file never stops the others.
+
+use super::support::{Scratch, palett, text};
+
+const LIB: &str = r#"Library(
+    profiles: {
+        "flat": Annual(years: 5, amounts: { "kommun": [1000] }),
+    },
+)
+"#;
+
+/// Validates `body` as a scenario next to a library `lib.ron`; returns
+/// (exit code, stderr, scenario path as printed).
+fn validate(body: &str) -> (Option<i32>, String, String) {
+    let s = Scratch::new();
+    s.write("lib.ron", LIB);
+    let p = s.write("bad.ron", body);
+    let out = palett(&["validate", p.to_str().expect("utf-8 path")]);
+    let (_, stderr) = text(&out);
+    (out.status.code(), stderr, p.display().to_string())
+}
+
+/// Asserts one diagnostic at `line` of the scenario file containing every `needle`.
+fn expect_error(body: &str, line: usize, needles: &[&str]) {
+    let (code, stderr, path) = validate(body);
+    assert_eq!(code, Some(3), "invalid file exits 3: {stderr}");
+    let prefix = format!("{path}:{line}:");
+    let hit = stderr
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no diagnostic at {prefix} in:\n{stderr}"));
+    for n in needles {
+        assert!(hit.contains(n), "`{n}` missing from: {hit}");
+    }
+}
+
+#[test]
+fn ron_syntax_error() {
+    expect_error(
+        "Scenario(\n    name: \"x\",\n    groups: { \"a\": (profile: \"flat\" stock: 1) },\n)\n",
+        3,
+        &["Expected"],
+    );
+}
+
+#[test]
+fn unknown_field_lists_valid_ones() {
+    expect_error(
+        "Scenario(\n    include: [\"lib.ron\"],\n    groups: {\n        \"a\": (profile: \"flat\", stok: 1),\n    },\n)\n",
+        4,
+        &["unknown field `stok`", "stock"],
+    );
+}
+
+#[test]
+fn negative_discount_rate() {
+    expect_error(
+        "Scenario(\n    settings: (\n        discount_rate: -0.01,\n    ),\n)\n",
+        3,
+        &["discount rate", "at least 0", "-0.01"],
+    );
+}
+
+#[test]
+fn checkpoints_out_of_order() {
+    expect_error(
+        "Scenario(\n    profiles: {\n        \"p\": Checkpoints(rate: 0.04, years: [1, 5, 3],\n            cumulative: { \"kommun\": [1, 2, 3] }),\n    },\n)\n",
+        3,
+        &["profile `p`", "increasing"],
+    );
+}
+
+#[test]
+fn falling_cumulative_value() {
+    expect_error(
+        "Scenario(\n    profiles: {\n        \"p\": Checkpoints(rate: 0.04, years: [1, 2, 3],\n            cumulative: { \"kommun\": [100, 200, 150] }),\n    },\n)\n",
+        4,
+        &["profile `p`", "kommun", "allow_decrease"],
+    );
+}
+
+#[test]
+fn falling_cumulative_value_allowed_when_stated() {
+    let (code, stderr, _) = validate(
+        "Scenario(\n    profiles: {\n        \"p\": Checkpoints(rate: 0.04, years: [1, 2, 3], allow_decrease: true,\n            cumulative: { \"kommun\": [100, 200, 150] }),\n    },\n)\n",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn group_names_missing_profile() {
+    expect_error(
+        "Scenario(\n    include: [\"lib.ron\"],\n    groups: {\n        \"a\": (\n            profile: \"flta\",\n        ),\n    },\n)\n",
+        5,
+        &["profile `flta`", "does not exist", "flat"],
+    );
+}
+
+#[test]
+fn feed_cycle_is_named() {
+    expect_error(
+        "Scenario(\n    include: [\"lib.ron\"],\n    groups: {\n        \"a\": (profile: \"flat\", feeds: [(to: \"b\", share: 0.1)]),\n        \"b\": (profile: \"flat\", feeds: [(to: \"a\", share: 0.1)]),\n    },\n)\n",
+        4,
+        &["cycle", "a", "b"],
+    );
+}
+
+#[test]
+fn missing_included_file() {
+    expect_error(
+        "Scenario(\n    include: [\n        \"nowhere.ron\",\n    ],\n)\n",
+        3,
+        &["nowhere.ron", "not found"],
+    );
+}
+
+#[test]
+fn error_inside_an_included_library_points_into_it() {
+    let s = Scratch::new();
+    let lib = s.write(
+        "lib/bad-lib.ron",
+        "Library(\n    profiles: {\n        \"p\": Annual(years: 2, amounts: { \"kommunen\": [1] }),\n    },\n)\n",
+    );
+    let p = s.write("main.ron", "Scenario(include: [\"lib/bad-lib.ron\"])\n");
+    let out = palett(&["validate", p.to_str().expect("utf-8")]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(3));
+    let name = lib.file_name().and_then(|n| n.to_str()).expect("name");
+    assert!(
+        stderr.lines().any(|l| l.contains(name)
+            && l.contains(":3:")
+            && l.contains("unknown actor `kommunen`")
+            && l.contains("kommun")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn distribution_with_bad_parameters() {
+    expect_error(
+        "Scenario(\n    include: [\"lib.ron\"],\n    groups: {\n        \"a\": (profile: \"flat\",\n            stock: Pert(5, 2, 1)),\n    },\n)\n",
+        5,
+        &["Pert"],
+    );
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_others() {
+    let s = Scratch::new();
+    s.write("good.ron", "Scenario(name: \"good\")\n");
+    s.write("bad.ron", "Scenario(nme: \"bad\")\n");
+    s.write("also-good.ron", "Scenario()\n");
+    let out = palett(&["validate", s.dir.path().to_str().expect("utf-8")]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stdout.contains("3 files checked: 2 valid, 1 invalid"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("bad.ron:1:10: unknown field `nme`"),
+        "{stderr}"
+    );
+}

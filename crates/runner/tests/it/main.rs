@@ -1,0 +1,6 @@
+//! Whole scenarios through the `palett` binary. One test binary with topic
+//! modules, so it links once.
+
+mod calibration;
+mod errors;
+mod support;
