@@ -48,6 +48,8 @@ pub struct MixSlots {
     pub pv: [Vec<usize>; 3],
     /// Scalars: PV of area effects (mix − baseline) per class direct, indirect, business.
     pub area_pv: [usize; 3],
+    /// Scalars: PV of each cohort group's cost under the mix (all actors), in [`Plan::groups`] order.
+    pub group_pv: Vec<usize>,
     /// Series: per measure, per key (actors then total), length H.
     pub series: [Vec<usize>; 4],
     /// Series: track states per track, length H.
@@ -61,6 +63,9 @@ pub struct Plan {
     pub layout: OutputLayout,
     /// Per mix, do-nothing first.
     pub mixes: Vec<MixSlots>,
+    /// Cohort group names: the scenario's groups, then one success group per
+    /// intervention with a success profile (`<intervention>:success`).
+    pub groups: Vec<String>,
 }
 
 /// Builds the output layout for a scenario: do-nothing first, then the mixes in file order.
@@ -73,6 +78,17 @@ pub fn plan(s: &Scenario) -> Plan {
         scalars.push(ScalarSpec { name, missing });
         scalars.len() - 1
     };
+    let groups: Vec<String> = s
+        .groups
+        .iter()
+        .map(|g| g.name.clone())
+        .chain(
+            s.interventions
+                .iter()
+                .filter(|i| i.success_profile.is_some())
+                .map(|i| format!("{}:success", i.name)),
+        )
+        .collect();
     let mut mixes = Vec::new();
     let names: Vec<String> = std::iter::once(DO_NOTHING.to_string())
         .chain(s.mixes.iter().map(|m| m.name.clone()))
@@ -104,6 +120,10 @@ pub fn plan(s: &Scenario) -> Plan {
         });
         let area_pv =
             ["direct", "indirect", "business"].map(|c| add(format!("{m}/area/{c}"), Missing::Skip));
+        let group_pv = groups
+            .iter()
+            .map(|g| add(format!("{m}/group/{g}"), Missing::Skip))
+            .collect();
         let mut ser = |name: String| {
             series.push(SeriesSpec { name, len: h });
             series.len() - 1
@@ -128,6 +148,7 @@ pub fn plan(s: &Scenario) -> Plan {
             within_budget,
             pv,
             area_pv,
+            group_pv,
             series: meas,
             tracks,
         });
@@ -143,6 +164,7 @@ pub fn plan(s: &Scenario) -> Plan {
             contests,
         },
         mixes,
+        groups,
     }
 }
 
@@ -436,6 +458,20 @@ impl Model for ScenarioModel<'_> {
                 }
                 (traj, mix_cost, invest)
             };
+            let outcome = if mi == 0 {
+                &scratch.base_outcome
+            } else {
+                &scratch.mix_outcome
+            };
+            for (g, &slot) in slots.group_pv.iter().enumerate() {
+                let pv: f64 = outcome
+                    .group_cost(g)
+                    .chunks(n_act)
+                    .zip(&d)
+                    .map(|(row, df)| row.iter().sum::<f64>() * df)
+                    .fold(0.0, |a, b| a + b);
+                out.set_scalar(slot, Some(pv));
+            }
             let mix_area = if mi == 0 {
                 base_area.clone()
             } else {

@@ -205,7 +205,7 @@ pub fn run_scenario(
             .groups
             .iter()
             .map(|g| s.profiles[g.profile].profile.len() as f64)
-            .sum();
+            .fold(0.0, |a, b| a + b);
         model.plan().mixes.len() as f64 * groups * s.horizon as f64 * s.actors.len() as f64
     };
     let cells = cells_per_sample * run.samples as f64;

@@ -143,6 +143,9 @@ pub struct MixSummary {
     pub pv_by_actor: PvByActor,
     /// Area effects by class.
     pub area_effects_pv_by_class: AreaByClass,
+    /// PV of each cohort group's cost under this mix, all actors, SEK: where
+    /// the money goes (success groups appear as `<intervention>:success`).
+    pub cost_pv_by_group: Ordered<Stats>,
 }
 
 /// The whole summary.json.
@@ -248,6 +251,13 @@ pub fn mixes(s: &Scenario, plan: &Plan, run: &RunSummary) -> Vec<MixSummary> {
                     investment: pv(1),
                     avoided: pv(2),
                 },
+                cost_pv_by_group: Ordered(
+                    plan.groups
+                        .iter()
+                        .cloned()
+                        .zip(slots.group_pv.iter().map(|&i| st(i)))
+                        .collect(),
+                ),
                 area_effects_pv_by_class: AreaByClass {
                     direct: st(slots.area_pv[0]),
                     indirect: st(slots.area_pv[1]),
