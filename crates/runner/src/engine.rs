@@ -25,6 +25,9 @@ pub const DO_NOTHING: &str = "do_nothing";
 /// The by-year measures, in output order.
 pub const MEASURES: [&str; 4] = ["cum_net_pv", "cum_baseline_pv", "investment", "avoided"];
 
+/// Keys of the by-year `area_effects` measure.
+pub const AREA_KEYS: [&str; 4] = ["direct", "indirect", "business", "total"];
+
 /// Where each output of one mix sits in the engine's layout.
 #[derive(Debug, Clone)]
 pub struct MixSlots {
@@ -54,6 +57,8 @@ pub struct MixSlots {
     pub series: [Vec<usize>; 4],
     /// Series: track states per track, length H.
     pub tracks: [usize; 4],
+    /// Series: area effects per year (mix − baseline) for direct, indirect, business, total.
+    pub area_series: [usize; 4],
 }
 
 /// Layout of all outputs and the index of each.
@@ -137,6 +142,7 @@ pub fn plan(s: &Scenario) -> Plan {
                 .collect()
         });
         let tracks = Track::ALL.map(|t| ser(format!("{m}/track_state/{}", t.name())));
+        let area_series = AREA_KEYS.map(|c| ser(format!("{m}/area_effects/{c}")));
         mixes.push(MixSlots {
             name: m.clone(),
             npv,
@@ -151,6 +157,7 @@ pub fn plan(s: &Scenario) -> Plan {
             group_pv,
             series: meas,
             tracks,
+            area_series,
         });
     }
     let contests = vec![Contest {
@@ -649,10 +656,22 @@ fn write_mix(
         },
     );
     let _ = first_invest_total;
+    for c in 0..4 {
+        let ser = out.series_mut(slots.area_series[c]);
+        for t in 0..h {
+            ser[t] = if c < 3 {
+                mix_area.by_class[t][c] - base_area.by_class[t][c]
+            } else {
+                (0..3)
+                    .map(|k| mix_area.by_class[t][k] - base_area.by_class[t][k])
+                    .fold(0.0, |a, b| a + b)
+            };
+        }
+    }
     for c in 0..3 {
         let v: f64 = (0..h)
             .map(|t| (mix_area.by_class[t][c] - base_area.by_class[t][c]) * d[t])
-            .sum();
+            .fold(0.0, |a, b| a + b);
         out.set_scalar(slots.area_pv[c], Some(v));
     }
 }

@@ -85,6 +85,10 @@ pub fn check(path: &str, actors: &ActorSet) -> Result<(), String> {
             }
             stat(parts[3], &[])
         }
+        "cost_pv_by_group" => {
+            need(3, "cost_pv_by_group.<group>.<statistic>")?;
+            stat(parts[2], &[])
+        }
         "area_effects_pv_by_class" => {
             need(
                 3,
@@ -101,7 +105,7 @@ pub fn check(path: &str, actors: &ActorSet) -> Result<(), String> {
         }
         other => Err(format!(
             "unknown metric `{other}`; valid: npv, bcr, payback_year, tipping_year, npv_by_actor, payback_by_actor, \
-             pv_by_actor, area_effects_pv_by_class, p_npv_positive, p_best (see docs/output-format.md)"
+             pv_by_actor, cost_pv_by_group, area_effects_pv_by_class, p_npv_positive, p_best (see docs/output-format.md)"
         )),
     }
 }

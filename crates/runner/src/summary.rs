@@ -309,6 +309,9 @@ pub fn by_year_csv(s: &Scenario, plan: &Plan, run: &RunSummary) -> String {
         for (k, track) in palett_synergy::Track::ALL.iter().enumerate() {
             rows("track_state", track.name(), slots.tracks[k]);
         }
+        for (k, class) in crate::engine::AREA_KEYS.iter().enumerate() {
+            rows("area_effects", class, slots.area_series[k]);
+        }
     }
     out
 }
