@@ -90,8 +90,14 @@ mod tests {
         assert_eq!(s.index_of("kommun"), Some(ActorId(2)));
         assert_eq!(s.add("landlord"), Ok(ActorId(7)));
         assert_eq!(s.name(ActorId(7)), "landlord");
-        assert_eq!(s.add("landlord"), Err(CostError::DuplicateActor("landlord".into())));
+        assert_eq!(
+            s.add("landlord"),
+            Err(CostError::DuplicateActor("landlord".into()))
+        );
         assert_eq!(s.add("total"), Err(CostError::ReservedActor));
-        assert!(matches!(s.add("Land Lord"), Err(CostError::InvalidActorName(_))));
+        assert!(matches!(
+            s.add("Land Lord"),
+            Err(CostError::InvalidActorName(_))
+        ));
     }
 }

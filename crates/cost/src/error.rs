@@ -58,7 +58,9 @@ pub enum CostError {
         previous: Option<u32>,
     },
     /// A cumulative value that falls between two checkpoints.
-    #[error("the cumulative value of `{actor}` falls from {from} at year {year_from} to {to} at year {year_to}, which means a negative annual cost; if that is intended, state it with `allow_decrease: true`")]
+    #[error(
+        "the cumulative value of `{actor}` falls from {from} at year {year_from} to {to} at year {year_to}, which means a negative annual cost; if that is intended, state it with `allow_decrease: true`"
+    )]
     FallingCumulative {
         /// Actor name (or number, when the name is unknown here).
         actor: String,
@@ -98,7 +100,9 @@ pub enum CostError {
         found: usize,
     },
     /// A stock year outside the profile.
-    #[error("group `{group}`: stock_year {year} is outside its profile, which has years 1 to {len}")]
+    #[error(
+        "group `{group}`: stock_year {year} is outside its profile, which has years 1 to {len}"
+    )]
     StockYear {
         /// The group.
         group: String,
@@ -116,7 +120,9 @@ pub enum CostError {
         target: String,
     },
     /// Feed shares summing above 1.
-    #[error("the feed shares of group `{group}` sum to {sum}; a group cannot send more than all its cases (at most 1)")]
+    #[error(
+        "the feed shares of group `{group}` sum to {sum}; a group cannot send more than all its cases (at most 1)"
+    )]
     FeedSum {
         /// The group.
         group: String,

@@ -15,7 +15,9 @@ mod profile;
 
 pub use actors::{ActorId, ActorSet, DEFAULT_ACTORS};
 pub use catalogue::{Catalogue, CatalogueItem, ItemId};
-pub use cohort::{CohortModel, Effects, Feed, Group, GroupEffects, Ledger, Outcome, PreventEffect, TurnEffect};
+pub use cohort::{
+    CohortModel, Effects, Feed, Group, GroupEffects, Ledger, Outcome, PreventEffect, TurnEffect,
+};
 pub use discount::{Discounting, cumulative_pv, present_value};
 pub use error::CostError;
 pub use profile::Profile;

@@ -229,23 +229,57 @@ mod tests {
     /// The seed report's tables (shared/reference/seed_tables.csv), cumulative PV at 4 %.
     const PATRIK_YEARS: [u32; 5] = [1, 4, 10, 20, 30];
     const PATRIK: [(&str, [f64; 5]); 7] = [
-        ("arbetsformedlingen", [0.0, 9246.0, 33004.0, 62055.0, 80014.0]),
-        ("forsakringskassan", [0.0, 86908.0, 382038.0, 711871.0, 894691.0]),
+        (
+            "arbetsformedlingen",
+            [0.0, 9246.0, 33004.0, 62055.0, 80014.0],
+        ),
+        (
+            "forsakringskassan",
+            [0.0, 86908.0, 382038.0, 711871.0, 894691.0],
+        ),
         ("kommun", [0.0; 5]),
         ("region", [0.0, 24655.0, 88010.0, 165481.0, 213371.0]),
         ("rattsvasende", [0.0; 5]),
         ("ovriga", [0.0; 5]),
-        ("produktionsvarde", [0.0, 186391.0, 837682.0, 1559559.0, 1955225.0]),
+        (
+            "produktionsvarde",
+            [0.0, 186391.0, 837682.0, 1559559.0, 1955225.0],
+        ),
     ];
     const SAMMY_YEARS: [u32; 6] = [1, 2, 5, 10, 12, 15];
     const SAMMY: [(&str, [f64; 6]); 7] = [
-        ("arbetsformedlingen", [30000.0, 58846.0, 138897.0, 277420.0, 338830.0, 440684.0]),
-        ("forsakringskassan", [5833.0, 34519.0, 625793.0, 1637167.0, 1712618.0, 2277227.0]),
-        ("kommun", [155000.0, 304038.0, 717634.0, 1412725.0, 1711688.0, 2197511.0]),
-        ("region", [15033.0, 77565.0, 589898.0, 1544665.0, 1698783.0, 2318613.0]),
-        ("rattsvasende", [4833.0, 88327.0, 886510.0, 1406296.0, 1697477.0, 3266954.0]),
-        ("ovriga", [10667.0, 78615.0, 1244282.0, 2303764.0, 2363629.0, 5076885.0]),
-        ("produktionsvarde", [285000.0, 637885.0, 2697884.0, 5772504.0, 6484574.0, 8228100.0]),
+        (
+            "arbetsformedlingen",
+            [30000.0, 58846.0, 138897.0, 277420.0, 338830.0, 440684.0],
+        ),
+        (
+            "forsakringskassan",
+            [5833.0, 34519.0, 625793.0, 1637167.0, 1712618.0, 2277227.0],
+        ),
+        (
+            "kommun",
+            [
+                155000.0, 304038.0, 717634.0, 1412725.0, 1711688.0, 2197511.0,
+            ],
+        ),
+        (
+            "region",
+            [15033.0, 77565.0, 589898.0, 1544665.0, 1698783.0, 2318613.0],
+        ),
+        (
+            "rattsvasende",
+            [4833.0, 88327.0, 886510.0, 1406296.0, 1697477.0, 3266954.0],
+        ),
+        (
+            "ovriga",
+            [10667.0, 78615.0, 1244282.0, 2303764.0, 2363629.0, 5076885.0],
+        ),
+        (
+            "produktionsvarde",
+            [
+                285000.0, 637885.0, 2697884.0, 5772504.0, 6484574.0, 8228100.0,
+            ],
+        ),
     ];
 
     fn check<const N: usize>(years: &[u32], table: &[(&str, [f64; N]); 7]) {
@@ -259,7 +293,13 @@ mod tests {
         let got = p.cumulative_pv_at(years, &Discounting::new(0.04).expect("rate"));
         for (a, (name, want)) in table.iter().enumerate() {
             for k in 0..N {
-                assert!((got[a][k] - want[k]).abs() <= 0.5, "{name} year {}: {} vs {}", years[k], got[a][k], want[k]);
+                assert!(
+                    (got[a][k] - want[k]).abs() <= 0.5,
+                    "{name} year {}: {} vs {}",
+                    years[k],
+                    got[a][k],
+                    want[k]
+                );
             }
         }
     }
@@ -277,25 +317,59 @@ mod tests {
     #[test]
     fn flat_costs_stay_flat() {
         // Sammy's employment-service cost is a flat 30 000 for years 1–5.
-        let p = Profile::from_checkpoints(7, &SAMMY_YEARS, &[(ActorId(0), SAMMY[0].1.to_vec())], 0.04, false).expect("valid");
+        let p = Profile::from_checkpoints(
+            7,
+            &SAMMY_YEARS,
+            &[(ActorId(0), SAMMY[0].1.to_vec())],
+            0.04,
+            false,
+        )
+        .expect("valid");
         for j in 1..=5 {
-            assert!((p.cost(j, ActorId(0)) - 30000.0).abs() < 1.0, "year {j}: {}", p.cost(j, ActorId(0)));
+            assert!(
+                (p.cost(j, ActorId(0)) - 30000.0).abs() < 1.0,
+                "year {j}: {}",
+                p.cost(j, ActorId(0))
+            );
         }
     }
 
     #[test]
     fn checkpoints_out_of_order() {
-        let e = Profile::from_checkpoints(1, &[1, 5, 3], &[(ActorId(0), vec![1.0, 2.0, 3.0])], 0.04, false);
-        assert_eq!(e, Err(CostError::CheckpointOrder { index: 2, year: 3, previous: Some(5) }));
+        let e = Profile::from_checkpoints(
+            1,
+            &[1, 5, 3],
+            &[(ActorId(0), vec![1.0, 2.0, 3.0])],
+            0.04,
+            false,
+        );
+        assert_eq!(
+            e,
+            Err(CostError::CheckpointOrder {
+                index: 2,
+                year: 3,
+                previous: Some(5)
+            })
+        );
         let e = Profile::from_checkpoints(1, &[0, 2], &[], 0.04, false);
-        assert!(matches!(e, Err(CostError::CheckpointOrder { index: 0, .. })));
+        assert!(matches!(
+            e,
+            Err(CostError::CheckpointOrder { index: 0, .. })
+        ));
     }
 
     #[test]
     fn falling_cumulative_needs_to_be_stated() {
         let rows = [(ActorId(0), vec![100.0, 200.0, 150.0])];
         let e = Profile::from_checkpoints(1, &[1, 2, 3], &rows, 0.04, false);
-        assert!(matches!(e, Err(CostError::FallingCumulative { year_from: 2, year_to: 3, .. })));
+        assert!(matches!(
+            e,
+            Err(CostError::FallingCumulative {
+                year_from: 2,
+                year_to: 3,
+                ..
+            })
+        ));
         let p = Profile::from_checkpoints(1, &[1, 2, 3], &rows, 0.04, true).expect("allowed");
         assert!(p.cost(3, ActorId(0)) < 0.0);
     }
@@ -310,14 +384,22 @@ mod tests {
         assert!(matches!(e, Err(CostError::Length { found: 2, .. })));
         let e = Profile::from_annual(1, 3, &[(ActorId(3), vec![1.0])]);
         assert!(matches!(e, Err(CostError::UnknownActor { index: 3, .. })));
-        assert_eq!(Profile::from_annual(1, 0, &[]), Err(CostError::EmptyProfile));
+        assert_eq!(
+            Profile::from_annual(1, 0, &[]),
+            Err(CostError::EmptyProfile)
+        );
     }
 
     #[test]
     fn resources_book_price_times_quantity_to_the_payer() {
         let mut cat = Catalogue::default();
         let day = cat
-            .add(CatalogueItem { name: "prison_day".into(), unit_price: 3000.0, actor: ActorId(4), unit: "day".into() })
+            .add(CatalogueItem {
+                name: "prison_day".into(),
+                unit_price: 3000.0,
+                actor: ActorId(4),
+                unit: "day".into(),
+            })
             .expect("item");
         let p = Profile::from_resources(7, 2, &cat, &[(day, vec![365.0, 100.0])]).expect("valid");
         assert_eq!(p.cost(1, ActorId(4)), 1_095_000.0);

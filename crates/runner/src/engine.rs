@@ -587,7 +587,6 @@ fn write_mix(
     }
     let mut npv_total = 0.0;
     let mut pv = [0.0f64; 3];
-    let mut first_invest_total: Option<usize> = None;
     for key in 0..n_keys {
         let (mut cum_net, mut cum_base) = (0.0, 0.0);
         let (mut pv_base, mut pv_inv, mut pv_av) = (0.0, 0.0, 0.0);
@@ -642,7 +641,6 @@ fn write_mix(
         } else {
             npv_total = cum_net;
             pv = [pv_base, pv_inv, pv_av];
-            first_invest_total = first_invest;
             out.set_scalar(slots.payback, payback(&cum_series, first_invest));
         }
     }
@@ -655,16 +653,16 @@ fn write_mix(
             None
         },
     );
-    let _ = first_invest_total;
-    for c in 0..4 {
-        let ser = out.series_mut(slots.area_series[c]);
-        for t in 0..h {
-            ser[t] = if c < 3 {
-                mix_area.by_class[t][c] - base_area.by_class[t][c]
+    for (c, &series) in slots.area_series.iter().enumerate() {
+        let ser = out.series_mut(series);
+        for (t, (m, b)) in ser
+            .iter_mut()
+            .zip(mix_area.by_class.iter().zip(&base_area.by_class))
+        {
+            *t = if c < 3 {
+                m[c] - b[c]
             } else {
-                (0..3)
-                    .map(|k| mix_area.by_class[t][k] - base_area.by_class[t][k])
-                    .fold(0.0, |a, b| a + b)
+                (0..3).map(|k| m[k] - b[k]).fold(0.0, |a, b| a + b)
             };
         }
     }

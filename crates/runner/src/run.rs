@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use palett_montecarlo::{InputSpace, Method, Progress, RunSettings, RunSummary, StopRule};
+use palett_montecarlo::{Method, Progress, RunSettings, RunSummary, StopRule};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -156,31 +156,14 @@ pub fn run_scenario(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Summary, String, Timing), String> {
     let model = ScenarioModel::new(s);
-    let inputs = InputSpace::new(
-        s.params
-            .entries
-            .iter()
-            .map(|p| (p.path.clone(), p.distribution.clone()))
-            .collect(),
-        &s.correlations
-            .iter()
-            .map(|&(a, b, r)| {
-                (
-                    s.params.entries[a].path.clone(),
-                    s.params.entries[b].path.clone(),
-                    r,
-                )
-            })
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|e| format!("{}: correlations: {e}", s.file.display()))?;
+    let inputs = &s.inputs;
     let (mut rs, method) = settings(s, o);
     if let Some(stop) = rs.stop.as_mut() {
         stop.watch = model.plan().mixes.iter().map(|m| m.npv).collect();
     }
     let start = Instant::now();
     let run: RunSummary =
-        palett_montecarlo::run(&model, &inputs, &model.plan().layout, &rs, progress)
+        palett_montecarlo::run(&model, inputs, &model.plan().layout, &rs, progress)
             .map_err(|e| format!("{}: {e}", s.file.display()))?;
     let wall = start.elapsed().as_secs_f64();
     let central = s.params.central_values();

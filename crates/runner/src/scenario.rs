@@ -54,6 +54,8 @@ pub struct Scenario {
     pub assertions: Vec<AssertionDef>,
     /// Every uncertain input, by path.
     pub params: ParamTable,
+    /// The same inputs with their correlations, as the Monte Carlo engine takes them.
+    pub inputs: palett_montecarlo::InputSpace,
 }
 
 impl Scenario {

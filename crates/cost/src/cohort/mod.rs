@@ -49,21 +49,42 @@ pub struct CohortModel {
 
 impl CohortModel {
     /// Checks and builds the model.
-    pub fn new(profiles: Vec<Profile>, groups: Vec<Group>, horizon: u32, n_actors: usize) -> Result<CohortModel, CostError> {
+    pub fn new(
+        profiles: Vec<Profile>,
+        groups: Vec<Group>,
+        horizon: u32,
+        n_actors: usize,
+    ) -> Result<CohortModel, CostError> {
         for (i, p) in profiles.iter().enumerate() {
             if p.n_actors() != n_actors {
-                return Err(CostError::ActorCount { profile: i, expected: n_actors, found: p.n_actors() });
+                return Err(CostError::ActorCount {
+                    profile: i,
+                    expected: n_actors,
+                    found: p.n_actors(),
+                });
             }
         }
         for g in &groups {
             let Some(p) = profiles.get(g.profile) else {
-                return Err(CostError::UnknownProfile { group: g.name.clone(), profile: g.profile, n_profiles: profiles.len() });
+                return Err(CostError::UnknownProfile {
+                    group: g.name.clone(),
+                    profile: g.profile,
+                    n_profiles: profiles.len(),
+                });
             };
             if !(g.stock.is_finite() && g.stock >= 0.0) {
-                return Err(CostError::InvalidValue { what: format!("the stock of group `{}`", g.name), valid: "a finite number ≥ 0", value: g.stock });
+                return Err(CostError::InvalidValue {
+                    what: format!("the stock of group `{}`", g.name),
+                    valid: "a finite number ≥ 0",
+                    value: g.stock,
+                });
             }
             if g.stock_year < 1 || g.stock_year as usize > p.len() {
-                return Err(CostError::StockYear { group: g.name.clone(), year: g.stock_year, len: p.len() });
+                return Err(CostError::StockYear {
+                    group: g.name.clone(),
+                    year: g.stock_year,
+                    len: p.len(),
+                });
             }
             if g.inflow.len() != horizon as usize {
                 return Err(CostError::Length {
@@ -73,22 +94,40 @@ impl CohortModel {
                 });
             }
             if let Some(bad) = g.inflow.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
-                return Err(CostError::InvalidValue { what: format!("the inflow of group `{}`", g.name), valid: "a finite number ≥ 0", value: *bad });
+                return Err(CostError::InvalidValue {
+                    what: format!("the inflow of group `{}`", g.name),
+                    valid: "a finite number ≥ 0",
+                    value: *bad,
+                });
             }
             let mut sum = 0.0;
             for f in &g.feeds {
                 let target_ok = f.to < groups.len() && groups[f.to].name != g.name;
                 if !target_ok {
-                    let target = groups.get(f.to).map_or(format!("group number {}", f.to), |t| format!("`{}`", t.name));
-                    return Err(CostError::FeedTarget { group: g.name.clone(), target });
+                    let target = groups
+                        .get(f.to)
+                        .map_or(format!("group number {}", f.to), |t| {
+                            format!("`{}`", t.name)
+                        });
+                    return Err(CostError::FeedTarget {
+                        group: g.name.clone(),
+                        target,
+                    });
                 }
                 if !(f.share.is_finite() && (0.0..=1.0).contains(&f.share)) {
-                    return Err(CostError::InvalidValue { what: format!("a feed share of group `{}`", g.name), valid: "a share between 0 and 1", value: f.share });
+                    return Err(CostError::InvalidValue {
+                        what: format!("a feed share of group `{}`", g.name),
+                        valid: "a share between 0 and 1",
+                        value: f.share,
+                    });
                 }
                 sum += f.share;
             }
             if sum > 1.0 + 1e-12 {
-                return Err(CostError::FeedSum { group: g.name.clone(), sum });
+                return Err(CostError::FeedSum {
+                    group: g.name.clone(),
+                    sum,
+                });
             }
         }
         if let Some(cycle) = find_cycle(&groups) {
@@ -101,7 +140,13 @@ impl CohortModel {
             at += profiles[g.profile].len();
         }
         offsets.push(at);
-        Ok(CohortModel { profiles, groups, horizon, n_actors, offsets })
+        Ok(CohortModel {
+            profiles,
+            groups,
+            horizon,
+            n_actors,
+            offsets,
+        })
     }
 
     /// Number of groups.
@@ -205,7 +250,11 @@ impl CohortModel {
                     let q = p.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0);
                     let idx = (out.prevent_offset[g] + k) * h + t - 1;
                     out.reached[idx] = total_in;
-                    let s = if q_sum > 0.0 { prevented * q / q_sum } else { 0.0 };
+                    let s = if q_sum > 0.0 {
+                        prevented * q / q_sum
+                    } else {
+                        0.0
+                    };
                     out.succeeded[idx] = s;
                     if let Some(to) = p.success_group
                         && to < n_g
@@ -216,10 +265,21 @@ impl CohortModel {
                 n[0] += total_in - prevented;
                 let mut turned_total = 0.0;
                 if !ge.turn.is_empty() {
-                    let shares: Vec<f64> = ge.turn.iter().map(|e| e.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0)).collect();
+                    let shares: Vec<f64> = ge
+                        .turn
+                        .iter()
+                        .map(|e| e.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0))
+                        .collect();
                     for (k, e) in ge.turn.iter().enumerate() {
-                        let (lo, hi) = (e.window.0.max(1) as usize, (e.window.1 as usize).min(n.len()));
-                        let eligible: f64 = if lo <= hi { n[lo - 1..hi].iter().sum() } else { 0.0 };
+                        let (lo, hi) = (
+                            e.window.0.max(1) as usize,
+                            (e.window.1 as usize).min(n.len()),
+                        );
+                        let eligible: f64 = if lo <= hi {
+                            n[lo - 1..hi].iter().sum()
+                        } else {
+                            0.0
+                        };
                         out.reached[(out.turn_offset[g] + k) * h + t - 1] = eligible;
                     }
                     for j in 1..=n.len() {
@@ -301,7 +361,10 @@ fn find_cycle(groups: &[Group]) -> Option<String> {
         for f in &groups[g].feeds {
             if mark[f.to] == 1 {
                 let start = path.iter().position(|&p| p == f.to).unwrap_or(0);
-                let mut names: Vec<&str> = path[start..].iter().map(|&p| groups[p].name.as_str()).collect();
+                let mut names: Vec<&str> = path[start..]
+                    .iter()
+                    .map(|&p| groups[p].name.as_str())
+                    .collect();
                 names.push(&groups[f.to].name);
                 return Some(names.join(" → "));
             }

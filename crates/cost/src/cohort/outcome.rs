@@ -84,7 +84,11 @@ impl Outcome {
     }
 
     fn effect_index(&self, g: usize, is_turn: bool, k: usize) -> usize {
-        if is_turn { self.turn_offset[g] + k } else { self.prevent_offset[g] + k }
+        if is_turn {
+            self.turn_offset[g] + k
+        } else {
+            self.prevent_offset[g] + k
+        }
     }
 
     /// Cases reached by effect `k` of group `g` in year `t` (1-based): for a

@@ -6,14 +6,34 @@ fn flat(len: usize, amount: f64) -> Profile {
     Profile::from_annual(1, len, &[(ActorId(0), vec![amount])]).expect("valid profile")
 }
 
-fn group(name: &str, profile: usize, stock: f64, stock_year: u32, inflow: Vec<f64>, feeds: Vec<Feed>) -> Group {
-    Group { name: name.into(), profile, stock, stock_year, inflow, feeds }
+fn group(
+    name: &str,
+    profile: usize,
+    stock: f64,
+    stock_year: u32,
+    inflow: Vec<f64>,
+    feeds: Vec<Feed>,
+) -> Group {
+    Group {
+        name: name.into(),
+        profile,
+        stock,
+        stock_year,
+        inflow,
+        feeds,
+    }
 }
 
 #[test]
 fn stock_ages_out_past_the_profile() {
     // 10 cases in profile year 3 of a 5-year profile: booked in years 1–3, gone after.
-    let m = CohortModel::new(vec![flat(5, 100.0)], vec![group("g", 0, 10.0, 3, vec![0.0; 6], vec![])], 6, 1).expect("valid");
+    let m = CohortModel::new(
+        vec![flat(5, 100.0)],
+        vec![group("g", 0, 10.0, 3, vec![0.0; 6], vec![])],
+        6,
+        1,
+    )
+    .expect("valid");
     let o = m.baseline();
     let costs: Vec<f64> = (1..=6).map(|t| o.cost(0, t, 0)).collect();
     assert_eq!(costs, [1000.0, 1000.0, 1000.0, 0.0, 0.0, 0.0]);
@@ -23,14 +43,30 @@ fn stock_ages_out_past_the_profile() {
 
 #[test]
 fn feeds_arrive_next_year_at_profile_year_one() {
-    let profiles = vec![flat(10, 1.0), Profile::from_annual(1, 3, &[(ActorId(0), vec![100.0, 200.0, 300.0])]).expect("valid")];
+    let profiles = vec![
+        flat(10, 1.0),
+        Profile::from_annual(1, 3, &[(ActorId(0), vec![100.0, 200.0, 300.0])]).expect("valid"),
+    ];
     let groups = vec![
-        group("recruits", 0, 10.0, 1, vec![0.0; 4], vec![Feed { to: 1, share: 0.5 }]),
+        group(
+            "recruits",
+            0,
+            10.0,
+            1,
+            vec![0.0; 4],
+            vec![Feed { to: 1, share: 0.5 }],
+        ),
         group("members", 1, 0.0, 1, vec![0.0; 4], vec![]),
     ];
-    let o = CohortModel::new(profiles, groups, 4, 1).expect("valid").baseline();
+    let o = CohortModel::new(profiles, groups, 4, 1)
+        .expect("valid")
+        .baseline();
     assert_eq!(o.ledger(0, 1).fed_out, 5.0);
-    assert_eq!(o.cost(1, 1, 0), 0.0, "fed cases are not in the target the same year");
+    assert_eq!(
+        o.cost(1, 1, 0),
+        0.0,
+        "fed cases are not in the target the same year"
+    );
     assert_eq!(o.ledger(1, 2).fed_in, 5.0);
     assert_eq!(o.cost(1, 2, 0), 500.0, "they enter at profile year 1");
 }
@@ -42,7 +78,11 @@ fn turn_only_touches_its_window() {
     g.stock_year = 3;
     let m = CohortModel::new(vec![flat(5, 1.0)], vec![g], 3, 1).expect("valid");
     let mut e = Effects::none(1, 3);
-    e.groups[0].turn.push(TurnEffect { window: (3, 5), share: vec![0.5, 0.0, 0.0], success_group: None });
+    e.groups[0].turn.push(TurnEffect {
+        window: (3, 5),
+        share: vec![0.5, 0.0, 0.0],
+        success_group: None,
+    });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
     // Year 1: 10 new cases at j = 1 (outside the window), 10 at j = 3 (inside).
@@ -55,13 +95,23 @@ fn turn_only_touches_its_window() {
 #[test]
 fn prevention_scales_the_whole_inflow_including_fed_cases() {
     let groups = vec![
-        group("a", 0, 10.0, 1, vec![0.0; 2], vec![Feed { to: 1, share: 1.0 }]),
+        group(
+            "a",
+            0,
+            10.0,
+            1,
+            vec![0.0; 2],
+            vec![Feed { to: 1, share: 1.0 }],
+        ),
         group("b", 0, 0.0, 1, vec![4.0, 4.0], vec![]),
     ];
     let m = CohortModel::new(vec![flat(5, 1.0)], groups, 2, 1).expect("valid");
     let mut e = Effects::none(2, 2);
     e.groups[1].inflow_factor = vec![0.5, 0.5];
-    e.groups[1].prevent.push(PreventEffect { share: vec![0.0, 0.25], success_group: None });
+    e.groups[1].prevent.push(PreventEffect {
+        share: vec![0.0, 0.25],
+        success_group: None,
+    });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
     // Year 2: exogenous 4 × 0.5 = 2 plus 10 fed in = 12, a quarter prevented.
@@ -73,24 +123,49 @@ fn prevention_scales_the_whole_inflow_including_fed_cases() {
 #[test]
 fn success_group_is_booked_in_the_year_of_success() {
     let profiles = vec![flat(5, 1.0), flat(2, 1000.0)];
-    let groups = vec![group("members", 0, 10.0, 1, vec![0.0; 3], vec![]), group("prison", 1, 0.0, 1, vec![0.0; 3], vec![])];
+    let groups = vec![
+        group("members", 0, 10.0, 1, vec![0.0; 3], vec![]),
+        group("prison", 1, 0.0, 1, vec![0.0; 3], vec![]),
+    ];
     let m = CohortModel::new(profiles, groups, 3, 1).expect("valid");
     let mut e = Effects::none(2, 3);
-    e.groups[0].turn.push(TurnEffect { window: (1, 5), share: vec![0.2, 0.0, 0.0], success_group: Some(1) });
+    e.groups[0].turn.push(TurnEffect {
+        window: (1, 5),
+        share: vec![0.2, 0.0, 0.0],
+        success_group: Some(1),
+    });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
     assert!((o.ledger(1, 1).success_in - 2.0).abs() < 1e-12);
     assert!((o.cost(1, 1, 0) - 2000.0).abs() < 1e-9);
     assert!((o.cost(1, 2, 0) - 2000.0).abs() < 1e-9);
-    assert_eq!(o.cost(1, 3, 0), 0.0, "the two-year success profile has ended");
+    assert_eq!(
+        o.cost(1, 3, 0),
+        0.0,
+        "the two-year success profile has ended"
+    );
 }
 
 #[test]
 fn combined_interventions_split_by_their_shares() {
-    let m = CohortModel::new(vec![flat(3, 1.0)], vec![group("g", 0, 100.0, 1, vec![0.0], vec![])], 1, 1).expect("valid");
+    let m = CohortModel::new(
+        vec![flat(3, 1.0)],
+        vec![group("g", 0, 100.0, 1, vec![0.0], vec![])],
+        1,
+        1,
+    )
+    .expect("valid");
     let mut e = Effects::none(1, 1);
-    e.groups[0].turn.push(TurnEffect { window: (1, 3), share: vec![0.5], success_group: None });
-    e.groups[0].turn.push(TurnEffect { window: (1, 3), share: vec![0.25], success_group: None });
+    e.groups[0].turn.push(TurnEffect {
+        window: (1, 3),
+        share: vec![0.5],
+        success_group: None,
+    });
+    e.groups[0].turn.push(TurnEffect {
+        window: (1, 3),
+        share: vec![0.25],
+        success_group: None,
+    });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
     // 1 − 0.5 · 0.75 = 0.625 of 100 removed, split 2 : 1.
@@ -103,26 +178,100 @@ fn combined_interventions_split_by_their_shares() {
 fn construction_errors_name_the_group() {
     let p = || vec![flat(3, 1.0)];
     let cyc = vec![
-        group("recruits", 0, 0.0, 1, vec![0.0], vec![Feed { to: 1, share: 0.1 }]),
-        group("members", 0, 0.0, 1, vec![0.0], vec![Feed { to: 2, share: 0.1 }]),
-        group("leaders", 0, 0.0, 1, vec![0.0], vec![Feed { to: 0, share: 0.1 }]),
+        group(
+            "recruits",
+            0,
+            0.0,
+            1,
+            vec![0.0],
+            vec![Feed { to: 1, share: 0.1 }],
+        ),
+        group(
+            "members",
+            0,
+            0.0,
+            1,
+            vec![0.0],
+            vec![Feed { to: 2, share: 0.1 }],
+        ),
+        group(
+            "leaders",
+            0,
+            0.0,
+            1,
+            vec![0.0],
+            vec![Feed { to: 0, share: 0.1 }],
+        ),
     ];
     assert_eq!(
         CohortModel::new(p(), cyc, 1, 1),
-        Err(CostError::FeedCycle("recruits → members → leaders → recruits".into()))
+        Err(CostError::FeedCycle(
+            "recruits → members → leaders → recruits".into()
+        ))
     );
-    let over = vec![group("a", 0, 0.0, 1, vec![0.0], vec![Feed { to: 1, share: 0.7 }, Feed { to: 1, share: 0.6 }]), group("b", 0, 0.0, 1, vec![0.0], vec![])];
-    assert!(matches!(CohortModel::new(p(), over, 1, 1), Err(CostError::FeedSum { .. })));
-    assert!(matches!(CohortModel::new(p(), vec![group("a", 3, 0.0, 1, vec![0.0], vec![])], 1, 1), Err(CostError::UnknownProfile { .. })));
-    assert!(matches!(CohortModel::new(p(), vec![group("a", 0, 1.0, 4, vec![0.0], vec![])], 1, 1), Err(CostError::StockYear { year: 4, len: 3, .. })));
-    assert!(matches!(CohortModel::new(p(), vec![group("a", 0, 0.0, 1, vec![0.0, 1.0], vec![])], 1, 1), Err(CostError::Length { .. })));
-    assert!(matches!(CohortModel::new(p(), vec![group("a", 0, 0.0, 1, vec![0.0], vec![Feed { to: 0, share: 0.1 }])], 1, 1), Err(CostError::FeedTarget { .. })));
+    let over = vec![
+        group(
+            "a",
+            0,
+            0.0,
+            1,
+            vec![0.0],
+            vec![Feed { to: 1, share: 0.7 }, Feed { to: 1, share: 0.6 }],
+        ),
+        group("b", 0, 0.0, 1, vec![0.0], vec![]),
+    ];
+    assert!(matches!(
+        CohortModel::new(p(), over, 1, 1),
+        Err(CostError::FeedSum { .. })
+    ));
+    assert!(matches!(
+        CohortModel::new(p(), vec![group("a", 3, 0.0, 1, vec![0.0], vec![])], 1, 1),
+        Err(CostError::UnknownProfile { .. })
+    ));
+    assert!(matches!(
+        CohortModel::new(p(), vec![group("a", 0, 1.0, 4, vec![0.0], vec![])], 1, 1),
+        Err(CostError::StockYear {
+            year: 4,
+            len: 3,
+            ..
+        })
+    ));
+    assert!(matches!(
+        CohortModel::new(
+            p(),
+            vec![group("a", 0, 0.0, 1, vec![0.0, 1.0], vec![])],
+            1,
+            1
+        ),
+        Err(CostError::Length { .. })
+    ));
+    assert!(matches!(
+        CohortModel::new(
+            p(),
+            vec![group(
+                "a",
+                0,
+                0.0,
+                1,
+                vec![0.0],
+                vec![Feed { to: 0, share: 0.1 }]
+            )],
+            1,
+            1
+        ),
+        Err(CostError::FeedTarget { .. })
+    ));
 }
 
 /// Stock, stock year, inflow by year, feeds (target, share).
 type GroupCase = (f64, u32, Vec<f64>, Vec<(usize, f64)>);
 /// Profile lengths, groups, turn effects (window, shares) and prevent shares per group.
-type ModelCase = (Vec<usize>, Vec<GroupCase>, Vec<Vec<(u32, u32, Vec<f64>)>>, Vec<Vec<Vec<f64>>>);
+type ModelCase = (
+    Vec<usize>,
+    Vec<GroupCase>,
+    Vec<Vec<(u32, u32, Vec<f64>)>>,
+    Vec<Vec<Vec<f64>>>,
+);
 
 /// Random acyclic models: feeds only go to later groups.
 fn arb_case() -> impl Strategy<Value = ModelCase> {
@@ -131,11 +280,25 @@ fn arb_case() -> impl Strategy<Value = ModelCase> {
         (
             proptest::collection::vec(1usize..7, n_g),
             proptest::collection::vec(
-                (0.0f64..50.0, 1u32..7, proptest::collection::vec(0.0f64..20.0, h), proptest::collection::vec((0usize..5, 0.0f64..0.3), 0..3)),
+                (
+                    0.0f64..50.0,
+                    1u32..7,
+                    proptest::collection::vec(0.0f64..20.0, h),
+                    proptest::collection::vec((0usize..5, 0.0f64..0.3), 0..3),
+                ),
                 n_g,
             ),
-            proptest::collection::vec(proptest::collection::vec((1u32..7, 0u32..7, proptest::collection::vec(0.0f64..1.0, h)), 0..3), n_g),
-            proptest::collection::vec(proptest::collection::vec(proptest::collection::vec(0.0f64..1.0, h), 0..3), n_g),
+            proptest::collection::vec(
+                proptest::collection::vec(
+                    (1u32..7, 0u32..7, proptest::collection::vec(0.0f64..1.0, h)),
+                    0..3,
+                ),
+                n_g,
+            ),
+            proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::vec(0.0f64..1.0, h), 0..3),
+                n_g,
+            ),
         )
     })
 }

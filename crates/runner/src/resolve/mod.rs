@@ -109,6 +109,13 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
+    let inputs = match model::input_space(&r.params, &correlations) {
+        Ok(space) => space,
+        Err(msg) => {
+            r.error(root, "correlations", msg);
+            return Err(r.problems);
+        }
+    };
     let name = sf.name.clone().unwrap_or_else(|| {
         r.file_path(root)
             .file_stem()
@@ -135,8 +142,10 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
         run,
         assertions,
         params: std::mem::take(&mut r.params),
+        inputs,
     };
     cost::check_cohorts(&mut r, &scenario);
+
     if r.problems.is_empty() {
         Ok(scenario)
     } else {

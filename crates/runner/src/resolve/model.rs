@@ -760,3 +760,24 @@ pub(super) fn assertions(
     }
     out
 }
+
+/// The Monte Carlo input space of a resolved scenario: its uncertain inputs
+/// and their rank correlations. Fails when the correlation matrix is not
+/// positive definite (the message names the inputs involved).
+pub(super) fn input_space(
+    params: &crate::params::ParamTable,
+    correlations: &[(usize, usize, f64)],
+) -> Result<palett_montecarlo::InputSpace, String> {
+    let entries = &params.entries;
+    palett_montecarlo::InputSpace::new(
+        entries
+            .iter()
+            .map(|p| (p.path.clone(), p.distribution.clone()))
+            .collect(),
+        &correlations
+            .iter()
+            .map(|&(a, b, r)| (entries[a].path.clone(), entries[b].path.clone(), r))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| format!("correlations: {e}"))
+}

@@ -33,7 +33,7 @@ impl SourceFile {
         }
     }
 
-    fn from_ron_error(&self, err: &ron::error::SpannedError) -> Diagnostic {
+    fn ron_error_at(&self, err: &ron::error::SpannedError) -> Diagnostic {
         Diagnostic {
             file: self.path.clone(),
             line: err.span.start.line,
@@ -127,7 +127,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             }]);
         }
     }
-    let scenario: ScenarioFile = parse(&root.text).map_err(|e| vec![root.from_ron_error(&e)])?;
+    let scenario: ScenarioFile = parse(&root.text).map_err(|e| vec![root.ron_error_at(&e)])?;
     let includes = scenario.include.clone();
     let loaded = Loaded {
         scenario,
@@ -142,7 +142,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 /// the same checks apply to its definitions.
 pub fn load_library(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let file = read(path).map_err(|d| vec![d])?;
-    let lib: LibraryFile = parse(&file.text).map_err(|e| vec![file.from_ron_error(&e)])?;
+    let lib: LibraryFile = parse(&file.text).map_err(|e| vec![file.ron_error_at(&e)])?;
     let includes = lib.include.clone();
     let loaded = Loaded {
         scenario: ScenarioFile::default(),
@@ -231,7 +231,7 @@ fn include_all(
         let lib: LibraryFile = match parse(&file.text) {
             Ok(l) => l,
             Err(e) => {
-                problems.push(file.from_ron_error(&e));
+                problems.push(file.ron_error_at(&e));
                 continue;
             }
         };

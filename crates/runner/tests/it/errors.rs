@@ -163,3 +163,121 @@ fn one_bad_file_does_not_stop_the_others() {
         "{stderr}"
     );
 }
+
+const GROUPS: &str =
+    "    include: [\"lib.ron\"],\n    groups: { \"g\": (profile: \"flat\", stock: 10) },\n";
+
+#[test]
+fn wrong_type() {
+    expect_error(
+        &format!("Scenario(\n{GROUPS}    settings: (horizon: \"ten\"),\n)\n"),
+        4,
+        &["integer"],
+    );
+}
+
+#[test]
+fn unknown_intervention_in_a_mix() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{ \"police\": (track: \"safety\", weight: 1) }},\n    mixes: {{\n        \"m\": (interventions: [\"police\", \"polise\"]),\n    }},\n)\n"
+        ),
+        6,
+        &["`polise`", "does not exist", "police"],
+    );
+}
+
+#[test]
+fn unknown_actor() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{\n        \"police\": (track: \"safety\",\n            cost: {{ \"polisen\": 100 }}),\n    }},\n)\n"
+        ),
+        6,
+        &["unknown actor `polisen`", "rattsvasende"],
+    );
+}
+
+#[test]
+fn unknown_track() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{\n        \"x\": (track: \"skola\"),\n    }},\n)\n"
+        ),
+        5,
+        &["unknown track `skola`", "school", "communication"],
+    );
+}
+
+#[test]
+fn correlation_with_a_path_that_does_not_exist() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{ \"x\": (track: \"safety\", reach: Pert(0.1, 0.2, 0.3)) }},\n    correlations: [\n        (between: (\"interventions.x.reach\", \"interventions.x.succes\"), rank: 0.5),\n    ],\n)\n"
+        ),
+        6,
+        &[
+            "`interventions.x.succes`",
+            "not an uncertain input",
+            "interventions.x.reach",
+        ],
+    );
+}
+
+#[test]
+fn probability_distribution_outside_zero_one() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{\n        \"x\": (track: \"safety\", effect: Turn(group: \"g\"),\n            success: Normal(0.5, 0.2)),\n    }},\n)\n"
+        ),
+        6,
+        &[
+            "success probability",
+            "between 0 and 1",
+            "Normal(0.5, 0.2)",
+            "Beta",
+        ],
+    );
+}
+
+#[test]
+fn invalid_distribution_parameters_say_what_is_valid() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{\n        \"x\": (track: \"safety\", reach: Beta(-1, 2)),\n    }},\n)\n"
+        ),
+        5,
+        &["Beta"],
+    );
+}
+
+#[test]
+fn correlation_matrix_not_positive_definite_names_the_inputs() {
+    let s = Scratch::new();
+    s.write("lib.ron", LIB);
+    let p = s.write(
+        "bad.ron",
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{ \"x\": (track: \"safety\", reach: Pert(0.1, 0.2, 0.3), success: Pert(0.1, 0.2, 0.3), delay: Pert(0, 1, 2)) }},\n    correlations: [\n        (between: (\"interventions.x.reach\", \"interventions.x.success\"), rank: 0.9),\n        (between: (\"interventions.x.reach\", \"interventions.x.delay\"), rank: 0.9),\n        (between: (\"interventions.x.success\", \"interventions.x.delay\"), rank: -0.9),\n    ],\n)\n"
+        ),
+    );
+    let out = palett(&["validate", p.to_str().expect("utf-8")]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(&format!("{}:5:", p.display())), "{stderr}");
+    assert!(
+        stderr.contains("positive definite") && stderr.contains("interventions.x.reach"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_metric_in_an_assertion() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    assertions: [\n        Metric(mix: \"do_nothing\", metric: \"npv.median\", at_least: 0),\n    ],\n)\n"
+        ),
+        5,
+        &["unknown statistic `median`", "p50"],
+    );
+}

@@ -3,4 +3,5 @@
 
 mod calibration;
 mod errors;
+mod run;
 mod support;

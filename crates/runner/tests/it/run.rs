@@ -1,0 +1,451 @@
+//! `palett run`: reproducibility, calibration targets, batches, outputs.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::support::{Scratch, palett, root, text};
+
+fn read_json(p: &Path) -> Value {
+    let t = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&t).expect("valid JSON")
+}
+
+fn mix<'a>(summary: &'a Value, name: &str) -> &'a Value {
+    summary["mixes"]
+        .as_array()
+        .expect("mixes")
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("no mix {name}"))
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Runs a scenario deterministically into a scratch folder; returns its summary.
+fn base_case(file: &str) -> (Value, Scratch) {
+    let s = Scratch::new();
+    let out = palett(&[
+        "run",
+        file,
+        "--deterministic",
+        "--quiet",
+        "--out",
+        s.dir.path().to_str().expect("utf-8"),
+    ]);
+    let (_, stderr) = text(&out);
+    assert!(out.status.success(), "{file}: {stderr}");
+    let stem = Path::new(file)
+        .file_stem()
+        .and_then(|x| x.to_str())
+        .expect("stem");
+    (read_json(&s.dir.path().join(stem).join("summary.json")), s)
+}
+
+#[test]
+fn same_seed_gives_byte_identical_summaries_on_1_and_2_threads() {
+    let s = Scratch::new();
+    let mut bytes = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = s.dir.path().join(threads);
+        let out = palett(&[
+            "run",
+            "scenarios/sodertalje.ron",
+            "--samples",
+            "300",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success(), "{}", text(&out).1);
+        bytes.push((
+            std::fs::read(dir.join("sodertalje/summary.json")).expect("summary"),
+            std::fs::read(dir.join("sodertalje/by_year.csv")).expect("by_year"),
+        ));
+    }
+    assert!(
+        bytes[0].0 == bytes[1].0,
+        "summary.json differs between 1 and 2 threads"
+    );
+    assert!(
+        bytes[0].1 == bytes[1].1,
+        "by_year.csv differs between 1 and 2 threads"
+    );
+}
+
+#[test]
+fn another_seed_gives_other_numbers() {
+    let s = Scratch::new();
+    let run = |seed: &str| {
+        let dir = s.dir.path().join(seed);
+        let out = palett(&[
+            "run",
+            "scenarios/herrgarden.ron",
+            "--samples",
+            "200",
+            "--seed",
+            seed,
+            "-q",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success());
+        read_json(&dir.join("herrgarden/summary.json"))
+    };
+    assert_ne!(
+        mix(&run("1"), "housing_programme")["npv"],
+        mix(&run("2"), "housing_programme")["npv"]
+    );
+}
+
+#[test]
+fn gang_network_calibration() {
+    // Calibration target 3: about 1 100 MSEK over 15 years for the 19 (±10 %).
+    let (s, _dir) = base_case("scenarios/gang-network.ron");
+    let dn = mix(&s, "do_nothing");
+    let total = f(&dn["pv_by_actor"]["baseline_cost"]["total"]["mean"]);
+    assert!(
+        (total / 1.1e9 - 1.0).abs() <= 0.10,
+        "network baseline {total}"
+    );
+    // The mechanism is visible: the members themselves are 19 × Sammy, the rest is others.
+    let members = f(&dn["cost_pv_by_group"]["members"]["mean"]);
+    assert!(
+        (members - 19.0 * 23_805_973.0).abs() < 19.0 * 2.0,
+        "members {members}"
+    );
+    for g in ["recruited_members", "hang_arounds", "victims", "businesses"] {
+        assert!(
+            f(&dn["cost_pv_by_group"][g]["mean"]) > 50e6,
+            "{g} carries part of the bill"
+        );
+    }
+}
+
+#[test]
+fn herrgarden_calibration() {
+    // Calibration target 4: 261 MSEK in all (±5 %); 19 / 147 / 95 by class (±10 %).
+    let (s, _dir) = base_case("scenarios/herrgarden.ron");
+    let a = &mix(&s, "housing_programme")["area_effects_pv_by_class"];
+    let (d, i, b) = (
+        f(&a["direct"]["mean"]),
+        f(&a["indirect"]["mean"]),
+        f(&a["business"]["mean"]),
+    );
+    assert!(
+        ((d + i + b) / 261e6 - 1.0).abs() <= 0.05,
+        "total {}",
+        d + i + b
+    );
+    for (got, want) in [(d, 19e6), (i, 147e6), (b, 95e6)] {
+        assert!((got / want - 1.0).abs() <= 0.10, "{got} vs {want}");
+    }
+}
+
+#[test]
+fn sodertalje_area_effects_over_ten_years_near_the_report() {
+    // The report scales Herrgården to ≈ 1 500 MSEK over ten years for Södertälje's
+    // areas. Read the first ten years of the coordinated mix from by_year.csv.
+    let s = Scratch::new();
+    let out = palett(&[
+        "run",
+        "scenarios/sodertalje.ron",
+        "--deterministic",
+        "-q",
+        "--out",
+        s.dir.path().to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let mut rdr =
+        csv::Reader::from_path(s.dir.path().join("sodertalje/by_year.csv")).expect("by_year.csv");
+    let mut ten_years = 0.0;
+    for r in rdr.records() {
+        let r = r.expect("row");
+        let year: i32 = r[1].parse().expect("year");
+        if &r[0] == "four_tracks_together"
+            && &r[2] == "area_effects"
+            && &r[3] == "total"
+            && year <= 10
+        {
+            ten_years += r[4].parse::<f64>().expect("mean") * 1.04f64.powi(-(year - 1));
+        }
+    }
+    assert!(
+        (ten_years / 1.5e9 - 1.0).abs() <= 0.20,
+        "ten-year area effects {ten_years}"
+    );
+    let summary = read_json(&s.dir.path().join("sodertalje/summary.json"));
+    assert!(
+        mix(&summary, "four_tracks_together")["tipping_year"]["p50"].is_number(),
+        "the coordinated mix tips"
+    );
+    assert!(
+        mix(&summary, "four_tracks")["tipping_year"]["p50"].is_null(),
+        "without communication it does not"
+    );
+}
+
+#[test]
+fn deterministic_run_is_the_base_case() {
+    let (s, _dir) = base_case("scenarios/herrgarden.ron");
+    assert_eq!(s["method"], "deterministic");
+    assert_eq!(s["samples"], 1);
+    let npv = &mix(&s, "housing_programme")["npv"];
+    assert_eq!(npv["p5"], npv["p95"], "one sample: no spread");
+    assert!(npv["sd"].is_null(), "sd needs two samples");
+}
+
+#[test]
+fn p_best_sums_to_one_and_identical_mixes_get_identical_statistics() {
+    let s = Scratch::new();
+    let text_in =
+        std::fs::read_to_string(root().join("scenarios/herrgarden.ron")).expect("herrgarden");
+    // A copy of one mix under another name, in the scenario's own folder
+    // so its includes and paths resolve the same way.
+    let twin = text_in.replace("        Best(mix: \"housing_programme\"),\n", "").replace(
+        r#"        "housing_alone": ("#,
+        r#"        "housing_twin": (interventions: ["social_housing_programme", "safety_cooperation", "local_jobs", "joint_communication"]),
+        "housing_alone": ("#,
+    );
+    let p = s.write("twin.ron", &twin);
+    let out = palett(&[
+        "run",
+        p.to_str().expect("utf-8"),
+        "--samples",
+        "500",
+        "-q",
+        "--out",
+        s.dir.path().join("out").to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let summary = read_json(&s.dir.path().join("out/twin/summary.json"));
+    let total: f64 = summary["mixes"]
+        .as_array()
+        .expect("mixes")
+        .iter()
+        .map(|m| f(&m["p_best"]))
+        .sum();
+    assert!((total - 1.0).abs() < 1e-12, "P(best) sums to {total}");
+    let (a, b) = (
+        mix(&summary, "housing_programme"),
+        mix(&summary, "housing_twin"),
+    );
+    for key in [
+        "npv",
+        "bcr",
+        "payback_year",
+        "tipping_year",
+        "npv_by_actor",
+        "pv_by_actor",
+        "area_effects_pv_by_class",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    assert_eq!(a["p_best"], b["p_best"], "ties are split evenly");
+}
+
+#[test]
+fn batch_with_broken_failing_and_good_files() {
+    let s = Scratch::new();
+    let lib = std::fs::read_to_string(root().join("scenarios/lib/seed-profiles.ron")).expect("lib");
+    s.write("lib/seed-profiles.ron", &lib);
+    s.write("a-good.ron", "Scenario(include: [\"lib/seed-profiles.ron\"], groups: { \"m\": (profile: \"sammy\", stock: 1) }, run: (samples: 50))\n");
+    s.write(
+        "b-broken.ron",
+        "Scenario(\n    groups: { \"m\": (profile: \"nobody\") },\n)\n",
+    );
+    s.write(
+        "c-failing.ron",
+        "Scenario(\n    run: (samples: 50),\n    assertions: [\n        Metric(mix: \"do_nothing\", metric: \"npv.mean\", at_least: 1),\n    ],\n)\n",
+    );
+    s.write("d-good.ron", "Scenario(run: (samples: 50))\n");
+    let out_dir = s.dir.path().join("results");
+    // A stale result of the broken file from an earlier run must not survive.
+    std::fs::create_dir_all(out_dir.join("b-broken")).expect("mkdir");
+    std::fs::write(out_dir.join("b-broken/summary.json"), "{}").expect("stale");
+    let out = palett(&[
+        "run",
+        s.dir.path().to_str().expect("utf-8"),
+        "-q",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "an invalid file gives 3: {stderr}"
+    );
+    assert!(
+        stderr.contains("b-broken.ron:2:") && stderr.contains("profile `nobody`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c-failing.ron:4:9: assertion failed"),
+        "{stderr}"
+    );
+    let index = read_json(&out_dir.join("index.json"));
+    let files = index["files"].as_array().expect("files");
+    let status: Vec<(&str, &str)> = files
+        .iter()
+        .map(|e| {
+            (
+                Path::new(e["file"].as_str().expect("file"))
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .expect("name"),
+                e["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("a-good.ron", "ok"),
+            ("b-broken.ron", "invalid"),
+            ("c-failing.ron", "assertions_failed"),
+            ("d-good.ron", "ok")
+        ]
+    );
+    assert!(
+        files[1]["errors"][0]
+            .as_str()
+            .expect("error")
+            .contains("nobody")
+    );
+    assert_eq!(files[2]["assertions"][0]["holds"], false);
+    for name in ["a-good", "c-failing", "d-good"] {
+        assert!(
+            out_dir.join(name).join("summary.json").is_file(),
+            "{name} written"
+        );
+        assert!(
+            out_dir.join(name).join("by_year.csv").is_file(),
+            "{name} written"
+        );
+    }
+    assert!(
+        !out_dir.join("b-broken/summary.json").exists(),
+        "stale result removed"
+    );
+    assert!(
+        stdout.contains("do_nothing"),
+        "tables printed for the files that ran"
+    );
+    // Nothing temporary left behind.
+    for entry in walk(&out_dir) {
+        assert!(!entry.ends_with(".tmp"), "left over: {entry}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn only_assertion_failures_exit_1() {
+    let s = Scratch::new();
+    let p = s.write("fails.ron", "Scenario(run: (samples: 20), assertions: [Best(mix: \"do_nothing\", metric: \"npv.p95\")])\n");
+    let out = palett(&[
+        "run",
+        p.to_str().expect("utf-8"),
+        "-q",
+        "--out",
+        s.dir.path().join("o").to_str().expect("utf-8"),
+    ]);
+    // do_nothing is the only mix, so it is trivially best: this holds.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let p = s.write("fails2.ron", "Scenario(run: (samples: 20), assertions: [Metric(mix: \"do_nothing\", metric: \"p_best\", at_most: 0.5)])\n");
+    let out = palett(&[
+        "run",
+        p.to_str().expect("utf-8"),
+        "-q",
+        "--out",
+        s.dir.path().join("o").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out).1);
+}
+
+#[test]
+fn main_job_runs_every_shipped_scenario_and_prints_tables() {
+    let s = Scratch::new();
+    let out = palett(&[
+        "run",
+        "scenarios",
+        "--samples",
+        "200",
+        "-q",
+        "--out",
+        s.dir.path().to_str().expect("utf-8"),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "nothing on stderr but errors: {stderr}");
+    for name in [
+        "Herrgården",
+        "The Södertälje network",
+        "Södertälje",
+        "Seed cases: Patrik and Sammy",
+        "My area",
+    ] {
+        assert!(
+            stdout.contains(&format!("{name} — ")),
+            "table for {name}:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("90 % interval MSEK"));
+    let index = read_json(&s.dir.path().join("index.json"));
+    assert_eq!(
+        index["files"].as_array().expect("files").len(),
+        5,
+        "libraries are skipped"
+    );
+    assert!(
+        index["files"][0]["timing"]["samples_per_second"]
+            .as_f64()
+            .is_some()
+    );
+}
+
+#[test]
+fn params_lists_uncertain_inputs_with_paths() {
+    let out = palett(&["params", "scenarios/sodertalje.ron"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("interventions.tore.reach") && stdout.contains("Pert(0.3, 0.5, 0.7)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("synergy.w.school.labour"), "{stdout}");
+}
+
+#[test]
+fn summary_has_no_absolute_paths_or_timings() {
+    let (s, dir) = base_case("scenarios/herrgarden.ron");
+    let text = s.to_string();
+    assert!(
+        !text.contains(&*dir.dir.path().to_string_lossy()),
+        "no output path"
+    );
+    assert!(
+        !text.contains(&*root().canonicalize().expect("root").to_string_lossy()),
+        "no absolute path"
+    );
+    assert!(!text.contains("seconds"), "no timings");
+    assert_eq!(s["file"], "scenarios/herrgarden.ron");
+}
