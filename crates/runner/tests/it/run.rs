@@ -449,3 +449,43 @@ fn summary_has_no_absolute_paths_or_timings() {
     assert!(!text.contains("seconds"), "no timings");
     assert_eq!(s["file"], "scenarios/herrgarden.ron");
 }
+
+#[test]
+fn adaptive_stopping_ends_at_a_block_boundary_and_is_reproducible() {
+    let s = Scratch::new();
+    let run = |threads: &str| {
+        let dir = s.dir.path().join(threads);
+        let out = palett(&[
+            "run",
+            "scenarios/herrgarden.ron",
+            "--samples",
+            "100000",
+            "--target-se",
+            "2000000",
+            "--threads",
+            threads,
+            "-q",
+            "--out",
+            dir.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success(), "{}", text(&out).1);
+        std::fs::read_to_string(dir.join("herrgarden/summary.json")).expect("summary")
+    };
+    let one = run("1");
+    assert_eq!(
+        one,
+        run("2"),
+        "stopping point and results do not depend on threads"
+    );
+    let v: Value = serde_json::from_str(&one).expect("json");
+    assert_eq!(v["stopped_early"], true);
+    let n = v["samples"].as_u64().expect("samples");
+    assert!(n < 100_000, "stopped after {n}");
+    for m in v["mixes"].as_array().expect("mixes") {
+        assert!(
+            m["npv"]["se"].as_f64().unwrap_or(0.0) < 2e6,
+            "{}",
+            m["name"]
+        );
+    }
+}
