@@ -45,6 +45,8 @@ pub struct CohortModel {
     n_actors: usize,
     /// Offset of each group's state in the flat state vector.
     offsets: Vec<usize>,
+    /// Multiplier per profile (its `scale`), applied when booking.
+    scales: Vec<f64>,
 }
 
 impl CohortModel {
@@ -140,13 +142,82 @@ impl CohortModel {
             at += profiles[g.profile].len();
         }
         offsets.push(at);
+        let scales = vec![1.0; profiles.len()];
         Ok(CohortModel {
             profiles,
             groups,
             horizon,
             n_actors,
             offsets,
+            scales,
         })
+    }
+
+    /// Sets group `g`'s stock (cases ≥ 0), for re-use across Monte Carlo
+    /// samples without rebuilding the model.
+    pub fn set_stock(&mut self, g: usize, stock: f64) -> Result<(), CostError> {
+        let grp = &mut self.groups[g];
+        if !(stock.is_finite() && stock >= 0.0) {
+            return Err(CostError::InvalidValue {
+                what: format!("the stock of group `{}`", grp.name),
+                valid: "a finite number ≥ 0",
+                value: stock,
+            });
+        }
+        grp.stock = stock;
+        Ok(())
+    }
+
+    /// Sets group `g`'s exogenous inflow in year `t` (1-based; cases ≥ 0).
+    pub fn set_inflow(&mut self, g: usize, t: usize, inflow: f64) -> Result<(), CostError> {
+        let grp = &mut self.groups[g];
+        if !(inflow.is_finite() && inflow >= 0.0) {
+            return Err(CostError::InvalidValue {
+                what: format!("the inflow of group `{}`", grp.name),
+                valid: "a finite number ≥ 0",
+                value: inflow,
+            });
+        }
+        grp.inflow[t - 1] = inflow;
+        Ok(())
+    }
+
+    /// Sets the share of group `g`'s `k`-th feed; the group's shares must
+    /// still sum to at most 1.
+    pub fn set_feed_share(&mut self, g: usize, k: usize, share: f64) -> Result<(), CostError> {
+        let grp = &mut self.groups[g];
+        if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
+            return Err(CostError::InvalidValue {
+                what: format!("a feed share of group `{}`", grp.name),
+                valid: "a share between 0 and 1",
+                value: share,
+            });
+        }
+        let old = grp.feeds[k].share;
+        grp.feeds[k].share = share;
+        let sum: f64 = grp.feeds.iter().map(|f| f.share).sum();
+        if sum > 1.0 + 1e-12 {
+            grp.feeds[k].share = old;
+            return Err(CostError::FeedSum {
+                group: grp.name.clone(),
+                sum,
+            });
+        }
+        Ok(())
+    }
+
+    /// Sets the multiplier of profile `p` (its `scale`, ≥ 0), applied to
+    /// every cell when costs are booked.
+    pub fn set_profile_scale(&mut self, p: usize, scale: f64) -> Result<(), CostError> {
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(CostError::InvalidValue {
+                what: format!("the scale of profile number {p}"),
+                valid: "a finite number ≥ 0",
+                value: scale,
+            });
+        }
+        self.scales[p] = scale;
+        Ok(())
     }
 
     /// Number of groups.
@@ -219,16 +290,22 @@ impl CohortModel {
         let h = self.horizon as usize;
         let n_a = self.n_actors;
         let n_g = self.groups.len();
-        let mut state = vec![0.0; self.offsets[n_g]];
-        let mut fed_next = vec![0.0; n_g];
-        let mut fed_now = vec![0.0; n_g];
-        let mut success_in = vec![0.0; n_g];
+        // Working buffers live in the outcome so repeated calls allocate nothing.
+        let mut buf = std::mem::take(&mut out.work);
+        buf.reset(self.offsets[n_g], n_g);
+        let outcome::Work {
+            state,
+            fed_next,
+            fed_now,
+            success_in,
+            shares,
+        } = &mut buf;
         for (g, grp) in self.groups.iter().enumerate() {
             state[self.offsets[g] + grp.stock_year as usize - 1] = grp.stock;
         }
         let none = GroupEffects::default();
         for t in 1..=h {
-            std::mem::swap(&mut fed_now, &mut fed_next);
+            std::mem::swap(fed_now, fed_next);
             fed_next.iter_mut().for_each(|x| *x = 0.0);
             success_in.iter_mut().for_each(|x| *x = 0.0);
             // (1) inflow and prevention, (2) turning — every group.
@@ -265,11 +342,12 @@ impl CohortModel {
                 n[0] += total_in - prevented;
                 let mut turned_total = 0.0;
                 if !ge.turn.is_empty() {
-                    let shares: Vec<f64> = ge
-                        .turn
-                        .iter()
-                        .map(|e| e.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0))
-                        .collect();
+                    shares.clear();
+                    shares.extend(
+                        ge.turn
+                            .iter()
+                            .map(|e| e.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0)),
+                    );
                     for (k, e) in ge.turn.iter().enumerate() {
                         let (lo, hi) = (
                             e.window.0.max(1) as usize,
@@ -284,7 +362,7 @@ impl CohortModel {
                     }
                     for j in 1..=n.len() {
                         let (mut keep, mut q_sum) = (1.0, 0.0);
-                        for (e, &q) in ge.turn.iter().zip(&shares) {
+                        for (e, &q) in ge.turn.iter().zip(shares.iter()) {
                             if (e.window.0 as usize..=e.window.1 as usize).contains(&j) {
                                 keep *= 1.0 - q;
                                 q_sum += q;
@@ -296,7 +374,7 @@ impl CohortModel {
                         let removed = n[j - 1] * (1.0 - keep);
                         n[j - 1] -= removed;
                         turned_total += removed;
-                        for (k, (e, &q)) in ge.turn.iter().zip(&shares).enumerate() {
+                        for (k, (e, &q)) in ge.turn.iter().zip(shares.iter()).enumerate() {
                             if (e.window.0 as usize..=e.window.1 as usize).contains(&j) {
                                 let s = removed * q / q_sum;
                                 out.succeeded[(out.turn_offset[g] + k) * h + t - 1] += s;
@@ -318,12 +396,15 @@ impl CohortModel {
             // Success cases enter at profile year 1; then (3) booking, (4) feeds, (5) ageing.
             for (g, grp) in self.groups.iter().enumerate() {
                 let profile = &self.profiles[grp.profile];
+                let scale = self.scales[grp.profile];
                 let n = &mut state[self.offsets[g]..self.offsets[g + 1]];
                 n[0] += success_in[g];
                 let cost = &mut out.cost[(g * h + t - 1) * n_a..(g * h + t) * n_a];
-                for (j, &cases) in n.iter().enumerate() {
+                // Actors innermost: one contiguous profile row per profile year.
+                for (&cases, row) in n.iter().zip(profile.data().chunks_exact(n_a)) {
                     if cases != 0.0 {
-                        for (c, p) in cost.iter_mut().zip(profile.row(j + 1)) {
+                        let cases = cases * scale;
+                        for (c, p) in cost.iter_mut().zip(row) {
                             *c += cases * p;
                         }
                     }
@@ -349,6 +430,7 @@ impl CohortModel {
                 l.present = n.iter().sum();
             }
         }
+        out.work = buf;
     }
 }
 

@@ -40,6 +40,32 @@ pub struct Outcome {
     pub(crate) reached: Vec<f64>,
     /// `[effect][t]`: cases turned or prevented, attributed to the effect.
     pub(crate) succeeded: Vec<f64>,
+    /// Working buffers of the simulation, kept to avoid allocation.
+    pub(crate) work: Work,
+}
+
+/// Working buffers of one simulation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Work {
+    pub(crate) state: Vec<f64>,
+    pub(crate) fed_next: Vec<f64>,
+    pub(crate) fed_now: Vec<f64>,
+    pub(crate) success_in: Vec<f64>,
+    pub(crate) shares: Vec<f64>,
+}
+
+impl Work {
+    pub(crate) fn reset(&mut self, cells: usize, groups: usize) {
+        for (v, n) in [
+            (&mut self.state, cells),
+            (&mut self.fed_next, groups),
+            (&mut self.fed_now, groups),
+            (&mut self.success_in, groups),
+        ] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+    }
 }
 
 impl Outcome {

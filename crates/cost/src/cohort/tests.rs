@@ -336,3 +336,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn setters_match_a_rebuilt_model() {
+    let build = |stock: f64, inflow: f64, share: f64, scale: f64| {
+        let groups = vec![
+            group(
+                "a",
+                0,
+                stock,
+                1,
+                vec![inflow; 4],
+                vec![Feed { to: 1, share }],
+            ),
+            group("b", 1, 0.0, 1, vec![0.0; 4], vec![]),
+        ];
+        CohortModel::new(
+            vec![flat(3, 10.0).scaled(scale), flat(2, 7.0)],
+            groups,
+            4,
+            1,
+        )
+        .expect("valid")
+    };
+    let mut m = build(1.0, 1.0, 0.1, 1.0);
+    m.set_stock(0, 5.0).expect("stock");
+    for t in 1..=4 {
+        m.set_inflow(0, t, 2.0).expect("inflow");
+    }
+    m.set_feed_share(0, 0, 0.3).expect("share");
+    m.set_profile_scale(0, 1.5).expect("scale");
+    let a = m.baseline();
+    let b = build(5.0, 2.0, 0.3, 1.5).baseline();
+    for g in 0..2 {
+        for t in 1..=4 {
+            assert!((a.cost(g, t, 0) - b.cost(g, t, 0)).abs() < 1e-9);
+        }
+    }
+    assert!(m.set_feed_share(0, 0, 1.5).is_err());
+    assert!(m.set_stock(0, -1.0).is_err());
+}
