@@ -129,7 +129,33 @@ pub enum CostError {
         /// The sum.
         sum: f64,
     },
-    /// Feeds that form a cycle.
+    /// Feeds that form a cycle; the text lists the groups on it,
+    /// e.g. "recruits → members → recruits".
     #[error("feeds form a cycle: {0}; feeds must not lead back to a group they came from")]
     FeedCycle(String),
+    /// Two groups with the same name (messages name groups, so names must
+    /// tell them apart).
+    #[error("group `{0}` is defined twice")]
+    DuplicateGroup(String),
+    /// An index (of a group, profile, feed or year) that does not exist.
+    #[error("{what} number {index} does not exist (valid: {valid})")]
+    OutOfRange {
+        /// What kind of thing, e.g. "group" or "year of the inflow of group `a`".
+        what: String,
+        /// The index given.
+        index: usize,
+        /// The valid range, as text.
+        valid: String,
+    },
+    /// An intervention effect that cannot be applied to its group.
+    #[error("group `{group}`, {effect}: {problem}")]
+    InvalidEffect {
+        /// The group the effect acts on.
+        group: String,
+        /// Which effect, e.g. "turn effect 1" (0-based, in the order of
+        /// `GroupEffects::turn` / `GroupEffects::prevent`), or "inflow factor".
+        effect: String,
+        /// What is wrong and what would be valid.
+        problem: String,
+    },
 }

@@ -4,12 +4,11 @@
 //!
 //! Flow: [`source::load`] reads a file and its includes into raw
 //! [`config`] types → [`resolve::resolve`] checks every name and range and
-//! produces a [`scenario::Scenario`] → [`compose`] builds the model crates'
-//! types for one sample. Only the binary turns errors into messages and
+//! produces a [`scenario::Scenario`] → [`engine`] composes the model crates
+//! for each sample. Only the binary turns errors into messages and
 //! exit codes. See docs/architecture.md.
 #![warn(missing_docs)]
 
-pub mod compose;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;

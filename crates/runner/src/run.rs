@@ -155,7 +155,7 @@ pub fn run_scenario(
     o: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Summary, String, Timing), String> {
-    let model = ScenarioModel::new(s);
+    let model = ScenarioModel::new(s).map_err(|e| format!("{}: {e}", s.file.display()))?;
     let inputs = &s.inputs;
     let (mut rs, method) = settings(s, o);
     if let Some(stop) = rs.stop.as_mut() {

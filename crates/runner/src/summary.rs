@@ -286,8 +286,19 @@ pub fn by_year_csv(s: &Scenario, plan: &Plan, run: &RunSummary) -> String {
         }
     };
     for slots in &plan.mixes {
-        let mut rows = |measure: &str, key: &str, series: usize| {
-            for (t, b) in run.series[series].iter().enumerate() {
+        let zero = vec![
+            palett_montecarlo::Band {
+                mean: 0.0,
+                p5: 0.0,
+                p50: 0.0,
+                p95: 0.0
+            };
+            s.horizon as usize
+        ];
+        let mut rows = |measure: &str, key: &str, series: Option<usize>| {
+            // An untracked series is zero by definition (do-nothing's net, investment, avoided).
+            let bands = series.map_or(&zero, |i| &run.series[i]);
+            for (t, b) in bands.iter().enumerate() {
                 out.push_str(&format!(
                     "{},{},{},{},{},{},{},{}\n",
                     slots.name,
@@ -307,7 +318,7 @@ pub fn by_year_csv(s: &Scenario, plan: &Plan, run: &RunSummary) -> String {
             }
         }
         for (k, track) in palett_synergy::Track::ALL.iter().enumerate() {
-            rows("track_state", track.name(), slots.tracks[k]);
+            rows("track_state", track.name(), Some(slots.tracks[k]));
         }
         for (k, class) in crate::engine::AREA_KEYS.iter().enumerate() {
             rows("area_effects", class, slots.area_series[k]);

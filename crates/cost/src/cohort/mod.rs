@@ -1,5 +1,22 @@
 //! Cohort groups (model.md §3): cases by profile year, with stock, inflow,
 //! feeds, ageing, and the removals interventions cause (§4).
+//!
+//! Decisions this module makes where model.md leaves a choice:
+//! - **Success cases** (turned or prevented cases with a success group) enter
+//!   their success group at profile year 1 after *every* group's inflow,
+//!   prevention and turning of the year, and before booking. So they are
+//!   booked in the year of success whatever the order of the groups, success
+//!   edges need no processing order and cannot form a same-year cycle; the
+//!   price is that a success case is first eligible for prevention or turning
+//!   in its new group the year after it arrives.
+//! - **Attribution**: when several interventions act on the same cases
+//!   (prevention of one group's inflow, or turning of one profile year), the
+//!   cases removed, n·(1 − Π(1 − q_i)), are split among them in proportion to
+//!   their q_i. The split is symmetric, sums exactly to the removal, and gives
+//!   an intervention nothing when its q_i is 0.
+//! - **Feeds** take their shares of the cases present after booking (stock,
+//!   inflow and success cases alike, after removal), proportionally from every
+//!   profile year.
 
 mod effects;
 mod outcome;
@@ -66,7 +83,10 @@ impl CohortModel {
                 });
             }
         }
-        for g in &groups {
+        for (gi, g) in groups.iter().enumerate() {
+            if groups[..gi].iter().any(|other| other.name == g.name) {
+                return Err(CostError::DuplicateGroup(g.name.clone()));
+            }
             let Some(p) = profiles.get(g.profile) else {
                 return Err(CostError::UnknownProfile {
                     group: g.name.clone(),
@@ -104,7 +124,7 @@ impl CohortModel {
             }
             let mut sum = 0.0;
             for f in &g.feeds {
-                let target_ok = f.to < groups.len() && groups[f.to].name != g.name;
+                let target_ok = f.to < groups.len() && f.to != gi;
                 if !target_ok {
                     let target = groups
                         .get(f.to)
@@ -156,7 +176,7 @@ impl CohortModel {
     /// Sets group `g`'s stock (cases ≥ 0), for re-use across Monte Carlo
     /// samples without rebuilding the model.
     pub fn set_stock(&mut self, g: usize, stock: f64) -> Result<(), CostError> {
-        let grp = &mut self.groups[g];
+        let grp = self.group_mut(g)?;
         if !(stock.is_finite() && stock >= 0.0) {
             return Err(CostError::InvalidValue {
                 what: format!("the stock of group `{}`", grp.name),
@@ -168,9 +188,18 @@ impl CohortModel {
         Ok(())
     }
 
-    /// Sets group `g`'s exogenous inflow in year `t` (1-based; cases ≥ 0).
+    /// Sets group `g`'s exogenous inflow I_g,0(t) in year `t` (1-based,
+    /// 1..=horizon; cases a year ≥ 0).
     pub fn set_inflow(&mut self, g: usize, t: usize, inflow: f64) -> Result<(), CostError> {
-        let grp = &mut self.groups[g];
+        let horizon = self.horizon;
+        let grp = self.group_mut(g)?;
+        if !(1..=horizon as usize).contains(&t) {
+            return Err(CostError::OutOfRange {
+                what: format!("year of the inflow of group `{}`", grp.name),
+                index: t,
+                valid: format!("1 to {horizon}"),
+            });
+        }
         if !(inflow.is_finite() && inflow >= 0.0) {
             return Err(CostError::InvalidValue {
                 what: format!("the inflow of group `{}`", grp.name),
@@ -185,7 +214,14 @@ impl CohortModel {
     /// Sets the share of group `g`'s `k`-th feed; the group's shares must
     /// still sum to at most 1.
     pub fn set_feed_share(&mut self, g: usize, k: usize, share: f64) -> Result<(), CostError> {
-        let grp = &mut self.groups[g];
+        let grp = self.group_mut(g)?;
+        if k >= grp.feeds.len() {
+            return Err(CostError::OutOfRange {
+                what: format!("feed of group `{}`", grp.name),
+                index: k,
+                valid: format!("0 to {} (0-based)", grp.feeds.len() as isize - 1),
+            });
+        }
         if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
             return Err(CostError::InvalidValue {
                 what: format!("a feed share of group `{}`", grp.name),
@@ -209,6 +245,13 @@ impl CohortModel {
     /// Sets the multiplier of profile `p` (its `scale`, ≥ 0), applied to
     /// every cell when costs are booked.
     pub fn set_profile_scale(&mut self, p: usize, scale: f64) -> Result<(), CostError> {
+        if p >= self.scales.len() {
+            return Err(CostError::OutOfRange {
+                what: "profile".into(),
+                index: p,
+                valid: format!("0 to {} (0-based)", self.scales.len() as isize - 1),
+            });
+        }
         if !(scale.is_finite() && scale >= 0.0) {
             return Err(CostError::InvalidValue {
                 what: format!("the scale of profile number {p}"),
@@ -218,6 +261,15 @@ impl CohortModel {
         }
         self.scales[p] = scale;
         Ok(())
+    }
+
+    fn group_mut(&mut self, g: usize) -> Result<&mut Group, CostError> {
+        let n = self.groups.len();
+        self.groups.get_mut(g).ok_or_else(|| CostError::OutOfRange {
+            what: "group".into(),
+            index: g,
+            valid: format!("0 to {} (0-based)", n as isize - 1),
+        })
     }
 
     /// Number of groups.
@@ -243,6 +295,76 @@ impl CohortModel {
     /// The profiles.
     pub fn profiles(&self) -> &[Profile] {
         &self.profiles
+    }
+
+    /// Checks that `effects` fits this model (model.md §4), so that
+    /// [`CohortModel::simulate`] books every case it removes: one
+    /// [`GroupEffects`] per group; per-year vectors of `horizon` entries
+    /// (`inflow_factor` may also be empty, meaning 1 every year); inflow
+    /// factors finite and ≥ 0; shares q(t) in 0–1; turn windows with
+    /// 1 ≤ j_lo ≤ j_hi and j_lo within the group's profile; success groups
+    /// that exist and are not the group itself.
+    ///
+    /// The shape of the effects of a mix does not change between Monte Carlo
+    /// samples, so the runner can call this once per mix and sample values
+    /// with the same shape afterwards. `simulate` itself never panics on
+    /// effects that fail this check, but it silently reads missing years as
+    /// defaults and drops success cases sent to a group that does not exist.
+    pub fn check_effects(&self, effects: &Effects) -> Result<(), CostError> {
+        let n_g = self.groups.len();
+        let h = self.horizon as usize;
+        if effects.groups.len() != n_g {
+            return Err(CostError::Length {
+                what: "the effects".into(),
+                expected: format!("{n_g} (one per group)"),
+                found: effects.groups.len(),
+            });
+        }
+        for (g, (grp, ge)) in self.groups.iter().zip(&effects.groups).enumerate() {
+            let bad = |effect: String, problem: String| CostError::InvalidEffect {
+                group: grp.name.clone(),
+                effect,
+                problem,
+            };
+            let factor_ok = |x: f64| x.is_finite() && x >= 0.0;
+            let share_ok = |x: f64| (0.0..=1.0).contains(&x);
+            let years = |effect: &str, v: &[f64], allow_empty: bool, ok: fn(f64) -> bool, valid| {
+                check_years(v, h, allow_empty, ok, valid).map_err(|p| bad(effect.into(), p))
+            };
+            years("inflow factor", &ge.inflow_factor, true, factor_ok, "a finite number ≥ 0")?;
+            let check_success = |effect: String, to: Option<usize>| match to {
+                Some(to) if to >= n_g => Err(bad(
+                    effect,
+                    format!("its success group is number {to}, but there are only {n_g} groups"),
+                )),
+                Some(to) if to == g => Err(bad(
+                    effect,
+                    "its success group is the group itself; turned or prevented cases must start their success profile in another group".into(),
+                )),
+                _ => Ok(()),
+            };
+            for (k, e) in ge.prevent.iter().enumerate() {
+                let name = format!("prevent effect {k}");
+                years(&name, &e.share, false, share_ok, "a share between 0 and 1")?;
+                check_success(name, e.success_group)?;
+            }
+            let k_g = self.profiles[grp.profile].len();
+            for (k, e) in ge.turn.iter().enumerate() {
+                let name = format!("turn effect {k}");
+                let (lo, hi) = e.window;
+                if lo < 1 || lo > hi || lo as usize > k_g {
+                    return Err(bad(
+                        name,
+                        format!(
+                            "the window of profile years [{lo}, {hi}] must have 1 ≤ from ≤ to and start within the profile (years 1 to {k_g})"
+                        ),
+                    ));
+                }
+                years(&name, &e.share, false, share_ok, "a share between 0 and 1")?;
+                check_success(name, e.success_group)?;
+            }
+        }
+        Ok(())
     }
 
     /// The baseline: no intervention.
@@ -279,12 +401,14 @@ impl CohortModel {
     }
 
     /// Runs the cohorts over the horizon under `effects` (model.md §3 order
-    /// within a year: inflow, removal, booking, feeds, ageing).
+    /// within a year: (1) inflow and prevention, (2) turning, then success
+    /// cases enter, (3) booking, (4) feeds, (5) ageing), writing costs (SEK,
+    /// nominal), the case ledger and per-effect reach into `out`.
     ///
-    /// Success cases (turned or prevented, with a success group) enter their
-    /// group at profile year 1 after every group's removals of the year and
-    /// before booking, so they are booked that same year and are not
-    /// eligible for removal until the next.
+    /// Allocation-free when `out` is reused with effects of the same shape;
+    /// its previous contents are overwritten. Call
+    /// [`CohortModel::check_effects`] once per shape of `effects` first: this
+    /// function reads missing years as defaults rather than failing.
     pub fn simulate(&self, effects: &Effects, out: &mut Outcome) {
         self.prepare(effects, out);
         let h = self.horizon as usize;
@@ -431,6 +555,29 @@ impl CohortModel {
             }
         }
         out.work = buf;
+    }
+}
+
+/// Checks one per-year vector of an effect; the error text says what is wrong.
+fn check_years(
+    v: &[f64],
+    horizon: usize,
+    allow_empty: bool,
+    ok: fn(f64) -> bool,
+    valid: &str,
+) -> Result<(), String> {
+    if v.len() != horizon && !(allow_empty && v.is_empty()) {
+        return Err(format!(
+            "{} values given, expected {horizon} (one per year)",
+            v.len()
+        ));
+    }
+    match v.iter().enumerate().find(|(_, x)| !ok(**x)) {
+        Some((i, x)) => Err(format!(
+            "the value for year {} is {x}; it must be {valid}",
+            i + 1
+        )),
+        None => Ok(()),
     }
 }
 

@@ -74,7 +74,26 @@ impl Outcome {
         self.horizon
     }
 
-    /// Cost of group `g` to actor `a` in year `t` (1-based), SEK.
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.n_groups
+    }
+
+    /// Number of actors.
+    pub fn n_actors(&self) -> usize {
+        self.n_actors
+    }
+
+    /// All costs, SEK nominal, flat `[g][t][a]`: index
+    /// `(g · horizon + t − 1) · n_actors + a`.
+    pub fn costs(&self) -> &[f64] {
+        &self.cost
+    }
+
+    /// Cost of group `g` to actor `a` in year `t` (1-based), SEK nominal.
+    ///
+    /// # Panics
+    /// If `g`, `t` or `a` is out of range, like slice indexing.
     pub fn cost(&self, g: usize, t: usize, a: usize) -> f64 {
         self.cost[(g * self.horizon + t - 1) * self.n_actors + a]
     }

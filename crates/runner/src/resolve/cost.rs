@@ -401,9 +401,14 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
 /// 1) are reported at validation time, at the group they concern.
 pub(super) fn check_cohorts(r: &mut Resolver, s: &Scenario) {
     let central = s.params.central_values();
-    let built = crate::compose::cohort_model(s, &central);
+    let built = crate::engine::cohort_model(s, &central);
     if let Err(e) = built {
-        let group = crate::compose::group_named_in(&e, s);
+        // The cost model names groups in its messages; point at the first one named.
+        let msg = e.to_string();
+        let group = s
+            .groups
+            .iter()
+            .position(|g| msg.contains(&format!("`{}`", g.name)) || msg.contains(&g.name));
         let path = match group {
             Some(g) => format!("groups.{}.feeds", s.groups[g].name),
             None => "groups".to_string(),
