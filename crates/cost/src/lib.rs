@@ -21,3 +21,8 @@ pub use cohort::{
 pub use discount::{Discounting, cumulative_pv, present_value};
 pub use error::CostError;
 pub use profile::Profile;
+
+// Runs the README's example as a doctest, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -331,8 +331,15 @@ impl CohortModel {
             let years = |effect: &str, v: &[f64], allow_empty: bool, ok: fn(f64) -> bool, valid| {
                 check_years(v, h, allow_empty, ok, valid).map_err(|p| bad(effect.into(), p))
             };
-            years("inflow factor", &ge.inflow_factor, true, factor_ok, "a finite number ≥ 0")?;
-            let check_success = |effect: String, to: Option<usize>| match to {
+            years(
+                "inflow factor",
+                &ge.inflow_factor,
+                true,
+                factor_ok,
+                "a finite number ≥ 0",
+            )?;
+            let check_success = |effect: String, to: Option<usize>| {
+                match to {
                 Some(to) if to >= n_g => Err(bad(
                     effect,
                     format!("its success group is number {to}, but there are only {n_g} groups"),
@@ -342,6 +349,7 @@ impl CohortModel {
                     "its success group is the group itself; turned or prevented cases must start their success profile in another group".into(),
                 )),
                 _ => Ok(()),
+            }
             };
             for (k, e) in ge.prevent.iter().enumerate() {
                 let name = format!("prevent effect {k}");

@@ -1,7 +1,11 @@
 //! What a cohort run produced: costs per group, year and actor, the case
-//! ledger, and per-intervention reach and success.
+//! ledger, and per-intervention reach and success (model.md §3–§4).
 
 /// Case flows of one group in one year (expected, fractional cases).
+///
+/// Cases are conserved: for every group and year t,
+/// stock + Σ_{y≤t} (inflow + fed_in + success_in − prevented − turned −
+/// fed_out − aged_out) = present(t).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Ledger {
     /// Exogenous inflow after the inflow factor, before prevention.
@@ -124,6 +128,9 @@ impl Outcome {
     }
 
     /// The case ledger of group `g` in year `t` (1-based).
+    ///
+    /// # Panics
+    /// If `g` or `t` is out of range.
     pub fn ledger(&self, g: usize, t: usize) -> &Ledger {
         &self.ledger[g * self.horizon + t - 1]
     }
@@ -136,14 +143,26 @@ impl Outcome {
         }
     }
 
-    /// Cases reached by effect `k` of group `g` in year `t` (1-based): for a
-    /// turn effect the eligible cases before removal, for a prevent effect the
-    /// group's whole inflow before reduction.
+    /// The base of effect `k` (0-based, in the order of
+    /// `GroupEffects::turn` if `is_turn`, else `GroupEffects::prevent`) of
+    /// group `g` in year `t` (1-based), cases: for a turn effect the cases in
+    /// its window before removal, for a prevent effect the group's whole
+    /// inflow (exogenous after the inflow factor, plus fed cases) before
+    /// reduction. Model.md §4 charges per-case-reached costs on this.
+    ///
+    /// # Panics
+    /// If `g`, `k` or `t` is out of range.
     pub fn reached(&self, g: usize, is_turn: bool, k: usize, t: u32) -> f64 {
         self.reached[self.effect_index(g, is_turn, k) * self.horizon + t as usize - 1]
     }
 
-    /// Cases turned or prevented by effect `k` of group `g` in year `t`.
+    /// Cases turned or prevented by effect `k` of group `g` in year `t`
+    /// (indices as in [`Outcome::reached`]); when several effects act on the
+    /// same cases, each gets a share of the removal in proportion to its q.
+    /// These are the cases that start the effect's success profile.
+    ///
+    /// # Panics
+    /// If `g`, `k` or `t` is out of range.
     pub fn succeeded(&self, g: usize, is_turn: bool, k: usize, t: u32) -> f64 {
         self.succeeded[self.effect_index(g, is_turn, k) * self.horizon + t as usize - 1]
     }

@@ -315,14 +315,18 @@ proptest! {
         }).collect();
         let m = CohortModel::new(profiles, groups.clone(), h, 1).expect("acyclic model");
         let mut e = Effects::none(n_g, h);
+        // Success cases go to any other group, earlier or later in the order.
+        let other = |g: usize, k: usize| (n_g > 1).then(|| (g + 1 + k % (n_g - 1)) % n_g);
         for g in 0..n_g {
-            for (lo, hi, share) in &turns[g] {
-                e.groups[g].turn.push(TurnEffect { window: (*lo, (*lo).max(*hi)), share: share.clone(), success_group: (g + 1 < n_g).then_some(g + 1) });
+            for (k, (lo, hi, share)) in turns[g].iter().enumerate() {
+                let lo = (*lo).min(lens[g] as u32);
+                e.groups[g].turn.push(TurnEffect { window: (lo, lo.max(*hi)), share: share.clone(), success_group: other(g, k) });
             }
-            for share in &prevents[g] {
-                e.groups[g].prevent.push(PreventEffect { share: share.clone(), success_group: None });
+            for (k, share) in prevents[g].iter().enumerate() {
+                e.groups[g].prevent.push(PreventEffect { share: share.clone(), success_group: other(g, k + 1) });
             }
         }
+        prop_assert_eq!(m.check_effects(&e), Ok(()));
         let mut o = Outcome::default();
         m.simulate(&e, &mut o);
         for (g, grp) in groups.iter().enumerate() {
@@ -375,4 +379,224 @@ fn setters_match_a_rebuilt_model() {
     }
     assert!(m.set_feed_share(0, 0, 1.5).is_err());
     assert!(m.set_stock(0, -1.0).is_err());
+}
+
+#[test]
+fn success_cases_are_booked_the_same_year_whatever_the_group_order() {
+    // The success group comes first: success cases still arrive before booking.
+    let profiles = vec![flat(2, 1000.0), flat(5, 1.0)];
+    let groups = vec![
+        group("prison", 0, 0.0, 1, vec![0.0; 2], vec![]),
+        group("recruits", 1, 0.0, 1, vec![10.0, 0.0], vec![]),
+    ];
+    let m = CohortModel::new(profiles, groups, 2, 1).expect("valid");
+    let mut e = Effects::none(2, 2);
+    e.groups[1].prevent.push(PreventEffect {
+        share: vec![0.3, 0.0],
+        success_group: Some(0),
+    });
+    m.check_effects(&e).expect("valid effects");
+    let mut o = Outcome::default();
+    m.simulate(&e, &mut o);
+    assert!((o.succeeded(1, false, 0, 1) - 3.0).abs() < 1e-12);
+    assert!((o.ledger(0, 1).success_in - 3.0).abs() < 1e-12);
+    assert!((o.cost(0, 1, 0) - 3000.0).abs() < 1e-9);
+    assert!((o.cost(1, 1, 0) - 7.0).abs() < 1e-12);
+}
+
+#[test]
+fn reusing_an_outcome_overwrites_it_without_reallocating() {
+    let m = CohortModel::new(
+        vec![flat(4, 10.0)],
+        vec![group("g", 0, 5.0, 2, vec![1.0; 6], vec![])],
+        6,
+        1,
+    )
+    .expect("valid");
+    let mut e = Effects::none(1, 6);
+    e.groups[0].turn.push(TurnEffect {
+        window: (1, 4),
+        share: vec![0.1; 6],
+        success_group: None,
+    });
+    let mut o = Outcome::default();
+    m.simulate(&e, &mut o);
+    let first = o.costs().to_vec();
+    let ptr = o.costs().as_ptr();
+    m.simulate(&e, &mut o);
+    assert_eq!(o.costs(), &first[..]);
+    assert_eq!(o.costs().as_ptr(), ptr, "the cost buffer was reused");
+    let base = m.baseline();
+    assert!(base.cost(0, 6, 0) > o.cost(0, 6, 0));
+}
+
+#[test]
+fn totals_sum_over_groups() {
+    let profiles = vec![
+        Profile::from_annual(2, 3, &[(ActorId(0), vec![1.0]), (ActorId(1), vec![10.0])])
+            .expect("valid"),
+    ];
+    let groups = vec![
+        group("a", 0, 1.0, 1, vec![0.0; 2], vec![]),
+        group("b", 0, 2.0, 1, vec![0.0; 2], vec![]),
+    ];
+    let o = CohortModel::new(profiles, groups, 2, 2)
+        .expect("valid")
+        .baseline();
+    assert_eq!(o.total_cost_by_year(), vec![3.0, 30.0, 3.0, 30.0]);
+    assert_eq!(o.group_cost(1), &[2.0, 20.0, 2.0, 20.0]);
+}
+
+#[test]
+fn groups_are_told_apart_by_name_and_index() {
+    let p = || vec![flat(3, 1.0)];
+    assert_eq!(
+        CohortModel::new(
+            p(),
+            vec![
+                group("a", 0, 0.0, 1, vec![0.0], vec![]),
+                group("a", 0, 0.0, 1, vec![0.0], vec![])
+            ],
+            1,
+            1
+        ),
+        Err(CostError::DuplicateGroup("a".into()))
+    );
+    let e = CohortModel::new(
+        p(),
+        vec![group(
+            "a",
+            0,
+            0.0,
+            1,
+            vec![0.0],
+            vec![Feed { to: 5, share: 0.1 }],
+        )],
+        1,
+        1,
+    );
+    assert!(matches!(e, Err(CostError::FeedTarget { .. })));
+    let e = CohortModel::new(
+        p(),
+        vec![group(
+            "a",
+            0,
+            0.0,
+            1,
+            vec![0.0],
+            vec![Feed { to: 0, share: 1.5 }],
+        )],
+        1,
+        1,
+    );
+    assert!(
+        matches!(&e, Err(CostError::FeedTarget { .. })),
+        "feeding itself: {e:?}"
+    );
+    let e = CohortModel::new(
+        p(),
+        vec![
+            group("a", 0, 0.0, 1, vec![0.0], vec![Feed { to: 1, share: 1.5 }]),
+            group("b", 0, 0.0, 1, vec![0.0], vec![]),
+        ],
+        1,
+        1,
+    );
+    assert!(matches!(e, Err(CostError::InvalidValue { .. })));
+}
+
+#[test]
+fn setters_reject_what_does_not_exist() {
+    let mut m = CohortModel::new(
+        vec![flat(3, 1.0)],
+        vec![group("a", 0, 0.0, 1, vec![0.0; 2], vec![])],
+        2,
+        1,
+    )
+    .expect("valid");
+    assert!(matches!(
+        m.set_stock(1, 1.0),
+        Err(CostError::OutOfRange { index: 1, .. })
+    ));
+    assert!(matches!(
+        m.set_inflow(0, 3, 1.0),
+        Err(CostError::OutOfRange { index: 3, .. })
+    ));
+    assert!(matches!(
+        m.set_inflow(0, 0, 1.0),
+        Err(CostError::OutOfRange { index: 0, .. })
+    ));
+    assert!(matches!(
+        m.set_feed_share(0, 0, 0.5),
+        Err(CostError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        m.set_profile_scale(1, 1.0),
+        Err(CostError::OutOfRange { .. })
+    ));
+    assert!(m.set_inflow(0, 2, -1.0).is_err());
+    assert!(m.set_profile_scale(0, f64::NAN).is_err());
+}
+
+#[test]
+fn effects_are_checked_against_the_model() {
+    let m = CohortModel::new(
+        vec![flat(3, 1.0)],
+        vec![
+            group("members", 0, 0.0, 1, vec![0.0; 2], vec![]),
+            group("prison", 0, 0.0, 1, vec![0.0; 2], vec![]),
+        ],
+        2,
+        1,
+    )
+    .expect("valid");
+    let ok = Effects::none(2, 2);
+    assert_eq!(m.check_effects(&ok), Ok(()));
+    assert!(matches!(
+        m.check_effects(&Effects::none(1, 2)),
+        Err(CostError::Length { .. })
+    ));
+    let turn = |window, share: Vec<f64>, success_group| {
+        let mut e = Effects::none(2, 2);
+        e.groups[0].turn.push(TurnEffect {
+            window,
+            share,
+            success_group,
+        });
+        e
+    };
+    assert_eq!(
+        m.check_effects(&turn((1, 9), vec![0.5; 2], Some(1))),
+        Ok(())
+    );
+    let problem = |e: &Effects| match m.check_effects(e) {
+        Err(CostError::InvalidEffect {
+            group,
+            effect,
+            problem,
+        }) => {
+            assert_eq!(
+                (group.as_str(), effect.as_str()),
+                ("members", "turn effect 0")
+            );
+            problem
+        }
+        other => panic!("expected an effect error, got {other:?}"),
+    };
+    assert!(problem(&turn((0, 2), vec![0.5; 2], None)).contains("window"));
+    assert!(problem(&turn((3, 2), vec![0.5; 2], None)).contains("window"));
+    assert!(problem(&turn((4, 5), vec![0.5; 2], None)).contains("years 1 to 3"));
+    assert!(problem(&turn((1, 3), vec![0.5], None)).contains("expected 2"));
+    assert!(problem(&turn((1, 3), vec![0.5, 1.5], None)).contains("year 2 is 1.5"));
+    assert!(problem(&turn((1, 3), vec![0.5, f64::NAN], None)).contains("year 2"));
+    assert!(problem(&turn((1, 3), vec![0.5; 2], Some(0))).contains("itself"));
+    assert!(problem(&turn((1, 3), vec![0.5; 2], Some(2))).contains("only 2 groups"));
+    let mut e = Effects::none(2, 2);
+    e.groups[1].inflow_factor = vec![1.0, -0.5];
+    assert!(matches!(
+        m.check_effects(&e),
+        Err(CostError::InvalidEffect { ref group, ref effect, .. }) if group == "prison" && effect == "inflow factor"
+    ));
+    e.groups[1].inflow_factor.clear();
+    assert_eq!(m.check_effects(&e), Ok(()), "empty means 1 every year");
 }
