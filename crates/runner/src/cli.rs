@@ -115,6 +115,17 @@ enum Command {
         /// A scenario file.
         file: PathBuf,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  palett completions bash > ~/.local/share/bash-completion/completions/palett"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) generated from these definitions.
+    #[command(after_help = "Example:\n  palett man > palett.1 && man ./palett.1")]
+    Man,
     /// Check scenario and library files; directories are searched for *.ron.
     #[command(
         after_help = "Every problem is printed as FILE:LINE:COL: message.\nExit code 0 when all files are valid, 3 otherwise."
@@ -160,6 +171,21 @@ pub fn main() -> ExitCode {
         } => cmd_table(&file, &profile, &years, rate, format),
         Command::Validate { paths } => cmd_validate(&paths),
         Command::Params { file } => cmd_params(&file),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "palett", &mut std::io::stdout());
+            exit::OK
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("cannot write the man page: {e}");
+                    exit::INVALID
+                }
+            }
+        }
         Command::Run {
             paths,
             samples,

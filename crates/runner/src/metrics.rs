@@ -12,7 +12,7 @@ const CLASSES: [&str; 3] = ["direct", "indirect", "business"];
 
 /// Checks that `path` names a figure of a mix summary; the error lists what
 /// would be valid at the first wrong part.
-pub fn check(path: &str, actors: &ActorSet) -> Result<(), String> {
+pub fn check(path: &str, actors: &ActorSet, groups: &[String]) -> Result<(), String> {
     let parts: Vec<&str> = path.split('.').collect();
     let actor_ok = |a: &str| actors.index_of(a).is_some();
     let stat = |s: &str, extra: &[&str]| -> Result<(), String> {
@@ -87,6 +87,13 @@ pub fn check(path: &str, actors: &ActorSet) -> Result<(), String> {
         }
         "cost_pv_by_group" => {
             need(3, "cost_pv_by_group.<group>.<statistic>")?;
+            if !groups.iter().any(|g| g == parts[1]) {
+                return Err(format!(
+                    "unknown group `{}` in metric `{path}`; groups: {}",
+                    parts[1],
+                    groups.join(", ")
+                ));
+            }
             stat(parts[2], &[])
         }
         "area_effects_pv_by_class" => {

@@ -104,7 +104,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
     let mixes = model::mixes(&mut r, &interventions, horizon.max(1));
     let correlations = model::correlations(&mut r);
     let run = model::run_defaults(&mut r);
-    let assertions = model::assertions(&mut r, &mixes, &actors);
+    let assertions = model::assertions(&mut r, &mixes, &actors, &groups, &interventions);
 
     if !r.problems.is_empty() {
         return Err(r.problems);

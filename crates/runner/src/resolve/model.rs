@@ -679,7 +679,20 @@ pub(super) fn assertions(
     r: &mut Resolver,
     mixes: &[MixDef],
     actors: &ActorSet,
+    groups: &[GroupDef],
+    interventions: &[InterventionDef],
 ) -> Vec<AssertionDef> {
+    // The names cost_pv_by_group reports: groups, then success groups.
+    let group_names: Vec<String> = groups
+        .iter()
+        .map(|g| g.name.clone())
+        .chain(
+            interventions
+                .iter()
+                .filter(|i| i.success_profile.is_some())
+                .map(|i| format!("{}:success", i.name)),
+        )
+        .collect();
     let specs = &r.loaded.scenario.assertions;
     let names: Vec<&str> = std::iter::once("do_nothing")
         .chain(mixes.iter().map(|m| m.name.as_str()))
@@ -742,7 +755,7 @@ pub(super) fn assertions(
             );
             continue;
         }
-        if let Err(msg) = metrics::check(&metric, actors) {
+        if let Err(msg) = metrics::check(&metric, actors, &group_names) {
             r.error(ROOT, &format!("{path}.metric"), msg);
             continue;
         }

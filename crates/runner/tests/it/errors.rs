@@ -281,3 +281,14 @@ fn unknown_metric_in_an_assertion() {
         &["unknown statistic `median`", "p50"],
     );
 }
+
+#[test]
+fn unknown_group_in_an_assertion() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    assertions: [\n        Metric(mix: \"do_nothing\", metric: \"cost_pv_by_group.h.mean\", at_least: 0),\n    ],\n)\n"
+        ),
+        5,
+        &["unknown group `h`", "groups: g"],
+    );
+}

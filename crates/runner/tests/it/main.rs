@@ -2,6 +2,7 @@
 //! modules, so it links once.
 
 mod calibration;
+mod cli;
 mod errors;
 mod run;
 mod support;
