@@ -74,6 +74,10 @@ impl ActorSet {
     }
 
     /// The name of `id`.
+    ///
+    /// # Panics
+    /// If `id` is not an actor of this set (ids come from [`ActorSet::add`]
+    /// or [`ActorSet::index_of`], which only give valid ones).
     pub fn name(&self, id: ActorId) -> &str {
         &self.names[id.0]
     }

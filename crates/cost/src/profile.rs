@@ -3,7 +3,7 @@
 
 use crate::{ActorId, Catalogue, CostError, Discounting, ItemId};
 
-/// P[j][a]: SEK per year to actor a in profile year j = 1..K, nominal, in
+/// `P[j][a]`: SEK per year to actor a in profile year j = 1..K, nominal, in
 /// the scenario's fixed prices.
 ///
 /// Stored with actors innermost (`data[(j-1) * n_actors + a]`) so that
@@ -61,7 +61,13 @@ impl Profile {
         }
     }
 
-    /// From annual amounts: per actor, `len` values or one value for every year.
+    /// From annual amounts (model.md §2), SEK a year per actor: `len` values
+    /// (profile years 1..=len) or one value for every year. Several entries
+    /// for one actor add up.
+    ///
+    /// # Errors
+    /// `EmptyProfile` if `len` is 0, `UnknownActor`, `Length` for a vector of
+    /// another length, `InvalidValue` for a value that is not finite.
     pub fn from_annual(
         n_actors: usize,
         len: usize,
@@ -81,7 +87,18 @@ impl Profile {
     /// From cumulative present values at checkpoint years computed at
     /// `rate`: the nominal amount is constant within each interval
     /// (y_{i−1}, y_i], so discounting back at `rate` reproduces every
-    /// checkpoint exactly (up to rounding of the inputs). K = the last year.
+    /// checkpoint exactly (up to rounding of the inputs). K = the last year
+    /// (model.md §2). Values are SEK; `rate` is a share per year (0.04).
+    /// Actors without an entry cost nothing.
+    ///
+    /// # Errors
+    /// `InvalidRate` unless `rate` is finite and ≥ 0; `CheckpointOrder`
+    /// (0-based index, its year and the year before) unless the years are
+    /// strictly increasing and ≥ 1; `EmptyProfile` if there are none;
+    /// `UnknownActor`; `Length` unless an actor has one value per checkpoint;
+    /// `InvalidValue` for a value that is not finite; `FallingCumulative`
+    /// (actor as "actor {index}" and both years) when a cumulative value
+    /// falls, unless `allow_decrease` says the negative cost is intended.
     pub fn from_checkpoints(
         n_actors: usize,
         years: &[u32],
@@ -142,7 +159,13 @@ impl Profile {
     }
 
     /// From quantities of catalogue items per year (or one quantity for
-    /// every year), each × its unit price, booked to the item's actor.
+    /// every year), each × its unit price (SEK per unit), booked to the item's
+    /// actor (model.md §2, resources).
+    ///
+    /// # Errors
+    /// `EmptyProfile`, `UnknownItem`, `UnknownActor` (an item paid by an
+    /// actor beyond `n_actors`), `Length`, `InvalidValue` as for
+    /// [`Profile::from_annual`].
     pub fn from_resources(
         n_actors: usize,
         len: usize,
@@ -184,7 +207,11 @@ impl Profile {
         self.data[(j - 1) * self.n_actors + a.0]
     }
 
-    /// All actors' SEK in profile year `j` (1-based, 1..=K).
+    /// All actors' SEK per year in profile year `j` (1-based, 1..=K), in
+    /// actor order: one contiguous row, so booking a year vectorises.
+    ///
+    /// # Panics
+    /// If `j` is 0 or beyond K, like slice indexing.
     pub fn row(&self, j: usize) -> &[f64] {
         &self.data[(j - 1) * self.n_actors..j * self.n_actors]
     }
