@@ -101,7 +101,10 @@ impl<'s> ScenarioModel<'s> {
                     .collect();
                 MixEffects { effects, slots }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        for mix in &effects {
+            template.check_effects(&mix.effects)?;
+        }
         let driven = s
             .groups
             .iter()
