@@ -12,6 +12,7 @@
 //! Deterministic: the Monte Carlo engine supplies the uncertainty.
 #![warn(missing_docs)]
 
+mod bounds;
 mod diagnostics;
 mod error;
 mod model;

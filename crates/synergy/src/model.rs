@@ -64,8 +64,10 @@ impl SynergyModel {
         self.response_k(k, d)
     }
 
+    /// f_k(D) by track index; the tipping test bounds the update with this
+    /// very expression.
     #[inline]
-    fn response_k(&self, k: usize, d: f64) -> f64 {
+    pub(crate) fn response_k(&self, k: usize, d: f64) -> f64 {
         (sigma(self.p.beta[k] * (d - self.p.theta[k])) - self.s0[k]) / self.denom[k]
     }
 
@@ -105,7 +107,9 @@ impl SynergyModel {
         }
     }
 
-    /// Appends year `year` to `traj`, which must hold years 0..year.
+    /// Appends year `year` to `traj`, which must hold years 0..year,
+    /// evaluating every drive for that year: the plain definition, used by
+    /// [`SynergyModel::simulate_into`] and the reference tipping test.
     pub(crate) fn step(
         &self,
         drives: &[Drive],
@@ -113,18 +117,27 @@ impl SynergyModel {
         traj: &mut Trajectory,
         year: u32,
     ) {
-        let p = &self.p;
-        let t = i64::from(year);
-        let y = year as usize;
-        let prev = traj.x[y - 1];
-        let c_prev = traj.c[y - 1];
+        let (input, talk) = self.inputs_at(drives, i64::from(year), stop_after);
+        self.advance(&input, talk, traj, year);
+    }
 
-        let mut drive = p.drift;
+    /// The exogenous part of year `t`'s update: per track the drift plus
+    /// Σ (w_i ā_i(t) − J_i(t)) over its drives, and the summed raw
+    /// communication activity. Summed in drive order, starting from the drift
+    /// and from 0: the tipping test's precomputed series add the same terms in
+    /// the same order, which is what makes them bit-identical.
+    pub(crate) fn inputs_at(
+        &self,
+        drives: &[Drive],
+        t: i64,
+        stop_after: Option<u32>,
+    ) -> ([f64; 4], f64) {
+        let mut input = self.p.drift;
         let mut communication = 0.0;
         for d in drives {
             match d.channel {
                 Channel::Track(k) => {
-                    drive[k.index()] += d.weight * d.schedule.delayed_at(t, stop_after)
+                    input[k.index()] += d.weight * d.schedule.delayed_at(t, stop_after)
                         - d.repression_at(t, stop_after);
                 }
                 // Raw, undelayed activity, as model.md §5 writes it: trust is
@@ -132,6 +145,27 @@ impl SynergyModel {
                 Channel::Communication => communication += d.schedule.activity_at(t, stop_after),
             }
         }
+        (input, communication)
+    }
+
+    /// Appends year `year` to `traj` (which must hold years 0..year) given
+    /// that year's exogenous inputs from `SynergyModel::inputs_at` (or an
+    /// identical precomputed copy): adds the synergy pull, applies the
+    /// response and the drain, and updates coordination.
+    #[inline]
+    pub(crate) fn advance(
+        &self,
+        input: &[f64; 4],
+        communication: f64,
+        traj: &mut Trajectory,
+        year: u32,
+    ) {
+        let p = &self.p;
+        let y = year as usize;
+        let prev = traj.x[y - 1];
+        let c_prev = traj.c[y - 1];
+
+        let mut drive = *input;
         // c = 0 is the stovepipe world: skipping is exact and saves the lag lookups.
         if c_prev != 0.0 {
             for (k, dk) in drive.iter_mut().enumerate() {
@@ -159,11 +193,18 @@ impl SynergyModel {
             let x = prev[k];
             next[k] = (x + p.alpha[k] * (f - x) - drain * x).clamp(-1.0, 1.0);
         }
-        let talk = communication.clamp(0.0, 1.0);
-        let c =
-            (c_prev + p.kappa_up * talk * (1.0 - c_prev) - p.kappa_down * c_prev).clamp(0.0, 1.0);
         traj.x.push(next);
-        traj.c.push(c);
+        traj.c.push(self.next_coordination(c_prev, communication));
+    }
+
+    /// c(t) from c(t − 1) and the summed raw communication activity of year t.
+    /// It does not depend on the track states; with no communication it never
+    /// rises, which the tipping test's box bound relies on.
+    #[inline]
+    pub(crate) fn next_coordination(&self, c_prev: f64, communication: f64) -> f64 {
+        let p = &self.p;
+        let talk = communication.clamp(0.0, 1.0);
+        (c_prev + p.kappa_up * talk * (1.0 - c_prev) - p.kappa_down * c_prev).clamp(0.0, 1.0)
     }
 
     /// p_i(t) = clamp(p · (1 + Σ_k γ\[track\]\[k\] · x_k), 0, 1): the success

@@ -124,16 +124,21 @@ impl Schedule {
     /// ā_i(t) = a_i(t − δ) with linear interpolation between whole years, and
     /// a_i(y) = 0 for y > `stop_after`.
     pub(crate) fn delayed_at(&self, t: i64, stop_after: Option<u32>) -> f64 {
-        let whole = self.delay.floor();
-        let frac = self.delay - whole;
-        // `as` saturates, so an absurd delay just puts the effect beyond any horizon.
-        let base = t.saturating_sub(whole as i64);
+        let (whole, frac) = self.delay_parts();
+        let base = t.saturating_sub(whole);
         let now = self.activity_at(base, stop_after);
-        if frac == 0.0 {
-            now
-        } else {
-            (1.0 - frac) * now + frac * self.activity_at(base.saturating_sub(1), stop_after)
-        }
+        interpolate(frac, now, || {
+            self.activity_at(base.saturating_sub(1), stop_after)
+        })
+    }
+
+    /// δ split into ⌊δ⌋ as whole years and the fraction φ = δ − ⌊δ⌋: ā(t)
+    /// reads a(t − ⌊δ⌋) and, for φ ≠ 0, a(t − ⌊δ⌋ − 1). `as` saturates, so an
+    /// absurd delay just puts the effect beyond any horizon.
+    #[inline]
+    pub(crate) fn delay_parts(&self) -> (i64, f64) {
+        let whole = self.delay.floor();
+        (whole as i64, self.delay - whole)
     }
 
     /// a_i(t): the raw activity in year `t` (model.md §4); 0 for t ≤ 0 and before `start`.
@@ -196,6 +201,19 @@ impl Schedule {
         let extra = if self.delay > whole { 2 } else { 1 };
         // ā(y) reads a(y − ⌊δ⌋) and, for a fractional delay, a(y − ⌊δ⌋ − 1).
         last.saturating_add(whole as u64).saturating_add(extra)
+    }
+}
+
+/// The one definition of the interpolation in ā, given the fraction φ of the
+/// delay: `now` = a(t − ⌊δ⌋), `before` = a(t − ⌊δ⌋ − 1), read only for φ ≠ 0.
+/// The tipping test's precomputed series call this too, so they agree with
+/// [`Schedule::delayed_until`] bit for bit.
+#[inline]
+pub(crate) fn interpolate(frac: f64, now: f64, before: impl FnOnce() -> f64) -> f64 {
+    if frac == 0.0 {
+        now
+    } else {
+        (1.0 - frac) * now + frac * before()
     }
 }
 
@@ -288,7 +306,7 @@ impl Drive {
     /// Whether the repression impulse is under way in a world switched off
     /// after `stop_after`: only an intervention that actually acted (D ≥ 1 and
     /// s ≤ stop_after) triggers it.
-    fn repression_applies(&self, stop_after: Option<u32>) -> bool {
+    pub(crate) fn repression_applies(&self, stop_after: Option<u32>) -> bool {
         self.schedule.duration > 0 && stop_after.is_none_or(|stop| self.schedule.start <= stop)
     }
 
