@@ -2,16 +2,23 @@
 //! uncertain inputs and a trivial model function, next to the cost of only
 //! drawing those 40 variates.
 //!
+//! A second group, `summarise_8000_cells`, measures the cost of summarising
+//! per output cell per sample at the product's scale (≈ 8 000 cells: 200
+//! scalars and 6 × 1 300 series cells) with a model that only writes its
+//! outputs; criterion's throughput is in cell-samples, so
+//! ns per cell-sample = 1 / throughput. `model_only` is the same model
+//! without the engine, to subtract.
+//!
 //! `cargo bench -p palett-benches --bench montecarlo`. The engine runs on the
 //! global rayon pool; for the overhead ratio against single-threaded draws,
-//! run with `RAYON_NUM_THREADS=1`.
+//! and for the per-core summarising cost, run with `RAYON_NUM_THREADS=1`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use palett_montecarlo::{
     Distribution, InputSpace, Method, Missing, Model, OutputLayout, RunSettings, SampleRecord,
-    ScalarSpec, run,
+    ScalarSpec, SeriesSpec, run,
 };
 use rand::SeedableRng;
 use rand::distr::Distribution as _;
@@ -198,5 +205,95 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Writes ~8 000 outputs per sample at almost no cost of its own: every
+/// cell a different linear mix of the inputs (so every cell's sketch sees
+/// its own distribution), and some scalars undefined.
+struct Wide;
+
+const WIDE_SCALARS: usize = 200;
+const WIDE_SERIES: usize = 6;
+const WIDE_YEARS: usize = 1_300;
+const WIDE_SAMPLES: u64 = 8_192;
+
+impl Model for Wide {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        for i in 0..WIDE_SCALARS {
+            let v = x[0] * (1.0 + i as f64 * 0.01) - x[1];
+            out.set_scalar(i, (x[2] > 0.05 * (i % 4) as f64).then_some(v));
+        }
+        for s in 0..WIDE_SERIES {
+            let (a, b) = (x[s % 3], x[(s + 1) % 3]);
+            let mut v = 0.0;
+            for c in out.series_mut(s) {
+                v += a - 0.9 * b;
+                *c = v;
+            }
+        }
+    }
+}
+
+fn bench_wide(c: &mut Criterion) {
+    let inputs = InputSpace::new(
+        vec![
+            ("a".into(), Distribution::Normal { mean: 1.0, sd: 0.3 }),
+            (
+                "b".into(),
+                Distribution::LogNormal {
+                    mu: 0.0,
+                    sigma: 0.5,
+                },
+            ),
+            ("c".into(), Distribution::Beta { a: 2.0, b: 5.0 }),
+        ],
+        &[],
+    )
+    .expect("valid inputs");
+    let layout = OutputLayout {
+        scalars: (0..WIDE_SCALARS)
+            .map(|i| ScalarSpec {
+                name: format!("s{i}"),
+                missing: Missing::Skip,
+            })
+            .collect(),
+        series: (0..WIDE_SERIES)
+            .map(|i| SeriesSpec {
+                name: format!("y{i}"),
+                len: WIDE_YEARS,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let cells = layout.cells() as u64;
+    let mut g = c.benchmark_group("summarise_8000_cells");
+    g.throughput(Throughput::Elements(cells * WIDE_SAMPLES));
+    g.sample_size(10);
+    g.bench_function("model_only", |b| {
+        let mut record = SampleRecord::new(&layout);
+        let mut xs = vec![0.0; inputs.len() * WIDE_SAMPLES as usize];
+        inputs.draw_samples(1, Method::MonteCarlo, WIDE_SAMPLES, 0, &mut xs);
+        b.iter(|| {
+            let mut acc = 0.0;
+            for x in xs.chunks_exact(inputs.len()) {
+                record.clear();
+                Wide.evaluate(x, &mut (), &mut record);
+                acc += record.series(WIDE_SERIES - 1)[WIDE_YEARS - 1];
+            }
+            black_box(acc)
+        })
+    });
+    g.bench_function("engine", |b| {
+        let settings = RunSettings {
+            seed: 1,
+            samples: WIDE_SAMPLES,
+            method: Method::MonteCarlo,
+            stop: None,
+        };
+        b.iter(|| black_box(run(&Wide, &inputs, &layout, &settings, &|_| {}).expect("runs")))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_wide);
 criterion_main!(benches);

@@ -8,9 +8,9 @@
 //! each output cell's statistics consume that cell's values in sample order,
 //! in parallel across cells. Because every statistic sees its values in the
 //! same order with the same batch boundaries whatever the thread count, the
-//! results are bit-identical on 1 thread or many. Drawing block k + 1
-//! overlaps with summarising block k; under a stop rule block k + 1 is then
-//! simply discarded, so overlap never changes a result.
+//! results are bit-identical on 1 thread or many. The two phases alternate
+//! on one buffer (each phase is parallel on its own), so a stop rule never
+//! draws a block it does not use.
 
 use rayon::prelude::*;
 
@@ -130,20 +130,35 @@ pub struct RunSummary {
 }
 
 /// Samples per block for a layout with `cells` values per sample: a power of
-/// two in [64, 1024] keeping a block buffer near 8 MB. It depends on the
-/// layout only — never on the thread count — so stop points and sketch
+/// two in [64, 1024] keeping the block buffer near 64 MB (1 024 samples for
+/// the product's ≈ 8 000 cells, 64 MB; a small layout gets 1 024 samples in
+/// far less).
+///
+/// A block is also the batch in which every output's quantile sketch takes
+/// its values, and an insertion costs a pass over the sketch's ~150 tuples
+/// on top of a small cost per value, so bigger blocks make summarising
+/// cheaper (measured at 8 000 cells: 1 024-sample blocks cost ~25 % less per
+/// cell-sample than 256; docs/uncertainty.md, "Speed"). The size depends on
+/// the layout only — never on the thread count — so stop points and sketch
 /// batches are the same on every machine.
 pub fn block_size(cells: usize) -> u64 {
-    let cap = ((1usize << 20) / cells.max(1)).max(1);
+    let cap = ((BLOCK_BUFFER_BYTES / 8) / cells.max(1)).max(1);
     let pow = 1usize << (usize::BITS - 1 - cap.leading_zeros());
     pow.clamp(64, 1024) as u64
 }
 
-/// Samples per parallel task when drawing; small enough to balance load,
-/// large enough to amortise the per-task set-up.
+/// Target size of the block buffer (see [`block_size`]).
+const BLOCK_BUFFER_BYTES: usize = 64 << 20;
+
+/// Samples per parallel task when drawing; small enough to balance load and
+/// to keep a task's records in L2 until they are transposed into the block,
+/// large enough to amortise the per-task set-up and give summarising runs
+/// of 16 values (two cache lines) per cell.
 const TASK_SAMPLES: usize = 16;
-/// Cells per parallel task when summarising: 8 f64 = one cache line of a row.
-const TASK_CELLS: usize = 8;
+/// Cells per parallel task when summarising: enough that a task reads long
+/// contiguous runs of the block (64 cells × 16 samples = 8 KB per group),
+/// few enough that their columns stay in L1/L2.
+const TASK_CELLS: usize = 64;
 
 #[derive(Debug, Clone, Default)]
 struct CellStats {
@@ -154,12 +169,23 @@ struct CellStats {
 }
 
 impl CellStats {
-    fn absorb(&mut self, batch: &mut [f64], scratch: &mut SketchScratch) {
+    /// Take one block's defined values of this cell, in sample order, of
+    /// which `positive` are > 0. The slice is working memory (the sketch
+    /// reorders it).
+    fn absorb(&mut self, batch: &mut [f64], positive: u64, scratch: &mut SketchScratch) {
         self.defined += batch.len() as u64;
-        self.positive += batch.iter().filter(|&&v| v > 0.0).count() as u64;
+        self.positive += positive;
         self.moments.merge(&Welford::from_slice(batch));
         self.sketch.insert_batch(batch, scratch);
     }
+}
+
+/// Per-task working memory for summarising: a TASK_CELLS × block column
+/// buffer and the sketch's scratch.
+#[derive(Default)]
+struct Columns {
+    values: Vec<f64>,
+    sketch: SketchScratch,
 }
 
 fn check(
@@ -220,7 +246,8 @@ struct Worker<S> {
     rng: rand::rngs::ChaCha8Rng,
     eps: Vec<f64>,
     inputs: Vec<f64>,
-    record: SampleRecord,
+    /// One record per sample of a task, transposed into the block together.
+    records: Vec<SampleRecord>,
     scratch: S,
 }
 
@@ -261,48 +288,85 @@ pub fn run<M: Model>(
         .iter()
         .map(|c| BestCounter::new(c.members.len()))
         .collect();
-    let mut filling = vec![0.0f64; block as usize * row];
-    let mut ready = vec![0.0f64; block as usize * row];
+    // Block layout: groups of TASK_SAMPLES samples (one drawing task each),
+    // each group cell-major — cell c's values for the group's samples are
+    // contiguous at group·G + c·TASK_SAMPLES. Drawing tasks still write
+    // disjoint contiguous chunks, while summarising reads each cell in runs
+    // of 16 values (two cache lines) and a task's 64 cells as one 8 KB run
+    // per group, instead of one value per 64 KB row.
+    let group = row * TASK_SAMPLES;
+    let groups = (block as usize).div_ceil(TASK_SAMPLES);
+    let mut buf = vec![0.0f64; groups * group];
 
     let draw_block = |buf: &mut [f64], start: u64, len: u64| {
-        buf[..len as usize * row]
-            .par_chunks_mut(row * TASK_SAMPLES)
+        let len = len as usize;
+        buf[..len.div_ceil(TASK_SAMPLES) * group]
+            .par_chunks_mut(group)
             .enumerate()
             .for_each_init(
                 || Worker {
                     rng: streams.worker(),
                     eps: vec![0.0; inputs.scratch_len()],
                     inputs: template.clone(),
-                    record: SampleRecord::new(layout),
+                    records: vec![SampleRecord::new(layout); TASK_SAMPLES],
                     scratch: model.new_scratch(),
                 },
-                |w, (task, rows)| {
-                    for (k, out) in rows.chunks_exact_mut(row).enumerate() {
-                        let s = start + (task * TASK_SAMPLES + k) as u64;
+                |w, (task, region)| {
+                    let first = task * TASK_SAMPLES;
+                    let n = TASK_SAMPLES.min(len - first);
+                    for (k, record) in w.records[..n].iter_mut().enumerate() {
+                        let s = start + (first + k) as u64;
                         inputs.draw(&plan, s, &mut w.rng, &mut w.eps, &mut w.inputs);
-                        w.record.clear();
-                        model.evaluate(&w.inputs, &mut w.scratch, &mut w.record);
-                        out[..cells].copy_from_slice(w.record.values());
+                        record.clear();
+                        model.evaluate(&w.inputs, &mut w.scratch, record);
+                    }
+                    // Transpose the group's records (hot in cache) 8 cells
+                    // at a time: one line read per record, and each cell's
+                    // run written whole.
+                    for c0 in (0..cells).step_by(8) {
+                        let cw = 8.min(cells - c0);
+                        for (k, record) in w.records[..n].iter().enumerate() {
+                            let src = &record.values()[c0..c0 + cw];
+                            for (j, &v) in src.iter().enumerate() {
+                                region[(c0 + j) * TASK_SAMPLES + k] = v;
+                            }
+                        }
                     }
                 },
             );
     };
+    // Columns are padded by one cache line so the 64 columns being filled
+    // do not all map to the same L1 set (a 4 KB stride would).
+    let stride = block as usize + 8;
     let summarise_block = |stats: &mut [CellStats], buf: &[f64], len: u64| {
+        let len = len as usize;
         stats.par_chunks_mut(TASK_CELLS).enumerate().for_each_init(
-            || (Vec::with_capacity(len as usize), SketchScratch::default()),
-            |(batch, scratch): &mut (Vec<f64>, SketchScratch), (task, chunk)| {
+            Columns::default,
+            |cols: &mut Columns, (task, chunk)| {
+                let c0 = task * TASK_CELLS;
+                let w = chunk.len();
+                cols.values.resize(w * stride, 0.0);
+                let mut defined = [0usize; TASK_CELLS];
+                let mut positive = [0u64; TASK_CELLS];
+                // Gather each cell's defined values in sample order (NaN =
+                // undefined), counting positives in the same pass.
+                for g in 0..len.div_ceil(TASK_SAMPLES) {
+                    let n = TASK_SAMPLES.min(len - g * TASK_SAMPLES);
+                    let runs = &buf[g * group + c0 * TASK_SAMPLES..][..w * TASK_SAMPLES];
+                    for (k, run) in runs.chunks_exact(TASK_SAMPLES).enumerate() {
+                        let column = &mut cols.values[k * stride..(k + 1) * stride];
+                        let (mut m, mut p) = (defined[k], positive[k]);
+                        for &v in &run[..n] {
+                            column[m] = v;
+                            m += usize::from(!v.is_nan());
+                            p += u64::from(v > 0.0);
+                        }
+                        (defined[k], positive[k]) = (m, p);
+                    }
+                }
                 for (k, cell) in chunk.iter_mut().enumerate() {
-                    let c = task * TASK_CELLS + k;
-                    batch.clear();
-                    batch.extend(
-                        buf[..len as usize * row]
-                            .iter()
-                            .skip(c)
-                            .step_by(row)
-                            .copied()
-                            .filter(|v| !v.is_nan()),
-                    );
-                    cell.absorb(batch, scratch);
+                    let column = &mut cols.values[k * stride..][..defined[k]];
+                    cell.absorb(column, positive[k], &mut cols.sketch);
                 }
             },
         );
@@ -310,49 +374,34 @@ pub fn run<M: Model>(
 
     let mut done = 0u64;
     let mut stopped_early = false;
-    // (start, len) of the block waiting in `ready` to be summarised.
-    let mut pending: Option<(u64, u64)> = None;
-    let mut next_start = 0u64;
-    loop {
-        let next = (next_start < total).then(|| (next_start, block.min(total - next_start)));
-        rayon::join(
-            || {
-                if let Some((start, len)) = next {
-                    draw_block(&mut filling, start, len);
-                }
-            },
-            || {
-                if let Some((_, len)) = pending {
-                    summarise_block(&mut stats, &ready, len);
-                }
-            },
-        );
-        if let Some((_, len)) = pending {
-            let mut values = Vec::new();
-            for (counter, contest) in contests.iter_mut().zip(&layout.contests) {
-                for r in ready[..len as usize * row].chunks_exact(row) {
-                    values.clear();
-                    values.extend(contest.members.iter().map(|&m| r[m]));
-                    counter.record(&values);
-                }
-            }
-            done += len;
-            progress(Progress { done, total });
-            if let Some(stop) = &settings.stop {
-                let met = stop
-                    .watch
-                    .iter()
-                    .all(|&w| stats[w].moments.se().is_some_and(|se| se < stop.target_se));
-                if met && done < total {
-                    stopped_early = true;
-                    break;
-                }
+    while done < total {
+        let len = block.min(total - done);
+        // Draw, then summarise, each phase parallel on its own: one buffer
+        // instead of two overlapping ones halves the memory for a given
+        // block, and a bigger block is what makes summarising cheap.
+        draw_block(&mut buf, done, len);
+        summarise_block(&mut stats, &buf, len);
+        let mut values = Vec::new();
+        for (counter, contest) in contests.iter_mut().zip(&layout.contests) {
+            for i in 0..len as usize {
+                let at = (i / TASK_SAMPLES) * group + i % TASK_SAMPLES;
+                values.clear();
+                values.extend(contest.members.iter().map(|&m| buf[at + m * TASK_SAMPLES]));
+                counter.record(&values);
             }
         }
-        let Some((start, len)) = next else { break };
-        std::mem::swap(&mut filling, &mut ready);
-        pending = Some((start, len));
-        next_start = start + len;
+        done += len;
+        progress(Progress { done, total });
+        if let Some(stop) = &settings.stop {
+            let met = stop
+                .watch
+                .iter()
+                .all(|&w| stats[w].moments.se().is_some_and(|se| se < stop.target_se));
+            if met && done < total {
+                stopped_early = true;
+                break;
+            }
+        }
     }
 
     Ok(summarise(layout, &stats, &contests, done, stopped_early))

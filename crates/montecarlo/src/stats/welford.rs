@@ -1,6 +1,28 @@
 //! Mean, variance and standard error, streaming and mergeable (Welford's
 //! update and Chan et al.'s pairwise merge) — model.md §7, "Summaries".
 
+/// Number of interleaved partial sums in [`Welford::from_slice`].
+const LANES: usize = 8;
+
+/// Σ f(x) over `xs` in [`LANES`] partial sums (lane i takes every
+/// LANES-th value from i; the tail goes to the first lanes), combined
+/// pairwise in a fixed order.
+#[inline]
+fn lane_sum(xs: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut acc = [0.0f64; LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
+    }
+    for (a, &x) in acc.iter_mut().zip(tail) {
+        *a += f(x);
+    }
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+}
+
 /// Running count, mean and sum of squared deviations of a stream of values.
 ///
 /// Merging is exact in real arithmetic but not associative in floating
@@ -30,13 +52,20 @@ impl Welford {
 
     /// The summary of a batch, computed in two passes (more accurate than
     /// pushing one by one, and cheaper).
+    ///
+    /// Each pass sums in eight interleaved partial sums combined in a
+    /// fixed tree: a single running sum is one dependent add per value
+    /// (latency-bound), while independent lanes let the CPU add several
+    /// values at once. The order is fixed, so the result is still a pure
+    /// function of the batch, and pairwise-style summation is also a little
+    /// more accurate.
     pub fn from_slice(xs: &[f64]) -> Self {
         if xs.is_empty() {
             return Self::new();
         }
         let n = xs.len() as f64;
-        let mean = xs.iter().sum::<f64>() / n;
-        let m2 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+        let mean = lane_sum(xs, |x| x) / n;
+        let m2 = lane_sum(xs, |x| (x - mean) * (x - mean));
         Self {
             n: xs.len() as u64,
             mean,

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use palett_montecarlo::{
     Contest, Distribution, InputSpace, McError, Method, Missing, Model, OutputLayout, RunSettings,
-    SampleRecord, StopRule, block_size, run,
+    SampleRecord, SeriesSpec, StopRule, block_size, run,
 };
 
 use super::common::{Toy, pools, scalar, settings, toy_inputs, toy_layout};
@@ -265,4 +265,96 @@ fn latin_hypercube_beats_monte_carlo_on_a_smooth_model() {
         means.iter().map(|x| (x - m).powi(2)).sum::<f64>()
     };
     assert!(spread(Method::LatinHypercube) < 0.5 * spread(Method::MonteCarlo));
+}
+
+/// Cell c of a series holds x + c, and undefined (NaN) in every 5th sample
+/// for odd c; one scalar is the same x.
+struct Shifted;
+
+impl Model for Shifted {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        out.set_scalar(0, Some(x[0]));
+        let hole = x[1] < 0.2;
+        for (c, v) in out.series_mut(0).iter_mut().enumerate() {
+            *v = if hole && c % 2 == 1 {
+                f64::NAN
+            } else {
+                x[0] + c as f64
+            };
+        }
+    }
+}
+
+/// The block is transposed into per-cell columns in groups of samples and
+/// summarised in tiles of cells; with a layout of several tiles (the last
+/// partial) and a sample count that ends mid-group, every cell must still
+/// see exactly its own values, in sample order, on any thread count.
+#[test]
+fn wide_layouts_keep_each_cells_values_apart() {
+    let inputs = InputSpace::new(
+        vec![
+            ("x".into(), Distribution::Normal { mean: 5.0, sd: 1.0 }),
+            ("u".into(), Distribution::Uniform { lo: 0.0, hi: 1.0 }),
+        ],
+        &[],
+    )
+    .expect("valid");
+    let cells = 150;
+    let layout = OutputLayout {
+        scalars: vec![scalar("x", Missing::Skip)],
+        series: vec![SeriesSpec {
+            name: "shifted".into(),
+            len: cells,
+        }],
+        ..Default::default()
+    };
+    let n = 2_500u64;
+    let s = settings(3, n, Method::MonteCarlo);
+    let runs: Vec<_> = pools()
+        .iter()
+        .map(|p| {
+            p.install(|| palett_montecarlo::run(&Shifted, &inputs, &layout, &s, &|_| {}))
+                .expect("runs")
+        })
+        .collect();
+    assert!(
+        runs.iter()
+            .all(|r| format!("{r:?}") == format!("{:?}", runs[0]))
+    );
+    let r = &runs[0];
+    let mut xs = vec![0.0; 2 * n as usize];
+    inputs.draw_samples(3, Method::MonteCarlo, n, 0, &mut xs);
+    let (mut all, mut holed): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    for x in xs.chunks_exact(2) {
+        all.push(x[0]);
+        if x[1] >= 0.2 {
+            holed.push(x[0]);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!((r.scalars[0].mean.expect("mean") - mean(&all)).abs() < 1e-12);
+    for (c, band) in r.series[0].iter().enumerate() {
+        let base = if c % 2 == 1 { mean(&holed) } else { mean(&all) };
+        assert!(
+            (band.mean - (base + c as f64)).abs() < 1e-9,
+            "cell {c}: mean {} expected {}",
+            band.mean,
+            base + c as f64
+        );
+        assert!(
+            band.p5 < band.p50 && band.p50 < band.p95,
+            "cell {c}: {band:?}"
+        );
+    }
+    // Even cells hold the same draws shifted by c, so their medians shift too
+    // (up to rounding of x + c).
+    let p50 = r.series[0][0].p50;
+    for c in (0..cells).step_by(2) {
+        assert!(
+            (r.series[0][c].p50 - (p50 + c as f64)).abs() < 1e-9,
+            "cell {c}"
+        );
+    }
 }
