@@ -183,13 +183,17 @@ pub fn run_scenario(
         mixes: summary::mixes(s, model.plan(), &run),
     };
     let by_year = summary::by_year_csv(s, model.plan(), &run);
+    // The nominal grid (mix, group, year, profile year, actor): every cohort
+    // group the run books, success groups included, under every mix.
     let cells_per_sample: f64 = {
-        let groups: f64 = s
+        let profile_years: f64 = s
             .groups
             .iter()
-            .map(|g| s.profiles[g.profile].profile.len() as f64)
+            .map(|g| g.profile)
+            .chain(s.interventions.iter().filter_map(|i| i.success_profile))
+            .map(|p| s.profiles[p].profile.len() as f64)
             .fold(0.0, |a, b| a + b);
-        model.plan().mixes.len() as f64 * groups * s.horizon as f64 * s.actors.len() as f64
+        model.plan().mixes.len() as f64 * profile_years * s.horizon as f64 * s.actors.len() as f64
     };
     let cells = cells_per_sample * run.samples as f64;
     let timing = Timing {

@@ -265,7 +265,6 @@ pub struct Scratch {
     base_outcome: Outcome,
     mix_outcome: Outcome,
     base_traj: Trajectory,
-    traj: Trajectory,
     tipping: TippingWorkspace,
     drives: Vec<Drive>,
     d: Vec<f64>,
@@ -290,7 +289,6 @@ impl Model for ScenarioModel<'_> {
             base_outcome: Outcome::default(),
             mix_outcome: Outcome::default(),
             base_traj: Trajectory::new(),
-            traj: Trajectory::new(),
             tipping: TippingWorkspace::new(),
             drives: Vec::new(),
             d: Vec::with_capacity(h),
@@ -313,7 +311,6 @@ impl Model for ScenarioModel<'_> {
             base_outcome,
             mix_outcome,
             base_traj,
-            traj,
             tipping,
             drives,
             d,
@@ -355,8 +352,14 @@ impl Model for ScenarioModel<'_> {
                 &s.mixes[mi - 1].entries
             };
             self.fill_drives(entries, inputs, drives);
+            // The tipping test runs the mix to H + 50 anyway; its first H
+            // years are this mix's trajectory, bit for bit.
+            let tip = syn
+                .tipping_year_with(drives, s.horizon, tipping)
+                .map(f64::from);
+            out.set_scalar(slots.tipping, tip);
+            let traj = tipping.trajectory();
             if !is_baseline {
-                syn.simulate_into(drives, s.horizon, None, traj);
                 let mix = &mut effects[mi];
                 self.driver_factors(traj, &mut mix.effects, inputs);
                 // Removal shares q_i(t) = clamp(ρ · p_i(t) · ā_i(t), 0, 1) (model.md §4).
@@ -453,10 +456,6 @@ impl Model for ScenarioModel<'_> {
                     *v = tr.x(t as u32 + 1)[k];
                 }
             }
-            let tipping = syn
-                .tipping_year_with(drives, s.horizon, tipping)
-                .map(f64::from);
-            out.set_scalar(slots.tipping, tipping);
         }
     }
 }
