@@ -428,7 +428,7 @@ impl Model for ScenarioModel<'_> {
                     &mix_cost[..],
                     &invest[..],
                     &*mix_area,
-                    &*traj,
+                    traj,
                 )
             };
             for (g, &slot) in slots.group_pv.iter().enumerate() {
