@@ -418,6 +418,10 @@ impl CohortModel {
     /// [`CohortModel::check_effects`] once per shape of `effects` first: this
     /// function reads missing years as defaults rather than failing.
     pub fn simulate(&self, effects: &Effects, out: &mut Outcome) {
+        // Every floating-point operation that reaches an output is the same,
+        // in the same order, as in the straightforward version kept in
+        // `reference.rs` (the tests compare them bit for bit); only passes
+        // are fused and loop-invariant work is hoisted.
         self.prepare(effects, out);
         let h = self.horizon as usize;
         let n_a = self.n_actors;
@@ -447,39 +451,39 @@ impl CohortModel {
                 let factor = ge.inflow_factor.get(t - 1).copied().unwrap_or(1.0);
                 let exo = grp.inflow[t - 1] * factor;
                 let total_in = exo + fed_now[g];
-                let mut keep = 1.0;
-                let mut q_sum = 0.0;
-                for p in &ge.prevent {
-                    let q = p.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0);
-                    keep *= 1.0 - q;
-                    q_sum += q;
-                }
-                let prevented = total_in * (1.0 - keep);
-                for (k, p) in ge.prevent.iter().enumerate() {
-                    let q = p.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0);
-                    let idx = (out.prevent_offset[g] + k) * h + t - 1;
-                    out.reached[idx] = total_in;
-                    let s = if q_sum > 0.0 {
-                        prevented * q / q_sum
-                    } else {
-                        0.0
-                    };
-                    out.succeeded[idx] = s;
-                    if let Some(to) = p.success_group
-                        && to < n_g
-                    {
-                        success_in[to] += s;
+                // As 1 − Π(1 − q) over no effects: total_in · (1 − 1).
+                let mut prevented = total_in * 0.0;
+                if !ge.prevent.is_empty() {
+                    shares.clear();
+                    shares.extend(ge.prevent.iter().map(|p| year_share(&p.share, t)));
+                    let mut keep = 1.0;
+                    let mut q_sum = 0.0;
+                    for &q in shares.iter() {
+                        keep *= 1.0 - q;
+                        q_sum += q;
+                    }
+                    prevented = total_in * (1.0 - keep);
+                    for (k, (p, &q)) in ge.prevent.iter().zip(shares.iter()).enumerate() {
+                        let idx = (out.prevent_offset[g] + k) * h + t - 1;
+                        out.reached[idx] = total_in;
+                        let s = if q_sum > 0.0 {
+                            prevented * q / q_sum
+                        } else {
+                            0.0
+                        };
+                        out.succeeded[idx] = s;
+                        if let Some(to) = p.success_group
+                            && to < n_g
+                        {
+                            success_in[to] += s;
+                        }
                     }
                 }
                 n[0] += total_in - prevented;
                 let mut turned_total = 0.0;
                 if !ge.turn.is_empty() {
                     shares.clear();
-                    shares.extend(
-                        ge.turn
-                            .iter()
-                            .map(|e| e.share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0)),
-                    );
+                    shares.extend(ge.turn.iter().map(|e| year_share(&e.share, t)));
                     for (k, e) in ge.turn.iter().enumerate() {
                         let (lo, hi) = (
                             e.window.0.max(1) as usize,
@@ -492,32 +496,14 @@ impl CohortModel {
                         };
                         out.reached[(out.turn_offset[g] + k) * h + t - 1] = eligible;
                     }
-                    for j in 1..=n.len() {
-                        let (mut keep, mut q_sum) = (1.0, 0.0);
-                        for (e, &q) in ge.turn.iter().zip(shares.iter()) {
-                            if (e.window.0 as usize..=e.window.1 as usize).contains(&j) {
-                                keep *= 1.0 - q;
-                                q_sum += q;
-                            }
-                        }
-                        if q_sum == 0.0 {
-                            continue;
-                        }
-                        let removed = n[j - 1] * (1.0 - keep);
-                        n[j - 1] -= removed;
-                        turned_total += removed;
-                        for (k, (e, &q)) in ge.turn.iter().zip(shares.iter()).enumerate() {
-                            if (e.window.0 as usize..=e.window.1 as usize).contains(&j) {
-                                let s = removed * q / q_sum;
-                                out.succeeded[(out.turn_offset[g] + k) * h + t - 1] += s;
-                                if let Some(to) = e.success_group
-                                    && to < n_g
-                                {
-                                    success_in[to] += s;
-                                }
-                            }
-                        }
-                    }
+                    turned_total = turn(
+                        n,
+                        &ge.turn,
+                        shares,
+                        &mut out.succeeded[out.turn_offset[g] * h + t - 1..],
+                        h,
+                        success_in,
+                    );
                 }
                 let l = &mut out.ledger[g * h + t - 1];
                 l.inflow = exo;
@@ -527,43 +513,187 @@ impl CohortModel {
             }
             // Success cases enter at profile year 1; then (3) booking, (4) feeds, (5) ageing.
             for (g, grp) in self.groups.iter().enumerate() {
-                let profile = &self.profiles[grp.profile];
+                let data = self.profiles[grp.profile].data();
                 let scale = self.scales[grp.profile];
                 let n = &mut state[self.offsets[g]..self.offsets[g + 1]];
                 n[0] += success_in[g];
                 let cost = &mut out.cost[(g * h + t - 1) * n_a..(g * h + t) * n_a];
-                // Actors innermost: one contiguous profile row per profile year.
-                for (&cases, row) in n.iter().zip(profile.data().chunks_exact(n_a)) {
-                    if cases != 0.0 {
-                        let cases = cases * scale;
-                        for (c, p) in cost.iter_mut().zip(row) {
-                            *c += cases * p;
-                        }
-                    }
-                }
-                let present: f64 = n.iter().sum();
+                let present = book(n, data, scale, cost);
                 let mut fed_out = 0.0;
                 for f in &grp.feeds {
                     let moved = present * f.share;
                     fed_next[f.to] += moved;
                     fed_out += moved;
                 }
-                if fed_out > 0.0 && present > 0.0 {
-                    let keep = 1.0 - fed_out / present;
-                    n.iter_mut().for_each(|x| *x *= keep);
-                }
-                let aged_out = n[n.len() - 1];
-                n.copy_within(0..n.len() - 1, 1);
-                n[0] = 0.0;
+                let (aged_out, present_after) = if fed_out > 0.0 && present > 0.0 {
+                    age(n, Some(1.0 - fed_out / present))
+                } else {
+                    age(n, None)
+                };
                 let l = &mut out.ledger[g * h + t - 1];
                 l.success_in = success_in[g];
                 l.fed_out = fed_out;
                 l.aged_out = aged_out;
-                l.present = n.iter().sum();
+                l.present = present_after;
             }
         }
         out.work = buf;
     }
+}
+
+/// q(t) of an effect: a missing year is 0; clamped to 0–1.
+#[inline]
+fn year_share(share: &[f64], t: usize) -> f64 {
+    share.get(t - 1).copied().unwrap_or(0.0).clamp(0.0, 1.0)
+}
+
+/// Turning (step 2) of one group in one year: removes from each profile year
+/// j the share 1 − Π(1 − q_k) over the effects whose window holds j, splits
+/// it among them by q_k into `succeeded[k · horizon]` and their success
+/// groups, and returns the total removed.
+///
+/// The windows cut the profile into runs of years under the same set of
+/// effects; their combined keep factor and q sum are computed once per run,
+/// with the same operations in the same order as per year, and runs under
+/// no effect (or only q = 0) are skipped, as the per-year loop skipped them.
+/// Years are still visited in increasing order and effects in their order,
+/// so every sum accumulates in the same order as before.
+fn turn(
+    n: &mut [f64],
+    turn: &[TurnEffect],
+    shares: &[f64],
+    succeeded: &mut [f64],
+    h: usize,
+    success_in: &mut [f64],
+) -> f64 {
+    let len = n.len();
+    let active =
+        |e: &TurnEffect, j: usize| (e.window.0 as usize..=e.window.1 as usize).contains(&j);
+    let mut turned_total = 0.0;
+    let mut start = 1;
+    while start <= len {
+        // The run [start, end] lies inside or outside every window.
+        let mut end = len;
+        let (mut keep, mut q_sum) = (1.0, 0.0);
+        for (e, &q) in turn.iter().zip(shares) {
+            let (lo, hi) = (e.window.0 as usize, e.window.1 as usize);
+            if active(e, start) {
+                keep *= 1.0 - q;
+                q_sum += q;
+                end = end.min(hi);
+            } else if lo > start {
+                end = end.min(lo - 1);
+            }
+        }
+        if q_sum == 0.0 {
+            start = end + 1;
+            continue;
+        }
+        for x in &mut n[start - 1..end] {
+            let removed = *x * (1.0 - keep);
+            *x -= removed;
+            turned_total += removed;
+            for (k, (e, &q)) in turn.iter().zip(shares).enumerate() {
+                if active(e, start) {
+                    let s = removed * q / q_sum;
+                    succeeded[k * h] += s;
+                    if let Some(to) = e.success_group
+                        && let Some(si) = success_in.get_mut(to)
+                    {
+                        *si += s;
+                    }
+                }
+            }
+        }
+        start = end + 1;
+    }
+    turned_total
+}
+
+/// Booking (step 3): writes `cost[a]` = Σ_j n_j · scale · profile(j, a)
+/// (years with no cases skipped, summed in increasing j from 0, as the row
+/// of a fresh outcome was) and returns the cases present, Σ_j n_j in
+/// increasing j from −0.0 like `Iterator::sum`.
+fn book(n: &[f64], data: &[f64], scale: f64, cost: &mut [f64]) -> f64 {
+    macro_rules! fixed {
+        ($($a:literal)*) => {
+            match cost.len() {
+                $($a => return book_fixed::<$a>(n, data, scale, cost),)*
+                _ => {}
+            }
+        };
+    }
+    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    let n_a = cost.len();
+    cost.iter_mut().for_each(|c| *c = 0.0);
+    let mut present = -0.0;
+    if n_a == 0 {
+        return n.iter().sum();
+    }
+    for (&cases, row) in n.iter().zip(data.chunks_exact(n_a)) {
+        if cases != 0.0 {
+            let cases = cases * scale;
+            for (c, p) in cost.iter_mut().zip(row) {
+                *c += cases * p;
+            }
+        }
+        present += cases;
+    }
+    present
+}
+
+/// [`book`] for `A` actors, accumulating in registers.
+#[inline]
+fn book_fixed<const A: usize>(n: &[f64], data: &[f64], scale: f64, cost: &mut [f64]) -> f64 {
+    let (rows, _) = data.as_chunks::<A>();
+    let mut acc = [0.0; A];
+    let mut present = -0.0;
+    for (&cases, row) in n.iter().zip(rows) {
+        if cases != 0.0 {
+            let cases = cases * scale;
+            for (c, p) in acc.iter_mut().zip(row) {
+                *c += cases * p;
+            }
+        }
+        present += cases;
+    }
+    cost.copy_from_slice(&acc);
+    present
+}
+
+/// Feeds' scaling (step 4, by `keep` if any) and ageing (step 5) in one
+/// pass: every profile year moves up one after being scaled, profile year 1
+/// becomes empty. Returns the cases aged out (the scaled last year) and the
+/// cases present after ageing, summed in increasing profile year from −0.0
+/// like `Iterator::sum` (−0.0 + 0.0 for the empty year 1 is +0.0).
+#[inline]
+fn age(n: &mut [f64], keep: Option<f64>) -> (f64, f64) {
+    let mut present = 0.0;
+    let Some((first, rest)) = n.split_first_mut() else {
+        return (0.0, present);
+    };
+    let mut carry = *first;
+    *first = 0.0;
+    match keep {
+        Some(keep) => {
+            carry *= keep;
+            for x in rest {
+                let next = *x * keep;
+                *x = carry;
+                present += carry;
+                carry = next;
+            }
+        }
+        None => {
+            for x in rest {
+                let next = *x;
+                *x = carry;
+                present += carry;
+                carry = next;
+            }
+        }
+    }
+    (carry, present)
 }
 
 /// Checks one per-year vector of an effect; the error text says what is wrong.
@@ -626,5 +756,7 @@ fn find_cycle(groups: &[Group]) -> Option<String> {
     None
 }
 
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;
