@@ -7,7 +7,7 @@ use rand::Rng;
 use rand::distr::Distribution as _;
 
 use crate::error::DistributionError;
-use crate::special::{beta_inv, gamma_inv, norm_cdf, norm_inv, norm_pdf};
+use crate::special::{Quantile, norm_cdf, norm_inv, norm_pdf};
 use crate::stream::open01;
 
 /// z₀.₉₅ = Φ⁻¹(0.95): a Ci90's bounds lie this many sd from its centre.
@@ -362,7 +362,7 @@ impl Distribution {
     /// support's bounds); used by Latin hypercube sampling and the copula.
     /// NaN if the distribution is invalid or u is outside [0, 1].
     pub fn inverse_cdf(&self, u: f64) -> f64 {
-        match Prepared::new(self) {
+        match Prepared::build(self, false) {
             Ok(p) if (0.0..=1.0).contains(&u) => p.inverse_cdf(u),
             _ => f64::NAN,
         }
@@ -371,7 +371,7 @@ impl Distribution {
     /// One random draw. Builds the sampler on every call; the engine
     /// prepares samplers once instead. NaN if the distribution is invalid.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match Prepared::new(self) {
+        match Prepared::build(self, false) {
             Ok(p) => p.sample(rng),
             Err(_) => f64::NAN,
         }
@@ -477,8 +477,7 @@ pub(crate) enum Prepared {
         d: rand_distr::Pert<f64>,
         min: f64,
         width: f64,
-        a: f64,
-        b: f64,
+        q: Quantile,
     },
     Normal {
         d: rand_distr::Normal<f64>,
@@ -493,12 +492,11 @@ pub(crate) enum Prepared {
     },
     Beta {
         d: rand_distr::Beta<f64>,
-        a: f64,
-        b: f64,
+        q: Quantile,
     },
     Gamma {
         d: rand_distr::Gamma<f64>,
-        shape: f64,
+        q: Quantile,
         scale: f64,
     },
     Discrete {
@@ -512,7 +510,16 @@ fn wrap<T, E: fmt::Display>(kind: &'static str, r: Result<T, E>) -> Result<T, Di
 }
 
 impl Prepared {
+    /// Prepared for many draws: Pert, Beta and Gamma get a knot table that
+    /// speeds up their inverse CDF (~60 µs to build, ~2 KB).
     pub(crate) fn new(d: &Distribution) -> Result<Prepared, DistributionError> {
+        Prepared::build(d, true)
+    }
+
+    /// Prepared, with or without the inverse CDF's knot table (which only
+    /// changes its speed, not its values beyond the last bits).
+    pub(crate) fn build(d: &Distribution, tabulate: bool) -> Result<Prepared, DistributionError> {
+        let table = |q: Quantile| if tabulate { q.tabulated() } else { q };
         d.check()?;
         let k = d.kind();
         if d.is_fixed() {
@@ -533,8 +540,10 @@ impl Prepared {
                     d: wrap(k, rand_distr::Pert::new(min, max).with_mode(mode))?,
                     min,
                     width,
-                    a: 1.0 + 4.0 * (mode - min) / width,
-                    b: 1.0 + 4.0 * (max - mode) / width,
+                    q: table(Quantile::beta(
+                        1.0 + 4.0 * (mode - min) / width,
+                        1.0 + 4.0 * (max - mode) / width,
+                    )),
                 }
             }
             Distribution::Normal { mean, sd } => Prepared::Normal {
@@ -571,12 +580,11 @@ impl Prepared {
             }
             Distribution::Beta { a, b } => Prepared::Beta {
                 d: wrap(k, rand_distr::Beta::new(a, b))?,
-                a,
-                b,
+                q: table(Quantile::beta(a, b)),
             },
             Distribution::Gamma { shape, scale } => Prepared::Gamma {
                 d: wrap(k, rand_distr::Gamma::new(shape, scale))?,
-                shape,
+                q: table(Quantile::gamma(shape)),
                 scale,
             },
             Distribution::Discrete(ref items) => {
@@ -635,14 +643,12 @@ impl Prepared {
                     b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
                 }
             }
-            Prepared::Pert {
-                min, width, a, b, ..
-            } => min + width * beta_inv(*a, *b, u),
+            Prepared::Pert { min, width, q, .. } => min + width * q.inverse(u),
             Prepared::Normal { mean, sd, .. } => mean + sd * norm_inv(u),
             Prepared::TruncNormal(t) => t.inverse_cdf(u),
             Prepared::LogNormal { mu, sigma, .. } => (mu + sigma * norm_inv(u)).exp(),
-            Prepared::Beta { a, b, .. } => beta_inv(*a, *b, u),
-            Prepared::Gamma { shape, scale, .. } => scale * gamma_inv(*shape, u),
+            Prepared::Beta { q, .. } => q.inverse(u),
+            Prepared::Gamma { q, scale, .. } => scale * q.inverse(u),
             Prepared::Discrete { values, cum } => {
                 let i = cum.partition_point(|&c| c < u).min(values.len() - 1);
                 values[i]
