@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::support::{Scratch, palett, root, text};
+use super::support::{Scratch, palett, root, run_summary, text};
 
 fn read_json(p: &Path) -> Value {
     let t = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
@@ -83,20 +83,15 @@ fn same_seed_gives_byte_identical_summaries_on_1_and_2_threads() {
 fn another_seed_gives_other_numbers() {
     let s = Scratch::new();
     let run = |seed: &str| {
-        let dir = s.dir.path().join(seed);
-        let out = palett(&[
-            "run",
+        let args = [
             "scenarios/herrgarden.ron",
             "--samples",
             "200",
             "--seed",
             seed,
-            "-q",
-            "--out",
-            dir.to_str().expect("utf-8"),
-        ]);
-        assert!(out.status.success());
-        read_json(&dir.join("herrgarden/summary.json"))
+        ];
+        let text = run_summary(&args, &s.dir.path().join(seed), "herrgarden");
+        serde_json::from_str::<Value>(&text).expect("json")
     };
     assert_ne!(
         mix(&run("1"), "housing_programme")["npv"],
@@ -454,9 +449,7 @@ fn summary_has_no_absolute_paths_or_timings() {
 fn adaptive_stopping_ends_at_a_block_boundary_and_is_reproducible() {
     let s = Scratch::new();
     let run = |threads: &str| {
-        let dir = s.dir.path().join(threads);
-        let out = palett(&[
-            "run",
+        let args = [
             "scenarios/herrgarden.ron",
             "--samples",
             "100000",
@@ -464,12 +457,8 @@ fn adaptive_stopping_ends_at_a_block_boundary_and_is_reproducible() {
             "2000000",
             "--threads",
             threads,
-            "-q",
-            "--out",
-            dir.to_str().expect("utf-8"),
-        ]);
-        assert!(out.status.success(), "{}", text(&out).1);
-        std::fs::read_to_string(dir.join("herrgarden/summary.json")).expect("summary")
+        ];
+        run_summary(&args, &s.dir.path().join(threads), "herrgarden")
     };
     let one = run("1");
     assert_eq!(

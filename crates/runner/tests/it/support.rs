@@ -48,3 +48,15 @@ impl Scratch {
         p
     }
 }
+
+/// Runs `palett run ARGS... -q --out OUT` expecting success, and returns
+/// the summary.json text of the scenario with file stem `stem`.
+pub fn run_summary(args: &[&str], out: &Path, stem: &str) -> String {
+    let out_arg = out.to_str().expect("utf-8 path");
+    let mut all: Vec<&str> = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-q", "--out", out_arg]);
+    let o = palett(&all);
+    assert!(o.status.success(), "palett {all:?}: {}", text(&o).1);
+    std::fs::read_to_string(out.join(stem).join("summary.json")).expect("summary.json written")
+}
