@@ -49,8 +49,14 @@ fn whole_runs(c: &mut Criterion) {
     let mut g = c.benchmark_group("run/sodertalje_20k");
     g.sample_size(10);
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
-        let options = RunOptions { samples: Some(20_000), ..RunOptions::default() };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let options = RunOptions {
+            samples: Some(20_000),
+            ..RunOptions::default()
+        };
         g.bench_function(format!("threads_{threads}"), |b| {
             b.iter_batched(
                 || options.clone(),
@@ -62,7 +68,10 @@ fn whole_runs(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("run/sodertalje_100k");
     g.sample_size(10);
-    let options = RunOptions { samples: Some(100_000), ..RunOptions::default() };
+    let options = RunOptions {
+        samples: Some(100_000),
+        ..RunOptions::default()
+    };
     let (rs, _): (RunSettings, _) = settings(&s, &options);
     g.bench_function(format!("samples_{}", rs.samples), |b| {
         b.iter(|| run_scenario(&s, &options, &|_| {}).expect("run"))

@@ -423,13 +423,7 @@ impl Model for ScenarioModel<'_> {
                     &*base_traj,
                 )
             } else {
-                (
-                    &*mix_outcome,
-                    &mix_cost[..],
-                    &invest[..],
-                    &*mix_area,
-                    traj,
-                )
+                (&*mix_outcome, &mix_cost[..], &invest[..], &*mix_area, traj)
             };
             for (g, &slot) in slots.group_pv.iter().enumerate() {
                 let pv = outcome
