@@ -80,6 +80,9 @@ pub(crate) fn settled(model: &SynergyModel, window: &[[f64; 4]], rem: &Remaining
         let outcome = if hi.iter().any(|&h| h < TIPPING_LEVEL) {
             false
         } else if lo.iter().all(|&l| l >= TIPPING_LEVEL) {
+            if hopeless_above(model, rem) {
+                return None;
+            }
             true
         } else {
             return None;
@@ -106,6 +109,19 @@ pub(crate) fn settled(model: &SynergyModel, window: &[[f64; 4]], rem: &Remaining
     None
 }
 
+/// Whether no box above the tipping level can be proved invariant, so the
+/// attempt would only cost time (giving up is always exact: the tail is then
+/// simulated). With c = `c_lo` = 0 in range the synergy pull's lower bound
+/// is ≤ 0, so the drive's lower bound is ≤ S_k,lo; if S_k,lo < θ_k the
+/// response's lower bound is below f_k(θ_k) = (½ − σ(−βθ))/(1 − σ(−βθ)) ≤ ½,
+/// and the image's lower bound α f + (1 − α − drain) lo falls below any
+/// lo ≥ ½ (drain ≥ 0, as for η ≤ 1; otherwise this merely skips a test
+/// that might have succeeded, which is still exact). Typical tails (no drift to hold the tracks up) meet
+/// this, and a failed proof costs several updates.
+fn hopeless_above(model: &SynergyModel, rem: &Remaining) -> bool {
+    rem.c_lo <= 0.0 && (0..4).any(|k| rem.s_lo[k] < model.p.theta[k])
+}
+
 /// Bounds on the states after one update from any states in the box
 /// [lo, hi] with inputs in `rem`, each widened by [`SLACK`] for rounding.
 fn image(
@@ -118,8 +134,8 @@ fn image(
     // drain = m (1 − η max(0, x_housing)): its range from the housing range.
     let keep_lo = 1.0 - p.eta * hi[HOUSING].max(0.0);
     let keep_hi = 1.0 - p.eta * lo[HOUSING].max(0.0);
-    let mut next_lo = [0.0; 4];
-    let mut next_hi = [0.0; 4];
+    let mut d_lo = [0.0; 4];
+    let mut d_hi = [0.0; 4];
     for k in 0..4 {
         // The synergy pull Σ_j W[j][k] x_j over the box, times c in its range.
         let (mut pull_lo, mut pull_hi, mut size) = (0.0, 0.0, 0.0);
@@ -135,10 +151,20 @@ fn image(
         }
         let (cp_lo, cp_hi) = span(rem.c_lo, rem.c_hi, pull_lo, pull_hi);
         let slack_d = SLACK * (1.0 + rem.s_lo[k].abs() + rem.s_hi[k].abs() + rem.c_hi * size);
-        let d_lo = rem.s_lo[k] + cp_lo - slack_d;
-        let d_hi = rem.s_hi[k] + cp_hi + slack_d;
-        let f_lo = model.response_k(k, d_lo) - SLACK;
-        let f_hi = model.response_k(k, d_hi) + SLACK;
+        d_lo[k] = rem.s_lo[k] + cp_lo - slack_d;
+        d_hi[k] = rem.s_hi[k] + cp_hi + slack_d;
+    }
+    // All eight responses in one go (independent exponentials overlap).
+    let (mut f_lo, mut f_hi) = ([0.0; 4], [0.0; 4]);
+    for k in 0..4 {
+        f_lo[k] = model.response_k(k, d_lo[k]);
+        f_hi[k] = model.response_k(k, d_hi[k]);
+    }
+    let mut next_lo = [0.0; 4];
+    let mut next_hi = [0.0; 4];
+    for k in 0..4 {
+        let f_lo = f_lo[k] - SLACK;
+        let f_hi = f_hi[k] + SLACK;
         // x' = x + α (f − x) − drain x = α f + g x with g = 1 − α − drain.
         let m = p.turnover[k];
         let g_lo = 1.0 - p.alpha[k] - m * keep_hi;

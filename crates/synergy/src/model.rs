@@ -26,6 +26,13 @@ pub struct SynergyModel {
     denom: [f64; 4],
     /// The largest off-diagonal lag: how far back the update reads.
     pub(crate) max_lag: u32,
+    /// Per track k, the synergy terms the update adds, as (j, lag L_jk, W_jk)
+    /// for j ≠ k with W_jk ≠ 0, in increasing j: the same terms in the same
+    /// order as a scan of the whole matrix, so the sum is bit-identical,
+    /// without re-testing the skipped entries every year.
+    couplings: [[(usize, usize, f64); 3]; 4],
+    /// How many entries of each `couplings` row are in use.
+    n_couplings: [usize; 4],
 }
 
 impl SynergyModel {
@@ -33,6 +40,8 @@ impl SynergyModel {
         let mut s0 = [0.0; 4];
         let mut denom = [0.0; 4];
         let mut max_lag = 1;
+        let mut couplings = [[(0, 0, 0.0); 3]; 4];
+        let mut n_couplings = [0; 4];
         for k in 0..4 {
             // Same expression as in `response` with D = 0, so f(0) is exactly 0.
             s0[k] = sigma(p.beta[k] * (0.0 - p.theta[k]));
@@ -40,6 +49,12 @@ impl SynergyModel {
             for j in 0..4 {
                 if j != k {
                     max_lag = max_lag.max(p.lags[j][k]);
+                    // Written as the skip in the old scan was (`w == 0.0`
+                    // skips), so a NaN weight still enters the sum.
+                    if p.w[j][k] != 0.0 {
+                        couplings[k][n_couplings[k]] = (j, p.lags[j][k] as usize, p.w[j][k]);
+                        n_couplings[k] += 1;
+                    }
                 }
             }
         }
@@ -48,6 +63,8 @@ impl SynergyModel {
             s0,
             denom,
             max_lag,
+            couplings,
+            n_couplings,
         }
     }
 
@@ -170,13 +187,8 @@ impl SynergyModel {
         if c_prev != 0.0 {
             for (k, dk) in drive.iter_mut().enumerate() {
                 let mut pull = 0.0;
-                for j in 0..4 {
-                    let w = p.w[j][k];
-                    if j == k || w == 0.0 {
-                        continue;
-                    }
+                for &(j, lag, w) in &self.couplings[k][..self.n_couplings[k]] {
                     // x_j(t − L) = 0 for t − L ≤ 0, the baseline before the model starts.
-                    let lag = p.lags[j][k] as usize;
                     if lag < y {
                         pull += w * traj.x[y - lag][j];
                     }
@@ -186,9 +198,17 @@ impl SynergyModel {
         }
 
         let keep_housing = 1.0 - p.eta * prev[HOUSING].max(0.0);
+        // `response_k` term by term, the four exponentials first and back to
+        // back (same operations, so the same bits): they are independent, and
+        // the processor overlaps them better than one per track interleaved
+        // with the rest of the update.
+        let mut e = [0.0; 4];
+        for k in 0..4 {
+            e[k] = (-(p.beta[k] * (drive[k] - p.theta[k]))).exp();
+        }
         let mut next = [0.0; 4];
         for k in 0..4 {
-            let f = self.response_k(k, drive[k]);
+            let f = (1.0 / (1.0 + e[k]) - self.s0[k]) / self.denom[k];
             let drain = p.turnover[k] * keep_housing;
             let x = prev[k];
             next[k] = (x + p.alpha[k] * (f - x) - drain * x).clamp(-1.0, 1.0);
