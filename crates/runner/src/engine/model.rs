@@ -338,7 +338,12 @@ impl Model for ScenarioModel<'_> {
         d.extend((1..=s.horizon).map(|t| disc.factor(t)));
 
         // Do nothing: no interventions, but drift and inflow drivers still act.
-        syn.simulate_into(&[], s.horizon, None, base_traj);
+        // The do-nothing tipping test runs the baseline to H + 50; its first
+        // H years are the baseline trajectory, bit for bit.
+        let base_tip = syn
+            .tipping_year_with(&[], s.horizon, tipping)
+            .map(f64::from);
+        base_traj.clone_from(tipping.trajectory());
         self.driver_factors(base_traj, &mut effects[0].effects, inputs);
         cohorts.simulate(&effects[0].effects, base_outcome);
         base_outcome.total_cost_into(base_cost);
@@ -354,9 +359,12 @@ impl Model for ScenarioModel<'_> {
             self.fill_drives(entries, inputs, drives);
             // The tipping test runs the mix to H + 50 anyway; its first H
             // years are this mix's trajectory, bit for bit.
-            let tip = syn
-                .tipping_year_with(drives, s.horizon, tipping)
-                .map(f64::from);
+            let tip = if is_baseline {
+                base_tip
+            } else {
+                syn.tipping_year_with(drives, s.horizon, tipping)
+                    .map(f64::from)
+            };
             out.set_scalar(slots.tipping, tip);
             let traj = tipping.trajectory();
             if !is_baseline {
