@@ -296,7 +296,8 @@ pub fn by_year_csv(s: &Scenario, plan: &Plan, run: &RunSummary) -> String {
             s.horizon as usize
         ];
         let mut rows = |measure: &str, key: &str, series: Option<usize>| {
-            // An untracked series is zero by definition (do-nothing's net, investment, avoided).
+            // An untracked series is zero by definition (do-nothing's net,
+            // investment, avoided; the investment of an actor the mix never charges).
             let bands = series.map_or(&zero, |i| &run.series[i]);
             for (t, b) in bands.iter().enumerate() {
                 out.push_str(&format!(

@@ -41,8 +41,11 @@ pub struct MixSlots {
     /// Scalars: PV of each cohort group's cost under the mix (all actors), in [`Plan::groups`] order.
     pub group_pv: Vec<usize>,
     /// Series: per measure of [`MEASURES`], per key (actors then total),
-    /// length H. `None` where the series is zero by definition (the
-    /// do-nothing mix's net, investment and avoided cost): it is not tracked.
+    /// length H. `None` where the series is zero by definition — the
+    /// do-nothing mix's net, investment and avoided cost, and the investment
+    /// of an actor whom no intervention of the mix charges anything — so
+    /// it is not tracked (the summary writes zeros; a third of the product's
+    /// investment series, with nothing to summarise per sample).
     /// `cum_baseline_pv` is the same series for every mix: tracked once,
     /// under do-nothing, and shared.
     pub series: [Vec<Option<usize>>; 4],
@@ -91,7 +94,18 @@ pub fn plan(s: &Scenario) -> Plan {
     let names: Vec<String> = std::iter::once(DO_NOTHING.to_string())
         .chain(s.mixes.iter().map(|m| m.name.clone()))
         .collect();
-    for m in &names {
+    for (mi, m) in names.iter().enumerate() {
+        // Actors that some intervention of the mix charges (fixed or per
+        // case); everyone else's investment is 0 in every year and sample.
+        let mut pays = vec![false; actors.len()];
+        if mi > 0 {
+            for e in &s.mixes[mi - 1].entries {
+                let iv = &s.interventions[e.intervention];
+                for (a, _) in iv.cost.iter().chain(&iv.cost_per_case) {
+                    pays[a.0] = true;
+                }
+            }
+        }
         let npv = add(format!("{m}/npv"), Missing::Skip);
         let npv_by_actor = actors
             .iter()
@@ -132,7 +146,11 @@ pub fn plan(s: &Scenario) -> Plan {
             match (k, is_baseline) {
                 (1, false) => baseline_series.clone(),
                 (1, true) | (_, false) => keys
-                    .map(|a| Some(ser(format!("{m}/{}/{a}", MEASURES[k]))))
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let never_paid = k == 2 && i < pays.len() && !pays[i];
+                        (!never_paid).then(|| ser(format!("{m}/{}/{a}", MEASURES[k])))
+                    })
                     .collect(),
                 (_, true) => keys.map(|_| None).collect(),
             }
