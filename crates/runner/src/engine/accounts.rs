@@ -48,13 +48,18 @@ impl AreaValues {
     }
 }
 
-/// Reused per-thread buffers of [`write`].
+/// Reused per-thread buffers of [`baseline`] and [`write`]. The per-year
+/// rows are key-major (`[key][t]`, keys = actors then total), so each key's
+/// pass over the years and its series copies read contiguous memory.
 #[derive(Debug, Clone, Default)]
 pub struct Buffers {
     avoided: Vec<f64>,
     invest: Vec<f64>,
     base: Vec<f64>,
     cum: Vec<f64>,
+    /// Per key, the PV of the baseline cost: the same for every mix, so
+    /// summed once per sample by [`baseline`].
+    base_pv: Vec<f64>,
 }
 
 /// First year ≥ `from` (0-based index) in which the cumulative discounted
@@ -70,8 +75,6 @@ fn payback(cum: &[f64], from: Option<usize>) -> Option<f64> {
 pub struct MixAccounts<'a> {
     /// The mix's output slots.
     pub slots: &'a MixSlots,
-    /// Whether this is the do-nothing mix (its zero series are not tracked).
-    pub is_baseline: bool,
     /// d(t), index 0 = year 1.
     pub d: &'a [f64],
     /// Baseline cost `[t][a]`, SEK.
@@ -86,14 +89,61 @@ pub struct MixAccounts<'a> {
     pub mix_area: &'a AreaValues,
 }
 
+/// The baseline's share of the accounts, the same under every mix: per key
+/// (actors, then total) the cumulative PV of the baseline cost — written as
+/// the `cum_baseline_pv` series, which do-nothing's `slots` track for all
+/// mixes — and its PV over the horizon, kept in `buf` for [`write`]. Call
+/// once per sample, before `write`.
+pub fn baseline(
+    s: &Scenario,
+    slots: &MixSlots,
+    d: &[f64],
+    base_cost: &[f64],
+    buf: &mut Buffers,
+    out: &mut SampleRecord,
+) {
+    let h = s.horizon as usize;
+    let n = s.actors.len();
+    let k = n + 1;
+    buf.base.clear();
+    buf.base.resize(h * k, 0.0);
+    for t in 0..h {
+        for a in 0..n {
+            let c = base_cost[t * n + a];
+            buf.base[a * h + t] = c;
+            buf.base[n * h + t] += c;
+        }
+    }
+    buf.base_pv.clear();
+    for key in 0..k {
+        let row = &buf.base[key * h..(key + 1) * h];
+        let mut pv = 0.0;
+        match slots.series[1][key] {
+            Some(j) => {
+                for ((v, c), df) in out.series_mut(j).iter_mut().zip(row).zip(d) {
+                    pv += c * df;
+                    *v = pv;
+                }
+            }
+            None => {
+                for (c, df) in row.iter().zip(d) {
+                    pv += c * df;
+                }
+            }
+        }
+        buf.base_pv.push(pv);
+    }
+}
+
 /// Books one mix: avoided = baseline − with mix + (area with − area without),
-/// net = avoided − investment, per actor and in total.
+/// net = avoided − investment, per actor and in total. [`baseline`] must
+/// have run for this sample.
 pub fn write(s: &Scenario, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleRecord) {
     let h = s.horizon as usize;
     let n = s.actors.len();
     let k = n + 1;
     let slots = m.slots;
-    for v in [&mut buf.avoided, &mut buf.invest, &mut buf.base] {
+    for v in [&mut buf.avoided, &mut buf.invest] {
         v.clear();
         v.resize(h * k, 0.0);
     }
@@ -104,53 +154,36 @@ pub fn write(s: &Scenario, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleR
             let i = t * n + a;
             let av =
                 m.base_cost[i] - m.mix_cost[i] + (m.mix_area.by_actor[i] - m.base_area.by_actor[i]);
-            buf.avoided[t * k + a] = av;
-            buf.invest[t * k + a] = m.invest[i];
-            buf.base[t * k + a] = m.base_cost[i];
-            buf.avoided[t * k + n] += av;
-            buf.invest[t * k + n] += m.invest[i];
-            buf.base[t * k + n] += m.base_cost[i];
+            buf.avoided[a * h + t] = av;
+            buf.invest[a * h + t] = m.invest[i];
+            buf.avoided[n * h + t] += av;
+            buf.invest[n * h + t] += m.invest[i];
         }
     }
     let mut pv_total = [0.0f64; 3];
     let mut npv_total = 0.0;
     for key in 0..k {
+        let avoided = &buf.avoided[key * h..(key + 1) * h];
+        let invest = &buf.invest[key * h..(key + 1) * h];
         let mut cum_net = 0.0;
-        let (mut pv_base, mut pv_inv, mut pv_av) = (0.0, 0.0, 0.0);
-        let mut first_invest: Option<usize> = None;
-        for t in 0..h {
-            let i = t * k + key;
-            cum_net += (buf.avoided[i] - buf.invest[i]) * m.d[t];
-            buf.cum[t] = cum_net;
-            pv_base += buf.base[i] * m.d[t];
-            pv_inv += buf.invest[i] * m.d[t];
-            pv_av += buf.avoided[i] * m.d[t];
-            if buf.invest[i] > 0.0 && first_invest.is_none() {
-                first_invest = Some(t);
-            }
+        let (mut pv_inv, mut pv_av) = (0.0, 0.0);
+        for (((c, &av), &inv), &df) in buf.cum.iter_mut().zip(avoided).zip(invest).zip(m.d) {
+            cum_net += (av - inv) * df;
+            *c = cum_net;
+            pv_inv += inv * df;
+            pv_av += av * df;
         }
+        let first_invest = invest.iter().position(|&v| v > 0.0);
         if let Some(j) = slots.series[0][key] {
             out.series_mut(j).copy_from_slice(&buf.cum);
         }
-        if m.is_baseline
-            && let Some(j) = slots.series[1][key]
-        {
-            let mut acc = 0.0;
-            for (t, v) in out.series_mut(j).iter_mut().enumerate() {
-                acc += buf.base[t * k + key] * m.d[t];
-                *v = acc;
-            }
-        }
         if let Some(j) = slots.series[2][key] {
-            for (t, v) in out.series_mut(j).iter_mut().enumerate() {
-                *v = buf.invest[t * k + key];
-            }
+            out.series_mut(j).copy_from_slice(invest);
         }
         if let Some(j) = slots.series[3][key] {
-            for (t, v) in out.series_mut(j).iter_mut().enumerate() {
-                *v = buf.avoided[t * k + key];
-            }
+            out.series_mut(j).copy_from_slice(avoided);
         }
+        let pv_base = buf.base_pv[key];
         out.set_scalar(slots.pv[0][key], Some(pv_base));
         out.set_scalar(slots.pv[1][key], Some(pv_inv));
         out.set_scalar(slots.pv[2][key], Some(pv_av));

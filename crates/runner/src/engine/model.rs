@@ -11,7 +11,7 @@ use palett_cost::{
 };
 use palett_montecarlo::{Model, SampleRecord};
 use palett_synergy::{
-    Channel, Drive, Repression, Schedule, SynergyParams, TippingWorkspace, Track, Trajectory,
+    Channel, Drive, Repression, Schedule, SynergyParams, TippingWorkspace, Trajectory,
     inflow_driver_factor,
 };
 
@@ -42,6 +42,8 @@ pub struct ScenarioModel<'s> {
     effects: Vec<MixEffects>,
     /// Groups with any inflow driver that is not fixed at 0.
     driven: Vec<usize>,
+    /// Per group in `driven`, the lag L_g,k of each track's driver (years).
+    driver_lags: Vec<[usize; 4]>,
 }
 
 /// Cohort group index of each intervention's success group, if it has a
@@ -111,6 +113,10 @@ impl<'s> ScenarioModel<'s> {
             .enumerate()
             .filter(|(_, g)| g.drivers.iter().any(|(v, _)| *v != Value::Fixed(0.0)))
             .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        let driver_lags = driven
+            .iter()
+            .map(|&g| s.groups[g].drivers.map(|(_, lag)| lag as usize))
             .collect();
         Ok(ScenarioModel {
             s,
@@ -118,6 +124,7 @@ impl<'s> ScenarioModel<'s> {
             template,
             effects,
             driven,
+            driver_lags,
         })
     }
 
@@ -194,23 +201,32 @@ impl<'s> ScenarioModel<'s> {
 
     /// Exogenous inflow factors from the inflow drivers (model.md §3):
     /// Π_k max(0, 1 − φ_k · x_k(t − L_k)), with x = 0 before year 1.
-    fn driver_factors(&self, traj: &Trajectory, effects: &mut Effects, inputs: &[f64]) {
-        let h = self.s.horizon as i64;
-        for &g in &self.driven {
-            let def = &self.s.groups[g];
-            let phi = def.drivers.map(|(v, _)| v.get(inputs));
-            for t in 1..=h {
-                let x = Track::ALL.map(|k| {
-                    let tl = t - def.drivers[k.index()].1 as i64;
-                    if tl <= 0 {
-                        0.0
-                    } else {
-                        traj.x(tl as u32)[k.index()]
+    /// `phis` holds this sample's φ of each group in `driven` order.
+    fn driver_factors(&self, traj: &Trajectory, effects: &mut Effects, phis: &[[f64; 4]]) {
+        let h = self.s.horizon as usize;
+        let states = traj.states();
+        for ((&g, phi), lags) in self.driven.iter().zip(phis).zip(&self.driver_lags) {
+            let factors = &mut effects.groups[g].inflow_factor[..h];
+            for (t, f) in (1..=h).zip(factors) {
+                let mut x = [0.0; 4];
+                for k in 0..4 {
+                    if t > lags[k] {
+                        x[k] = states[t - lags[k]][k];
                     }
-                });
-                effects.groups[g].inflow_factor[(t - 1) as usize] = inflow_driver_factor(&phi, &x);
+                }
+                *f = inflow_driver_factor(phi, &x);
             }
         }
+    }
+
+    /// This sample's φ_g,k of every driven group, in `driven` order.
+    fn driver_strengths(&self, inputs: &[f64], phis: &mut Vec<[f64; 4]>) {
+        phis.clear();
+        phis.extend(
+            self.driven
+                .iter()
+                .map(|&g| self.s.groups[g].drivers.map(|(v, _)| v.get(inputs))),
+        );
     }
 }
 
@@ -267,6 +283,7 @@ pub struct Scratch {
     base_traj: Trajectory,
     tipping: TippingWorkspace,
     drives: Vec<Drive>,
+    phis: Vec<[f64; 4]>,
     d: Vec<f64>,
     base_cost: Vec<f64>,
     mix_cost: Vec<f64>,
@@ -291,6 +308,7 @@ impl Model for ScenarioModel<'_> {
             base_traj: Trajectory::new(),
             tipping: TippingWorkspace::new(),
             drives: Vec::new(),
+            phis: Vec::new(),
             d: Vec::with_capacity(h),
             base_cost: Vec::new(),
             mix_cost: Vec::new(),
@@ -313,6 +331,7 @@ impl Model for ScenarioModel<'_> {
             base_traj,
             tipping,
             drives,
+            phis,
             d,
             base_cost,
             mix_cost,
@@ -344,10 +363,12 @@ impl Model for ScenarioModel<'_> {
             .tipping_year_with(&[], s.horizon, tipping)
             .map(f64::from);
         base_traj.clone_from(tipping.trajectory());
-        self.driver_factors(base_traj, &mut effects[0].effects, inputs);
+        self.driver_strengths(inputs, phis);
+        self.driver_factors(base_traj, &mut effects[0].effects, phis);
         cohorts.simulate(&effects[0].effects, base_outcome);
         base_outcome.total_cost_into(base_cost);
         base_area.fill(s, base_traj, inputs);
+        accounts::baseline(s, &self.plan.mixes[0], d, base_cost, buffers, out);
 
         for (mi, slots) in self.plan.mixes.iter().enumerate() {
             let is_baseline = mi == 0;
@@ -369,7 +390,7 @@ impl Model for ScenarioModel<'_> {
             let traj = tipping.trajectory();
             if !is_baseline {
                 let mix = &mut effects[mi];
-                self.driver_factors(traj, &mut mix.effects, inputs);
+                self.driver_factors(traj, &mut mix.effects, phis);
                 // Removal shares q_i(t) = clamp(ρ · p_i(t) · ā_i(t), 0, 1) (model.md §4).
                 for (k, e) in entries.iter().enumerate() {
                     let Some((g, is_turn, j)) = mix.slots[k] else {
@@ -444,7 +465,6 @@ impl Model for ScenarioModel<'_> {
             }
             let m = MixAccounts {
                 slots,
-                is_baseline,
                 d,
                 base_cost,
                 mix_cost: cost,
