@@ -14,9 +14,26 @@
 //! values in sample order, so the sketch — and every percentile — depends
 //! only on the values and the batch boundaries, never on the thread count.
 //! Memory is O((1/ε)·log(εn)) tuples in theory and a few hundred in practice
-//! (16 bytes each). A batch is inserted without being sorted, into exactly
-//! the summary a sort-merge-compress would build (see
-//! [`QuantileSketch::insert_batch`] and docs/uncertainty.md).
+//! (16 bytes each).
+//!
+//! Speed without changing a bit. The textbook batch insertion sorts the
+//! batch, merges it into the tuples and compresses. [`QuantileSketch::insert_batch`]
+//! builds exactly that summary, tuple for tuple (tested against
+//! [`QuantileSketch::insert_sorted`]), with less work:
+//! - a batch into an empty sketch only needs the order statistics that
+//!   survive compression (every ⌊2εn⌋-th rank), found by a bucket pass and
+//!   small sorts instead of sorting the batch;
+//! - later batches only need each value's gap among the stored tuples and,
+//!   where a gap's run of new values starts new tuples, an order statistic
+//!   of that run; the gap is found from a coarse table over the stored
+//!   values plus a few verified comparisons;
+//! - a batch whose values are all bitwise equal (a cell that is the same in
+//!   every sample) needs one search and no per-value work.
+//!
+//! Every shortcut rests on monotone maps (a bucket of a value never lies
+//! before the bucket of a smaller value) and exact comparisons, so it
+//! changes how fast the answer is found, never the answer; see
+//! docs/uncertainty.md.
 
 /// The rank-error bound ε as a share of n.
 pub const RANK_EPSILON: f64 = 0.0049;
@@ -34,15 +51,20 @@ struct Tuple {
 pub struct SketchScratch {
     /// Merged (sorted path) or emitted-in-reverse (bucket path) tuples.
     out: Vec<Tuple>,
-    /// Order keys of the stored values, for summaries too big for the
-    /// stack arrays of `fill_gaps`.
+    /// Order keys of the stored values, padded with `i64::MAX`.
     keys: Vec<i64>,
-    /// Per batch value, the gap between stored tuples it falls into.
+    /// Per bucket of the gap table, the number of stored values in earlier
+    /// buckets.
+    first: Vec<u32>,
+    /// Per batch value, its gap between stored tuples (or its bucket).
     bucket: Vec<u32>,
-    /// Per gap, the start of its values in `grouped` (then the end).
+    /// Per gap (or bucket), the start of its values in `grouped`.
     start: Vec<u32>,
-    /// The batch's values grouped by gap (unsorted within a gap).
+    /// The batch's values grouped by gap or bucket (unsorted within one).
     grouped: Vec<f64>,
+    /// First batch: the ranks that survive compression, and their values.
+    ranks: Vec<usize>,
+    picked: Vec<f64>,
 }
 
 /// A Greenwald–Khanna quantile summary of a stream of (non-NaN) values.
@@ -83,22 +105,83 @@ impl QuantileSketch {
     /// many sketches.
     ///
     /// The resulting summary is exactly the one [`Self::insert_sorted`]
-    /// builds from the sorted batch (tested), but it is found without
-    /// sorting the batch: each value's gap between stored tuples is found by
-    /// binary search, and only runs of values that start new tuples are
-    /// sorted or selected from. The sorted path is kept for
-    /// the start of a stream, where nothing merges yet and every value is
-    /// kept anyway.
+    /// builds from the sorted batch (tested), found without sorting the
+    /// batch (see the module documentation). While nothing merges yet
+    /// (fewer than 205 values in all) every value is kept, and the batch is
+    /// sorted and merged as in [`Self::insert_sorted`].
     pub fn insert_batch(&mut self, batch: &mut [f64], scratch: &mut SketchScratch) {
         if batch.is_empty() {
             return;
         }
-        if self.tuples.len() >= 2 && cap(self.n + batch.len() as u64) >= 2 {
-            self.insert_unsorted(batch, scratch);
-        } else {
+        if cap(self.n + batch.len() as u64) < 2 || self.tuples.len() == 1 {
             batch.sort_unstable_by(f64::total_cmp);
             self.insert_sorted(batch, scratch);
+        } else if self.tuples.is_empty() {
+            self.insert_first(batch, scratch);
+        } else if let Some(x) = constant(batch) {
+            self.insert_constant(x, batch.len(), scratch);
+        } else {
+            self.insert_unsorted(batch, scratch);
         }
+    }
+
+    /// The first batch of an empty sketch, of at least 205 values.
+    ///
+    /// The sorted path would keep every value as (x, 1, 0) and compress
+    /// right to left: the maximum absorbs its left neighbours until its g
+    /// reaches cap = ⌊2εn⌋, the next value left of them does the same, and
+    /// so on down to the second smallest; the minimum stays on its own. So
+    /// the result is the minimum plus the values of sorted rank
+    /// len − 1 − k·cap (k = 0, 1, …, while ≥ 1), each with g = cap except
+    /// the leftmost (g = its rank), all with Δ = 0 — about 1/(2ε) ≈ 102
+    /// order statistics, which [`select_ranks`] finds without sorting the
+    /// batch.
+    fn insert_first(&mut self, batch: &mut [f64], scratch: &mut SketchScratch) {
+        let len = batch.len();
+        let cap = cap(len as u64) as usize;
+        debug_assert!(self.tuples.is_empty() && cap >= 2 && len >= 3);
+        let SketchScratch {
+            bucket,
+            start,
+            grouped,
+            ranks,
+            picked,
+            ..
+        } = scratch;
+        let chunks = (len - 1).div_ceil(cap);
+        ranks.clear();
+        ranks.push(0);
+        ranks.extend((0..chunks).rev().map(|k| len - 1 - k * cap));
+        picked.clear();
+        picked.resize(ranks.len(), 0.0);
+        grow(grouped, len);
+        select_ranks(batch, &mut grouped[..len], ranks, 0, picked, start, bucket);
+        self.tuples.clear();
+        self.tuples.push(Tuple {
+            v: picked[0],
+            g: 1,
+            delta: 0,
+        });
+        let mut below = 0;
+        for (&r, &v) in ranks[1..].iter().zip(&picked[1..]) {
+            self.tuples.push(Tuple {
+                v,
+                g: (r - below) as u32,
+                delta: 0,
+            });
+            below = r;
+        }
+        self.n = len as u64;
+    }
+
+    /// A batch of `count` copies of `x` into a sketch of at least two
+    /// tuples: one search for the gap, then the same right-to-left pass as
+    /// [`Self::insert_unsorted`], in which every order statistic of the run
+    /// is `x` and nothing needs sorting or selecting.
+    fn insert_constant(&mut self, x: f64, count: usize, scratch: &mut SketchScratch) {
+        let gap = self.tuples.partition_point(|t| t.v.total_cmp(&x).is_le());
+        self.n += count as u64;
+        self.merge(&mut Constant { gap, x, count }, count, &mut scratch.out);
     }
 
     /// Merge-and-compress without sorting the batch.
@@ -110,74 +193,79 @@ impl QuantileSketch {
     /// one by one while it has room, whatever their order, so only a count
     /// is needed; values are needed only where a run overflows and a new
     /// tuple must start (its value is an order statistic of the run). So:
-    /// find each value's gap by binary search over the ~150 stored values
-    /// (cheap, branch-free, cache-resident), group the batch by gap with a
-    /// counting sort, and sort only the few small runs that overflow. This
-    /// replaces an O(B log B) sort with mispredicted merges by O(B log S)
-    /// predictable work plus one O(S) pass, and produces the identical
-    /// summary.
+    /// find each value's gap among the ~150 stored values ([`fill_gaps`]),
+    /// group the batch by gap with a counting sort, and select from or sort
+    /// only the few small runs that overflow. This replaces an O(B log B)
+    /// sort with mispredicted merges by O(B) predictable work plus one O(S)
+    /// pass, and produces the identical summary.
     fn insert_unsorted(&mut self, batch: &[f64], scratch: &mut SketchScratch) {
         let SketchScratch {
             out,
             keys,
+            first,
             bucket,
             start,
             grouped,
+            ..
         } = scratch;
         let stored = self.tuples.len();
         // Gap b ∈ [0, stored]: the number of stored values ≤ x, so a value
         // equal to a stored one goes after it, as in the sorted merge.
-        bucket.clear();
-        fill_gaps(&self.tuples, keys, batch, bucket);
+        // `start[b + 1]` counts gap b's values.
         start.clear();
         start.resize(stored + 2, 0);
-        for &b in bucket.iter() {
-            start[b as usize + 1] += 1;
-        }
+        fill_gaps(&self.tuples, keys, first, batch, bucket, start);
         // Running total in a register, not re-read from memory each step.
         let mut total = 0u32;
         for s in start.iter_mut() {
             total += *s;
             *s = total;
         }
-        grouped.clear();
-        grouped.resize(batch.len(), 0.0);
-        {
-            // Scatter using start[b] as a cursor, then shift back.
-            for (&x, &b) in batch.iter().zip(bucket.iter()) {
-                let at = &mut start[b as usize];
-                grouped[*at as usize] = x;
-                *at += 1;
-            }
-            for i in (1..start.len()).rev() {
-                start[i] = start[i - 1];
-            }
-            start[0] = 0;
+        grow(grouped, batch.len());
+        // Scatter using start[b] as a cursor, then shift back.
+        for (&x, &b) in batch.iter().zip(bucket.iter()) {
+            let at = &mut start[b as usize];
+            grouped[*at as usize] = x;
+            *at += 1;
         }
+        start.copy_within(..stored + 1, 1);
+        start[0] = 0;
         self.n += batch.len() as u64;
+        self.merge(
+            &mut Grouped {
+                start,
+                values: grouped,
+            },
+            batch.len(),
+            out,
+        );
+    }
+
+    /// The right-to-left merge-and-compress pass over stored tuples and the
+    /// batch's `new` values given by gap (`self.n` already counts them).
+    fn merge<G: Gaps>(&mut self, gaps: &mut G, new: usize, out: &mut Vec<Tuple>) {
+        let stored = self.tuples.len();
         let cap = cap(self.n);
-        let run = |b: usize| (start[b] as usize, (start[b + 1] - start[b]) as usize);
-        let below_min = run(0).1;
+        let below_min = gaps.count(0);
 
         // Emitted tuples, right to left, written at `w` (at most every
-        // stored and new tuple); `cur` is the tuple absorbing.
-        out.clear();
-        out.resize(stored + batch.len() + 1, Tuple::default());
+        // stored and new tuple); `cur` is the tuple absorbing. Every slot is
+        // written before it is read, so `out` is only grown, never cleared.
+        grow(out, stored + new + 1);
         let w = &mut 0usize;
         let mut cur: Tuple;
         // Gap `stored`: values above the maximum (Δ = 0, nothing after).
-        let (lo, c) = run(stored);
+        let c = gaps.count(stored);
         if c == 0 {
             cur = self.tuples[stored - 1];
         } else {
-            let vals = &mut grouped[lo..lo + c];
-            vals.sort_unstable_by(f64::total_cmp);
+            gaps.sort(stored);
             cur = Tuple {
-                v: vals[c - 1],
+                v: gaps.sorted(stored, c - 1),
                 g: 1,
                 delta: 0,
             };
-            absorb_run(&mut cur, out, w, &vals[..c - 1], 0, cap);
+            absorb_run(&mut cur, out, w, c - 1, |k| gaps.sorted(stored, k), 0, cap);
             absorb(&mut cur, out, w, self.tuples[stored - 1], cap);
         }
         for b in (1..stored).rev() {
@@ -185,9 +273,7 @@ impl QuantileSketch {
             // rank uncertainty is that tuple's g + Δ − 1.
             let succ = self.tuples[b];
             let d = succ.g + succ.delta - 1;
-            let (lo, c) = run(b);
-            let vals = &mut grouped[lo..lo + c];
-            absorb_unsorted(&mut cur, out, w, vals, d, cap);
+            absorb_gap(&mut cur, out, w, gaps, b, d, cap);
             // Stored tuple 0 is never merged while it is still the minimum.
             if b > 1 || below_min > 0 {
                 absorb(&mut cur, out, w, self.tuples[b - 1], cap);
@@ -195,17 +281,23 @@ impl QuantileSketch {
         }
         // Gap 0: below the minimum. The smallest value overall is never
         // merged (the minimum stays exact).
-        let (lo, c) = run(0);
-        let first = if c == 0 {
+        let first = if below_min == 0 {
             self.tuples[0]
         } else {
             let succ = self.tuples[0];
             let d = succ.g + succ.delta - 1;
-            let vals = &mut grouped[lo..lo + c];
-            vals.sort_unstable_by(f64::total_cmp);
-            absorb_run(&mut cur, out, w, &vals[1..], d, cap);
+            gaps.sort(0);
+            absorb_run(
+                &mut cur,
+                out,
+                w,
+                below_min - 1,
+                |k| gaps.sorted(0, k + 1),
+                d,
+                cap,
+            );
             Tuple {
-                v: vals[0],
+                v: gaps.sorted(0, 0),
                 g: 1,
                 delta: d,
             }
@@ -281,6 +373,26 @@ fn cap(n: u64) -> u64 {
     (2.0 * RANK_EPSILON * n as f64).floor() as u64
 }
 
+/// Make `v` at least `len` long without rewriting what it holds (for
+/// buffers every slot of which is written before it is read).
+fn grow<T: Copy + Default>(v: &mut Vec<T>, len: usize) {
+    if v.len() < len {
+        v.resize(len, T::default());
+    }
+}
+
+/// The value of a batch whose values are all bitwise equal, if it is one.
+/// Chunked so the comparison vectorises; most batches differ in their
+/// first chunk.
+fn constant(batch: &[f64]) -> Option<f64> {
+    let x = *batch.first()?;
+    let bits = x.to_bits();
+    batch
+        .chunks(16)
+        .all(|c| c.iter().fold(true, |same, v| same & (v.to_bits() == bits)))
+        .then_some(x)
+}
+
 /// `f64::total_cmp` as an integer order (the same bit trick it uses).
 #[inline]
 fn order_key(v: f64) -> i64 {
@@ -288,31 +400,288 @@ fn order_key(v: f64) -> i64 {
     b ^ (((b >> 63) as u64) >> 1) as i64
 }
 
-/// Push, for each of `batch`, the number of `tuples` whose value is ≤ it
-/// (by `total_cmp`). The tuples' order keys go into a fixed power-of-two
-/// array padded with `i64::MAX` (above every non-NaN key), so every search
-/// takes the same log₂ steps without bounds checks; summaries hold ~150
-/// tuples, so the 256-key case is the usual one. `spill` is for the rare
-/// larger summary.
-fn fill_gaps(tuples: &[Tuple], spill: &mut Vec<i64>, batch: &[f64], bucket: &mut Vec<u32>) {
-    fn run<const P: usize>(tuples: &[Tuple], batch: &[f64], bucket: &mut Vec<u32>) {
-        let mut padded = [i64::MAX; P];
-        for (k, t) in padded.iter_mut().zip(tuples) {
-            *k = order_key(t.v);
-        }
-        bucket.extend(batch.iter().map(|&x| gap(&padded, order_key(x)) as u32));
+/// The inverse of [`order_key`] (the bit trick is its own inverse).
+#[inline]
+fn from_key(k: i64) -> f64 {
+    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
+}
+
+/// A monotone map of values to `last + 1` buckets of equal width between
+/// two finite values (those below the first go to bucket 0, those above
+/// the last to the last bucket).
+///
+/// Exactness rests only on monotonicity: x ≤ y implies
+/// `bucket(x) ≤ bucket(y)`, because IEEE subtraction and multiplication by
+/// a positive constant round monotonically and the saturating conversion
+/// and the clamp are monotone. So a value in a later bucket than x is
+/// greater than x, one in an earlier bucket is smaller, and only values in
+/// x's own bucket need comparing (-0.0 and 0.0 share a bucket and are told
+/// apart by that comparison).
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    lo: f64,
+    scale: f64,
+    last: usize,
+}
+
+impl Grid {
+    /// A grid of `len` ≥ 2 buckets over [lo, hi]; None unless
+    /// lo < hi, both finite, and the scale is a finite positive number
+    /// (then lo lands in bucket 0 and hi in bucket ≥ 1).
+    fn new(lo: f64, hi: f64, len: usize) -> Option<Self> {
+        let width = hi - lo;
+        let scale = len as f64 / width;
+        (len >= 2 && lo < hi && width.is_finite() && scale.is_finite() && scale > 0.0).then_some(
+            Grid {
+                lo,
+                scale,
+                last: len - 1,
+            },
+        )
     }
-    match tuples.len() {
-        0..=64 => run::<64>(tuples, batch, bucket),
-        65..=128 => run::<128>(tuples, batch, bucket),
-        129..=256 => run::<256>(tuples, batch, bucket),
-        257..=512 => run::<512>(tuples, batch, bucket),
-        n => {
-            spill.clear();
-            spill.extend(tuples.iter().map(|t| order_key(t.v)));
-            spill.resize(n.next_power_of_two(), i64::MAX);
-            bucket.extend(batch.iter().map(|&x| gap(spill, order_key(x)) as u32));
+
+    /// The bucket of a non-NaN value.
+    #[inline(always)]
+    fn bucket(&self, x: f64) -> usize {
+        // x − lo and the product are never NaN for finite lo and scale > 0.
+        // Clamped to [0, last] (< 2³²) and added to 2⁵², the value's low
+        // mantissa bits are the rounded bucket number: a rounding (monotone)
+        // without the saturation checks of an `as` conversion.
+        const ROUND: f64 = (1u64 << 52) as f64;
+        let y = (x - self.lo) * self.scale;
+        let y = if y > 0.0 { y } else { 0.0 };
+        let y = if y < self.last as f64 {
+            y
+        } else {
+            self.last as f64
+        };
+        (y + ROUND).to_bits() as u32 as usize
+    }
+}
+
+/// Largest slice sorted directly (as order keys, by insertion) in
+/// [`select_ranks`].
+const SMALL: usize = 32;
+
+/// Set `out[i]` to the value of 0-based rank `ranks[i] − base` among `vals`
+/// in `f64::total_cmp` order (`ranks` ascending, each in
+/// [base, base + vals.len())). `vals` is reordered; `tmp` (as long as
+/// `vals`), `start` and `bucket` are working memory.
+///
+/// Bucket sort by a [`Grid`] between the smallest and largest finite value:
+/// count, scatter into `tmp`, then sort only the buckets that hold a
+/// wanted rank — small ones directly, big ones (heavy tails) by the same
+/// method on their own range, with `vals` and `tmp` swapping roles. A slice
+/// of one value repeated needs no sorting; one the grid cannot split (only
+/// -0.0 and 0.0, or infinities around one finite value) is sorted.
+fn select_ranks(
+    vals: &mut [f64],
+    tmp: &mut [f64],
+    ranks: &[usize],
+    base: usize,
+    out: &mut [f64],
+    start: &mut Vec<u32>,
+    bucket: &mut Vec<u32>,
+) {
+    let n = vals.len();
+    if n <= SMALL {
+        let mut keys = [0i64; SMALL];
+        sort_keys(&mut keys[..n], vals);
+        for (o, &r) in out.iter_mut().zip(ranks) {
+            *o = from_key(keys[r - base]);
         }
+        return;
+    }
+    let (mut kmin, mut kmax) = (i64::MAX, i64::MIN);
+    for &x in vals.iter() {
+        let k = order_key(x);
+        kmin = kmin.min(k);
+        kmax = kmax.max(k);
+    }
+    if kmin == kmax {
+        out.fill(vals[0]);
+        return;
+    }
+    let (mut lo, mut hi) = (from_key(kmin), from_key(kmax));
+    if !(lo.is_finite() && hi.is_finite()) {
+        (lo, hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &x in vals.iter().filter(|x| x.is_finite()) {
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+    }
+    let len = (n / 2).max(2);
+    let Some(grid) = Grid::new(lo, hi, len) else {
+        vals.sort_unstable_by(f64::total_cmp);
+        for (o, &r) in out.iter_mut().zip(ranks) {
+            *o = vals[r - base];
+        }
+        return;
+    };
+    // Counting sort into `tmp`: start[j + 1] counts bucket j, then the
+    // prefix sums make start[j] bucket j's first slot; the scatter moves
+    // each start[j] on to bucket j's end.
+    start.clear();
+    start.resize(len + 1, 0);
+    bucket.clear();
+    bucket.extend(vals.iter().map(|&x| {
+        let j = grid.bucket(x);
+        start[j + 1] += 1;
+        j as u32
+    }));
+    let mut total = 0u32;
+    for s in start.iter_mut() {
+        total += *s;
+        *s = total;
+    }
+    for (&x, &j) in vals.iter().zip(bucket.iter()) {
+        let at = &mut start[j as usize];
+        tmp[*at as usize] = x;
+        *at += 1;
+    }
+    // Now bucket j is tmp[start[j − 1]..start[j]] (from 0 for j = 0).
+    let (mut i, mut j, mut lo_at) = (0, 0, 0usize);
+    while i < ranks.len() {
+        let r = ranks[i] - base;
+        while start[j] as usize <= r {
+            lo_at = start[j] as usize;
+            j += 1;
+        }
+        let hi_at = start[j] as usize;
+        let mut k = i + 1;
+        while k < ranks.len() && ranks[k] - base < hi_at {
+            k += 1;
+        }
+        if hi_at - lo_at == 1 {
+            out[i] = tmp[lo_at];
+        } else {
+            // Each of lo and hi is in a bucket of its own range, so no
+            // bucket holds everything and the recursion shrinks.
+            debug_assert!(hi_at - lo_at < n);
+            select_ranks(
+                &mut tmp[lo_at..hi_at],
+                &mut vals[lo_at..hi_at],
+                &ranks[i..k],
+                base + lo_at,
+                &mut out[i..k],
+                &mut Vec::new(),
+                &mut Vec::new(),
+            );
+        }
+        i = k;
+    }
+}
+
+/// Fill `keys` with the order keys of `vals` (same length, at most
+/// [`SMALL`]), ascending: insertion sort, fast for the few values of one
+/// bucket.
+fn sort_keys(keys: &mut [i64], vals: &[f64]) {
+    for (i, &x) in vals.iter().enumerate() {
+        let k = order_key(x);
+        let mut at = i;
+        while at > 0 && keys[at - 1] > k {
+            keys[at] = keys[at - 1];
+            at -= 1;
+        }
+        keys[at] = k;
+    }
+}
+
+/// Buckets of the gap table per stored tuple (rounded up to a power of
+/// two): enough that most buckets hold at most one or two stored values.
+const GAP_BUCKETS_PER_TUPLE: usize = 4;
+
+/// Push, for each of `batch`, its gap: the number of `tuples` whose value is
+/// ≤ it (by `total_cmp`), and count it in `count[gap + 1]`.
+///
+/// A [`Grid`] over the stored values' finite range gives, for a value's
+/// bucket j, the number `first[j]` of stored values in earlier buckets —
+/// all smaller than the value — while stored values in later buckets are
+/// all greater. So the gap is `first[j]` plus the number of stored values
+/// in bucket j that are ≤ the value, counted with exact order-key
+/// comparisons over a window of W keys from `first[j]`, W the largest
+/// bucket's size rounded up to a power of two (keys beyond the bucket are
+/// greater, or the `i64::MAX` padding, and do not count). For the ~150
+/// tuples of smooth data W is 1 to 4: a multiply, a table look-up and a
+/// few independent comparisons instead of a dependent eight-step binary
+/// search. Where the table cannot help (a few distinct values held by many
+/// tuples, or too few finite values) every value takes the branch-free
+/// binary search of [`gap`].
+fn fill_gaps(
+    tuples: &[Tuple],
+    keys: &mut Vec<i64>,
+    first: &mut Vec<u32>,
+    batch: &[f64],
+    bucket: &mut Vec<u32>,
+    count: &mut [u32],
+) {
+    let stored = tuples.len();
+    bucket.clear();
+    keys.clear();
+    keys.extend(tuples.iter().map(|t| order_key(t.v)));
+    let lo = tuples.iter().map(|t| t.v).find(|v| v.is_finite());
+    let hi = tuples.iter().rev().map(|t| t.v).find(|v| v.is_finite());
+    let len = (stored * GAP_BUCKETS_PER_TUPLE).next_power_of_two();
+    if let (Some(lo), Some(hi)) = (lo, hi)
+        && let Some(grid) = Grid::new(lo, hi, len)
+    {
+        // first[j] = number of stored values in buckets < j; track the
+        // largest bucket on the way.
+        grow(first, len);
+        let first = &mut first[..len];
+        let (mut widest, mut run, mut filled) = (0usize, 0usize, 0usize);
+        for (i, t) in tuples.iter().enumerate() {
+            let j = grid.bucket(t.v);
+            if j + 1 > filled {
+                // Buckets filled..=j start at tuple i.
+                first[filled..=j].fill(i as u32);
+                filled = j + 1;
+                run = 1;
+            } else {
+                run += 1;
+            }
+            widest = widest.max(run);
+        }
+        first[filled..].fill(stored as u32);
+        let window = widest.next_power_of_two();
+        keys.resize(stored + window, i64::MAX);
+        let table = Table { grid, first, keys };
+        match window {
+            1 => return table.fill::<1>(batch, bucket, count),
+            2 => return table.fill::<2>(batch, bucket, count),
+            4 => return table.fill::<4>(batch, bucket, count),
+            8 => return table.fill::<8>(batch, bucket, count),
+            _ => {}
+        }
+    }
+    // The binary search: keys padded to a power of two.
+    keys.truncate(stored);
+    keys.resize(stored.next_power_of_two(), i64::MAX);
+    bucket.extend(batch.iter().map(|&x| {
+        let b = gap(keys, order_key(x));
+        count[b + 1] += 1;
+        b as u32
+    }));
+}
+
+/// The gap table of [`fill_gaps`].
+struct Table<'a> {
+    grid: Grid,
+    first: &'a [u32],
+    keys: &'a [i64],
+}
+
+impl Table<'_> {
+    /// Gaps of `batch` with a window of `W` keys (W ≥ the largest bucket).
+    fn fill<const W: usize>(&self, batch: &[f64], bucket: &mut Vec<u32>, count: &mut [u32]) {
+        bucket.extend(batch.iter().map(|&x| {
+            let k = order_key(x);
+            let f = self.first[self.grid.bucket(x)] as usize;
+            let window: &[i64; W] = self.keys[f..f + W].try_into().expect("padded");
+            let b = f + window.iter().map(|&s| usize::from(s <= k)).sum::<usize>();
+            count[b + 1] += 1;
+            b as u32
+        }));
     }
 }
 
@@ -338,6 +707,79 @@ fn gap(keys: &[i64], k: i64) -> usize {
     base + usize::from(keys[base & mask] <= k)
 }
 
+/// One batch's new values by gap, as [`QuantileSketch::merge`] reads them.
+trait Gaps {
+    /// Number of new values in gap `b`.
+    fn count(&self, b: usize) -> usize;
+    /// Sort gap `b`'s values ascending (`f64::total_cmp`).
+    fn sort(&mut self, b: usize);
+    /// The `k`-th smallest value of gap `b`, after [`Gaps::sort`].
+    fn sorted(&self, b: usize, k: usize) -> f64;
+    /// The `k`-th smallest value of gap `b`, by selection.
+    fn select(&mut self, b: usize, k: usize) -> f64;
+}
+
+/// The general case: values grouped by gap, unsorted within one.
+struct Grouped<'a> {
+    /// Gap b is `values[start[b]..start[b + 1]]`.
+    start: &'a [u32],
+    values: &'a mut [f64],
+}
+
+impl Grouped<'_> {
+    fn run(&mut self, b: usize) -> &mut [f64] {
+        &mut self.values[self.start[b] as usize..self.start[b + 1] as usize]
+    }
+}
+
+impl Gaps for Grouped<'_> {
+    fn count(&self, b: usize) -> usize {
+        (self.start[b + 1] - self.start[b]) as usize
+    }
+    fn sort(&mut self, b: usize) {
+        self.run(b).sort_unstable_by(f64::total_cmp);
+    }
+    fn sorted(&self, b: usize, k: usize) -> f64 {
+        self.values[self.start[b] as usize + k]
+    }
+    fn select(&mut self, b: usize, k: usize) -> f64 {
+        let run = self.run(b);
+        if run.len() <= SMALL {
+            // Runs are short (~7 values): sort their integer order keys on
+            // the stack, which std does with sorting networks, cheaper than
+            // a general selection with a float comparator.
+            let mut keys = [0i64; SMALL];
+            let keys = &mut keys[..run.len()];
+            for (key, &x) in keys.iter_mut().zip(run.iter()) {
+                *key = order_key(x);
+            }
+            keys.sort_unstable();
+            return from_key(keys[k]);
+        }
+        *run.select_nth_unstable_by(k, f64::total_cmp).1
+    }
+}
+
+/// A constant batch: `count` copies of `x`, all in gap `gap`.
+struct Constant {
+    gap: usize,
+    x: f64,
+    count: usize,
+}
+
+impl Gaps for Constant {
+    fn count(&self, b: usize) -> usize {
+        if b == self.gap { self.count } else { 0 }
+    }
+    fn sort(&mut self, _: usize) {}
+    fn sorted(&self, _: usize, _: usize) -> f64 {
+        self.x
+    }
+    fn select(&mut self, _: usize, _: usize) -> f64 {
+        self.x
+    }
+}
+
 /// One compress step (right to left): merge `t` into `cur` if the result
 /// keeps g + Δ ≤ cap, else emit `cur` at `out[w]` and continue from `t`.
 /// Branch-free (the write is always made and kept only by advancing `w`):
@@ -356,12 +798,20 @@ fn absorb(cur: &mut Tuple, out: &mut [Tuple], w: &mut usize, t: Tuple, cap: u64)
     *cur = std::hint::select_unpredictable(merge, merged, t);
 }
 
-/// Compress steps for a run of new values (x, 1, `d`), `sorted` ascending
-/// and taken from the largest down. Values merge one by one while `cur` has
-/// room, so they are taken in bulk; a value is read only where a new tuple
-/// starts.
-fn absorb_run(cur: &mut Tuple, out: &mut [Tuple], w: &mut usize, sorted: &[f64], d: u32, cap: u64) {
-    let mut k = sorted.len();
+/// Compress steps for a run of `len` new values (x, 1, `d`), taken from the
+/// largest down; `value(k)` is the run's k-th smallest. Values merge one by
+/// one while `cur` has room, so they are taken in bulk; a value is read
+/// only where a new tuple starts.
+fn absorb_run(
+    cur: &mut Tuple,
+    out: &mut [Tuple],
+    w: &mut usize,
+    len: usize,
+    value: impl Fn(usize) -> f64,
+    d: u32,
+    cap: u64,
+) {
+    let mut k = len;
     while k > 0 {
         let room = cap.saturating_sub(cur.g as u64 + cur.delta as u64);
         let take = k.min(room as usize);
@@ -374,26 +824,28 @@ fn absorb_run(cur: &mut Tuple, out: &mut [Tuple], w: &mut usize, sorted: &[f64],
         *w += 1;
         k -= 1;
         *cur = Tuple {
-            v: sorted[k],
+            v: value(k),
             g: 1,
             delta: d,
         };
     }
 }
 
-/// As [`absorb_run`] for an unsorted run, without sorting where possible:
-/// a run that fits into `cur` needs only its length, and one that starts a
-/// single new tuple needs only that tuple's value, an order statistic found
-/// by selection. Only a run that starts several tuples is sorted.
-fn absorb_unsorted(
+/// As [`absorb_run`] for gap `b`'s unsorted run, without sorting where
+/// possible: a run that fits into `cur` needs only its length, and one that
+/// starts a single new tuple needs only that tuple's value, an order
+/// statistic found by selection. Only a run that starts several tuples is
+/// sorted.
+fn absorb_gap<G: Gaps>(
     cur: &mut Tuple,
     out: &mut [Tuple],
     w: &mut usize,
-    vals: &mut [f64],
+    gaps: &mut G,
+    b: usize,
     d: u32,
     cap: u64,
 ) {
-    let c = vals.len();
+    let c = gaps.count(b);
     let room = cap.saturating_sub(cur.g as u64 + cur.delta as u64) as usize;
     if c <= room {
         cur.g += c as u32;
@@ -406,16 +858,15 @@ fn absorb_unsorted(
         cur.g += room as u32;
         out[*w] = *cur;
         *w += 1;
-        let (_, &mut v, _) = vals.select_nth_unstable_by(rest - 1, f64::total_cmp);
         *cur = Tuple {
-            v,
+            v: gaps.select(b, rest - 1),
             g: rest as u32,
             delta: d,
         };
         return;
     }
-    vals.sort_unstable_by(f64::total_cmp);
-    absorb_run(cur, out, w, vals, d, cap);
+    gaps.sort(b);
+    absorb_run(cur, out, w, c, |k| gaps.sorted(b, k), d, cap);
 }
 
 /// Merge neighbours while g + g' + Δ' ≤ ⌊2εn⌋, right to left, never
@@ -510,6 +961,51 @@ mod tests {
                 }
                 assert_eq!(fast.count(), slow.count());
                 step += 1;
+            }
+        }
+    }
+
+    /// The first-batch selection and the constant-batch shortcut must build
+    /// exactly the summary of the sorted path: first batches from just past
+    /// the exact range to many caps long, with ties, signed zeros,
+    /// infinities and all-equal values, then constant and mixed batches.
+    #[test]
+    fn first_and_constant_batches_equal_sorted_path() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(11);
+        let same = |a: &QuantileSketch, b: &QuantileSketch| {
+            a.n == b.n
+                && a.tuples.len() == b.tuples.len()
+                && a.tuples.iter().zip(&b.tuples).all(|(x, y)| {
+                    x.v.to_bits() == y.v.to_bits() && x.g == y.g && x.delta == y.delta
+                })
+        };
+        for first in [205usize, 206, 409, 410, 1000, 1024, 4096, 20_000] {
+            for kind in 0..4 {
+                let draw = |rng: &mut rand::rngs::ChaCha8Rng| match kind {
+                    0 => rng.random::<f64>(),
+                    1 => rng.random_range(0..3u32) as f64,
+                    2 => [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY][rng.random_range(0..4usize)],
+                    _ => 7.5,
+                };
+                let (mut fast, mut slow) = (QuantileSketch::new(), QuantileSketch::new());
+                let mut scratch = SketchScratch::default();
+                let mut batch: Vec<f64> = (0..first).map(|_| draw(&mut rng)).collect();
+                for step in 0..12 {
+                    fast.insert_batch(&mut batch.clone(), &mut scratch);
+                    batch.sort_by(f64::total_cmp);
+                    slow.insert_sorted(&batch, &mut SketchScratch::default());
+                    assert!(same(&fast, &slow), "first {first} kind {kind} step {step}");
+                    // Alternate constant batches (below, inside and above
+                    // the stored range) with fresh draws.
+                    let len = [1usize, 300, 1024][step % 3];
+                    batch = match step % 4 {
+                        0 => vec![-1e9; len],
+                        1 => vec![0.5; len],
+                        2 => vec![f64::INFINITY; len],
+                        _ => (0..len).map(|_| draw(&mut rng)).collect(),
+                    };
+                }
             }
         }
     }
