@@ -99,6 +99,15 @@ pub struct TippingWorkspace {
     /// early exit; only steers when the next tail is tested (see
     /// `FIRST_CHECK_AFTER_MISS`), never the answer.
     missed: bool,
+    /// The horizon H of the current call: the full run always reaches it.
+    horizon: u32,
+    /// Once settled (by the invariant box or the fixed point): whether every
+    /// state of the untruncated run after its last computed year, up to
+    /// H + 50, is sustained. `None` while it is not known.
+    full_outcome: Option<bool>,
+    /// The year of the untruncated run at which the next box test is due
+    /// (years H, H + 2, H + 6, H + 14, H + 30, as the tails' schedule).
+    full_next_check: usize,
 }
 
 impl TippingWorkspace {
@@ -108,9 +117,11 @@ impl TippingWorkspace {
     }
 
     /// After [`SynergyModel::tipping_year_with`]: the untruncated trajectory
-    /// for years 0..=H + 50. Its first H years equal
-    /// [`SynergyModel::simulate`] to H, so a caller can reuse it instead of
-    /// simulating again.
+    /// for years 0..=H at least, and beyond H as far as the tipping test
+    /// needed it (at most H + 50; it stops early once the rest is settled or
+    /// never looked up). Every year it holds is bit for bit
+    /// [`SynergyModel::simulate`]'s, so a caller can reuse years 0..=H instead
+    /// of simulating again.
     pub fn trajectory(&self) -> &Trajectory {
         &self.full
     }
@@ -296,29 +307,37 @@ impl TippingWorkspace {
     /// [0, c_now] holds every later value, as computed. `None` if any input
     /// is not finite: the test is then skipped.
     fn remaining(&self, j: usize, c_now: f64) -> Option<Remaining> {
-        let later = &self.tail_inputs[j + 1..];
-        let (mut lo, mut hi) = (later[0], later[0]);
-        // v · 0 is ±0 for a finite v and NaN otherwise, so `nonfinite` stays
-        // zero exactly when every input is finite. Written without branches
-        // on NaN (plain comparisons, a sum) so the scan vectorises; the
-        // comparisons may skip a NaN, but then the test is not used.
-        let mut nonfinite = [0.0f64; 4];
-        for input in later {
-            for k in 0..4 {
-                let v = input[k];
-                nonfinite[k] += v * 0.0;
-                lo[k] = if v < lo[k] { v } else { lo[k] };
-                hi[k] = if v > hi[k] { v } else { hi[k] };
-            }
-        }
-        let finite = (0.0..=1.0).contains(&c_now) && nonfinite.iter().all(|&z| z == 0.0);
-        finite.then_some(Remaining {
-            s_lo: lo,
-            s_hi: hi,
-            c_lo: 0.0,
-            c_hi: c_now,
-        })
+        ranges(&self.tail_inputs[j + 1..], c_now)
     }
+}
+
+/// The ranges of [`TippingWorkspace::remaining`] for the input sums `later`
+/// of the remaining updates (at least one) and coordination in [0, `c_now`],
+/// which holds every coordination they read if none of them has any
+/// communication; `None` if any input is not finite or `c_now` is outside
+/// [0, 1].
+fn ranges(later: &[[f64; 4]], c_now: f64) -> Option<Remaining> {
+    let (mut lo, mut hi) = (later[0], later[0]);
+    // v · 0 is ±0 for a finite v and NaN otherwise, so `nonfinite` stays
+    // zero exactly when every input is finite. Written without branches
+    // on NaN (plain comparisons, a sum) so the scan vectorises; the
+    // comparisons may skip a NaN, but then the test is not used.
+    let mut nonfinite = [0.0f64; 4];
+    for input in later {
+        for k in 0..4 {
+            let v = input[k];
+            nonfinite[k] += v * 0.0;
+            lo[k] = if v < lo[k] { v } else { lo[k] };
+            hi[k] = if v > hi[k] { v } else { hi[k] };
+        }
+    }
+    let finite = (0.0..=1.0).contains(&c_now) && nonfinite.iter().all(|&z| z == 0.0);
+    finite.then_some(Remaining {
+        s_lo: lo,
+        s_hi: hi,
+        c_lo: 0.0,
+        c_hi: c_now,
+    })
 }
 
 /// The number of tail years (0-based index of the first year, capped at
@@ -372,7 +391,7 @@ impl SynergyModel {
     }
 
     /// [`SynergyModel::tipping_year`] with caller-owned buffers. Afterwards
-    /// `ws` holds the untruncated trajectory to `horizon` + 50 (see
+    /// `ws` holds the untruncated trajectory to `horizon` at least (see
     /// [`TippingWorkspace::trajectory`]).
     pub fn tipping_year_with(
         &self,
@@ -380,13 +399,7 @@ impl SynergyModel {
         horizon: u32,
         ws: &mut TippingWorkspace,
     ) -> Option<u32> {
-        let end = horizon.saturating_add(TIPPING_LOOKAHEAD);
-        ws.prepare(self, drives, end);
-        ws.full.reset(end, self.p.c0);
-        for year in 1..=end {
-            let y = year as usize;
-            self.advance(&ws.inputs[y], ws.talk[y], &mut ws.full, year);
-        }
+        self.start_full(drives, horizon, ws);
         let last_activity = drives
             .iter()
             .map(|d| d.schedule.last_nonzero_year(None))
@@ -394,11 +407,104 @@ impl SynergyModel {
             .unwrap_or(0);
         (1..=horizon).find(|&t| {
             if u64::from(t) >= last_activity {
-                sustained(&ws.full.x(t.saturating_add(TIPPING_LOOKAHEAD)))
+                self.full_sustained(t.saturating_add(TIPPING_LOOKAHEAD), ws)
             } else {
                 self.tail_sustained(drives, t, ws)
             }
         })
+    }
+
+    /// Prepares the inputs for years 0..=H + 50 and simulates the
+    /// untruncated run to H only: the tails start at t ≤ H, and the years
+    /// beyond are simulated when a look-up needs them (`full_sustained`).
+    fn start_full(&self, drives: &[Drive], horizon: u32, ws: &mut TippingWorkspace) {
+        let end = horizon.saturating_add(TIPPING_LOOKAHEAD);
+        ws.prepare(self, drives, end);
+        ws.full.reset(end, self.p.c0);
+        for year in 1..=horizon {
+            let y = year as usize;
+            self.advance(&ws.inputs[y], ws.talk[y], &mut ws.full, year);
+        }
+        ws.horizon = horizon;
+        ws.full_outcome = None;
+        ws.full_next_check = horizon as usize;
+    }
+
+    /// Whether the untruncated run is sustained in `year` (≤ H + 50),
+    /// simulating it on from its last computed year only as far as needed:
+    /// up to `year`, or until the rest of the run is settled (every later
+    /// state provably on one side of the level). Look-ups come in rising
+    /// order, so the run only ever grows.
+    fn full_sustained(&self, year: u32, ws: &mut TippingWorkspace) -> bool {
+        loop {
+            let last = ws.full.horizon();
+            if year <= last {
+                return sustained(&ws.full.x[year as usize]);
+            }
+            if ws.full_outcome.is_none() {
+                ws.full_outcome = self.full_settled(ws, last);
+            }
+            if let Some(outcome) = ws.full_outcome {
+                return outcome;
+            }
+            let next = last + 1;
+            let y = next as usize;
+            self.advance(&ws.inputs[y], ws.talk[y], &mut ws.full, next);
+        }
+    }
+
+    /// Whether every state of the untruncated run after its year `year` (the
+    /// last computed one), up to H + 50, is known to be sustained
+    /// (`Some(true)`) or known not to be (`Some(false)`), by the fixed point
+    /// or, on the box-test schedule, the invariant box; `None` if not known.
+    fn full_settled(&self, ws: &mut TippingWorkspace, year: u32) -> Option<bool> {
+        let y = year as usize;
+        if y + 1 >= ws.inputs.len() {
+            // Nothing left to settle (and no look-up goes beyond H + 50).
+            return None;
+        }
+        if self.full_is_fixed_point(ws, year) {
+            return Some(sustained(&ws.full.x[y]));
+        }
+        let lags = self.max_lag as usize;
+        if y >= ws.full_next_check && y >= lags {
+            // As for the tails: a failed test costs a few updates.
+            ws.full_next_check = 2 * y + 2 - ws.horizon as usize;
+            return self.full_box(ws, year);
+        }
+        None
+    }
+
+    /// The fixed point for the untruncated run: what the update for year + 1
+    /// reads repeats what the update for `year` read (the states and c, as
+    /// [`is_stationary`] checks, and the inputs and communication of every
+    /// remaining year, bit for bit equal to `year`'s), so every later year
+    /// repeats year `year`.
+    fn full_is_fixed_point(&self, ws: &TippingWorkspace, year: u32) -> bool {
+        let y = year as usize;
+        is_stationary(&ws.full, year, self.max_lag) && {
+            let bits = |v: &[f64; 4]| v.map(f64::to_bits);
+            let (now, talk) = (bits(&ws.inputs[y]), ws.talk[y].to_bits());
+            let inputs = ws.inputs[y + 1..].iter().all(|v| bits(v) == now);
+            inputs && ws.talk[y + 1..].iter().all(|c| c.to_bits() == talk)
+        }
+    }
+
+    /// The invariant-box test (the `bounds` module) for the untruncated run
+    /// after its year `year`, which must be ≥ max-lag (so every lagged read
+    /// of the remaining updates falls in the window of the last max-lag
+    /// states): the remaining updates' inputs are known
+    /// (`inputs[year + 1..]`) and, if none of them has any communication, c
+    /// only falls and lies in [0, c(year)], as in a tail. `None` if there is
+    /// communication left, an input is not finite, or the box is not proved.
+    fn full_box(&self, ws: &TippingWorkspace, year: u32) -> Option<bool> {
+        let y = year as usize;
+        if !ws.talk[y + 1..].iter().all(|&c| c == 0.0) {
+            return None;
+        }
+        let window = &ws.full.x[y + 1 - self.max_lag as usize..=y];
+        let rem = ranges(&ws.inputs[y + 1..], ws.full.c[y])?;
+        settled(self, window, &rem)
     }
 
     /// Whether switching off after `t` leaves every track ≥ 0.5 in year t + 50,
@@ -620,7 +726,7 @@ mod tests {
         /// Every candidate's tail (precomputed truncated inputs, fixed-point
         /// stop, invariant-box exit) agrees with a full simulation switched
         /// off after t, not only the first success; and the workspace's
-        /// untruncated run is bit for bit `simulate` to H + 50.
+        /// untruncated run is bit for bit `simulate`, to H at least.
         #[test]
         fn every_tail_matches_a_full_simulation(
             p in arb_params(),
@@ -631,13 +737,55 @@ mod tests {
             let mut ws = TippingWorkspace::new();
             let tip = m.tipping_year_with(&drives, horizon, &mut ws);
             let full = m.simulate(&drives, horizon + TIPPING_LOOKAHEAD);
-            prop_assert_eq!(ws.trajectory(), &full);
+            prop_assert!(ws.trajectory().horizon() >= horizon);
+            prop_assert!(bit_prefix(ws.trajectory(), &full), "not a prefix of simulate");
             for t in 1..=horizon {
                 let want = plain_sustained(&m, &drives, t);
                 prop_assert_eq!(m.tail_sustained(&drives, t, &mut ws), want, "t = {}", t);
             }
             prop_assert_eq!(tip, m.tipping_year_reference(&drives, horizon));
         }
+
+        /// The lazily extended untruncated run (fixed point, invariant box,
+        /// or plain extension) answers every look-up as `simulate` to H + 50
+        /// does, for look-ups from any first year on in any rising order,
+        /// and what it holds stays bit for bit `simulate`.
+        #[test]
+        fn full_run_lookups_match_simulate(
+            p in arb_params(),
+            drives in prop::collection::vec(arb_drive(), 0..8),
+            horizon in 1u32..16,
+            first in 1u32..=50,
+            step in 1u32..4,
+        ) {
+            let m = p.validate().expect("valid");
+            let end = horizon + TIPPING_LOOKAHEAD;
+            let full = m.simulate(&drives, end);
+            let mut ws = TippingWorkspace::new();
+            m.start_full(&drives, horizon, &mut ws);
+            prop_assert!(bit_prefix(&ws.full, &full));
+            prop_assert_eq!(ws.full.horizon(), horizon);
+            for year in (horizon + first..=end).step_by(step as usize) {
+                let want = sustained(&full.x(year));
+                prop_assert_eq!(m.full_sustained(year, &mut ws), want, "year = {}", year);
+                prop_assert!(ws.full.horizon() <= year);
+            }
+            prop_assert!(bit_prefix(&ws.full, &full), "not a prefix of simulate");
+        }
+    }
+
+    /// Whether `part` holds years 0..=its horizon of `whole`, bit for bit.
+    fn bit_prefix(part: &Trajectory, whole: &Trajectory) -> bool {
+        let n = part.x.len();
+        let bits = |x: &[f64; 4]| x.map(f64::to_bits);
+        n <= whole.x.len()
+            && part.c.len() == n
+            && part.x.iter().zip(&whole.x).all(|(a, b)| bits(a) == bits(b))
+            && part
+                .c
+                .iter()
+                .zip(&whole.c)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
     }
 
     proptest! {
@@ -708,6 +856,45 @@ mod tests {
             }
         }
         assert!(low > 100 && high > 10, "settled low {low}, high {high}");
+    }
+
+    /// The untruncated run's shortcuts each fire on the generator above
+    /// (settled below, settled above), and some runs settle by neither and
+    /// are simulated to H + 50, so the look-up property is not vacuous.
+    #[test]
+    fn full_run_settles_both_ways_or_runs_to_the_end() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = (
+            arb_params(),
+            prop::collection::vec(arb_drive(), 0..8),
+            1u32..16,
+        );
+        let (mut low, mut high, mut open) = (0, 0, 0);
+        for _ in 0..400 {
+            let (p, drives, horizon) = strategy.new_tree(&mut runner).expect("strategy").current();
+            let m = p.validate().expect("valid");
+            let mut ws = TippingWorkspace::new();
+            m.start_full(&drives, horizon, &mut ws);
+            let end = horizon + TIPPING_LOOKAHEAD;
+            for year in horizon + 1..=end {
+                m.full_sustained(year, &mut ws);
+            }
+            match ws.full_outcome {
+                Some(false) => low += 1,
+                Some(true) => high += 1,
+                None => {
+                    assert_eq!(ws.full.horizon(), end);
+                    open += 1;
+                }
+            }
+        }
+        eprintln!("low {low} high {high} open {open}");
+        assert!(
+            low > 100 && high > 10 && open > 10,
+            "low {low}, high {high}, open {open}"
+        );
     }
 
     #[test]

@@ -269,7 +269,9 @@ fn tipping_workspace_reuses_the_untruncated_run() {
     assert_eq!(tip, m.tipping_year(&drives, 20));
     assert_eq!(tip, m.tipping_year_reference(&drives, 20));
     let plain = m.simulate(&drives, 20);
-    assert_eq!(ws.trajectory().horizon(), 20 + TIPPING_LOOKAHEAD);
+    // It holds at least the horizon, and beyond it only what the test needed.
+    let held = ws.trajectory().horizon();
+    assert!((20..=20 + TIPPING_LOOKAHEAD).contains(&held), "held {held}");
     assert_eq!(&ws.trajectory().states()[..=20], plain.states());
     assert_eq!(
         &ws.trajectory().coordination_series()[..=20],
