@@ -64,6 +64,16 @@ pub(crate) struct Remaining {
 /// that every lagged read of the remaining updates falls in `window` (no
 /// read of a year ≤ 0).
 pub(crate) fn settled(model: &SynergyModel, window: &[[f64; 4]], rem: &Remaining) -> Option<bool> {
+    settled_with(model, window, rem, TRIES)
+}
+
+/// [`settled`] trying at most `tries` boxes.
+pub(crate) fn settled_with(
+    model: &SynergyModel,
+    window: &[[f64; 4]],
+    rem: &Remaining,
+    tries: usize,
+) -> Option<bool> {
     let mut lo = [f64::INFINITY; 4];
     let mut hi = [f64::NEG_INFINITY; 4];
     for x in window {
@@ -75,7 +85,7 @@ pub(crate) fn settled(model: &SynergyModel, window: &[[f64; 4]], rem: &Remaining
             hi[k] = hi[k].max(x[k]);
         }
     }
-    for _ in 0..TRIES {
+    for _ in 0..tries {
         // The decision this box would give; no need to prove invariance otherwise.
         let outcome = if hi.iter().any(|&h| h < TIPPING_LEVEL) {
             false

@@ -38,17 +38,26 @@
 //!    only 14, 30 after an unsettled tail of the same call), the
 //!    tail stops if a box around the recent states provably holds every later
 //!    state and lies below 0.5 in some track (not sustained) or at or above
-//!    0.5 in all (sustained). The proof is interval arithmetic over the
+//!    0.5 in all (sustained). The coordination range is exact: from the last
+//!    value the remaining updates read (computed: without communication it
+//!    does not depend on the states) to the current one. The proof is interval arithmetic over the
 //!    ranges of the remaining inputs, widened far beyond rounding error; see
 //!    the `bounds` module. It assumes no monotonicity of the outcome in t or
 //!    in the inputs, only that the response rises with the drive.
+//!
+//! 6. **One box for every tail.** Before any tail is simulated, one
+//!    invariant box is tried for the tails of all candidates that need one
+//!    (`all_tails_settled`): it must hold the untruncated states every tail
+//!    starts from and every input any tail reads. If it lies below 0.5 in
+//!    some track, no tail is sustained and only the look-ups of shortcut 3
+//!    remain.
 //!
 //! Candidates are tried in order and the first success returns, as the
 //! definition asks for the first such year.
 
 use std::cell::RefCell;
 
-use crate::bounds::{Remaining, settled};
+use crate::bounds::{Remaining, settled, settled_with};
 use crate::schedule::interpolate;
 use crate::{Channel, Drive, SynergyModel, Trajectory};
 
@@ -371,6 +380,15 @@ const FIRST_CHECK: usize = 0;
 /// late and rarely instead (years 14, 30).
 const FIRST_CHECK_AFTER_MISS: usize = 14;
 
+/// The all-tails box (shortcut 6) is tried when at least this many
+/// candidates would need a tail; for one tail it saves nothing.
+const ALL_TAILS_FROM: u32 = 2;
+
+/// Boxes the all-tails test may try: it starts from the hull of a whole
+/// run, further from an invariant box than one tail's window, and one
+/// success replaces many tails.
+const ALL_TAILS_TRIES: usize = 8;
+
 fn sustained(x: &[f64; 4]) -> bool {
     x.iter().all(|&v| v >= TIPPING_LEVEL)
 }
@@ -405,13 +423,148 @@ impl SynergyModel {
             .map(|d| d.schedule.last_nonzero_year(None))
             .max()
             .unwrap_or(0);
+        // Candidates 1..=tails need a tail of their own (shortcut 3 covers the rest).
+        let tails = last_activity.saturating_sub(1).min(u64::from(horizon)) as u32;
+        let every_tail = if tails >= ALL_TAILS_FROM {
+            self.all_tails_settled(drives, tails, ws)
+        } else {
+            None
+        };
         (1..=horizon).find(|&t| {
             if u64::from(t) >= last_activity {
                 self.full_sustained(t.saturating_add(TIPPING_LOOKAHEAD), ws)
+            } else if let Some(outcome) = every_tail {
+                outcome
             } else {
                 self.tail_sustained(drives, t, ws)
             }
         })
+    }
+
+    /// Shortcut 6: one invariant box for the tails of every candidate
+    /// t = 1..=`last_t` at once. `Some(outcome)` if a box holds every state
+    /// any of those tails can reach and decides each of them the same way
+    /// (in practice: some track stays below the level in all of them);
+    /// `None` if the test cannot tell, and the tails are then simulated.
+    ///
+    /// Every tail starts from the untruncated run's states of years
+    /// ≤ t ≤ `last_t` (and reads 0, the state of year 0, before the model
+    /// starts), so the box starts from the hull of years 0..=`last_t`. Its
+    /// updates read inputs that [`Self::all_tails_ranges`] bounds and a
+    /// coordination in [0, max c(t)] (without communication c only falls).
+    /// If one update maps the box into itself for every such input, every
+    /// state of every tail lies in it, year t + 50 included — the argument
+    /// of the `bounds` module, applied to all tails together.
+    fn all_tails_settled(
+        &self,
+        drives: &[Drive],
+        last_t: u32,
+        ws: &TippingWorkspace,
+    ) -> Option<bool> {
+        let rem = self.all_tails_ranges(drives, last_t, ws)?;
+        settled_with(self, &ws.full.x[..=last_t as usize], &rem, ALL_TAILS_TRIES)
+    }
+
+    /// Ranges holding every input sum S_k(y) and every coordination that
+    /// the tails of candidates t = 1..=`last_t` read. Per track drive, the
+    /// delayed activity a tail reads is the untruncated ā(y) (while
+    /// y − ⌊δ⌋ ≤ t), the one straddling value `delayed_at(t + 1 + ⌊δ⌋, t)`,
+    /// or the switched-off value (see `fill_tail_inputs`); its impulse is
+    /// the untruncated one or 0. The ranges of those sets are combined per
+    /// track by interval arithmetic and widened by 10⁻¹² of the terms'
+    /// magnitude, far above the rounding of the sums the tails compute.
+    /// `None` if anything is not finite or c(t) lies outside [0, 1].
+    fn all_tails_ranges(
+        &self,
+        drives: &[Drive],
+        last_t: u32,
+        ws: &TippingWorkspace,
+    ) -> Option<Remaining> {
+        let len = ws.inputs.len();
+        let end = last_t as usize + TIPPING_LOOKAHEAD as usize;
+        if end >= len {
+            return None;
+        }
+        let (mut s_lo, mut s_hi) = (self.p.drift, self.p.drift);
+        let mut size = self.p.drift.map(f64::abs);
+        let finite_range = |v: &[f64], lo: &mut f64, hi: &mut f64| {
+            for &a in v {
+                if !a.is_finite() {
+                    return false;
+                }
+                *lo = lo.min(a);
+                *hi = hi.max(a);
+            }
+            true
+        };
+        for (i, d) in drives.iter().enumerate() {
+            let Channel::Track(k) = d.channel else {
+                continue;
+            };
+            let k = k.index();
+            let act = &ws.activity[i * len..(i + 1) * len];
+            let imp = &ws.impulse[i * len..(i + 1) * len];
+            let (shift, frac) = d.schedule.delay_parts();
+            let after_stop = interpolate(frac, 0.0, || 0.0);
+            let (mut a_lo, mut a_hi) = (after_stop, after_stop);
+            // Tail years run from 2 (t = 1) to `end`.
+            if !finite_range(&act[2..=end], &mut a_lo, &mut a_hi) {
+                return None;
+            }
+            let straddle_in_tail = (0..i64::from(TIPPING_LOOKAHEAD)).contains(&shift);
+            if straddle_in_tail {
+                for t in 1..=last_t {
+                    let a = d.schedule.delayed_at(i64::from(t) + 1 + shift, Some(t));
+                    if !finite_range(&[a], &mut a_lo, &mut a_hi) {
+                        return None;
+                    }
+                }
+            }
+            let (mut j_lo, mut j_hi) = (0.0f64, 0.0f64);
+            if d.repression.is_some() && !finite_range(&imp[2..=end], &mut j_lo, &mut j_hi) {
+                return None;
+            }
+            let w = d.weight;
+            let (wa, wb) = (w * a_lo, w * a_hi);
+            s_lo[k] += wa.min(wb) - j_hi;
+            s_hi[k] += wa.max(wb) - j_lo;
+            size[k] += wa.abs().max(wb.abs()) + j_lo.abs().max(j_hi.abs());
+        }
+        for k in 0..4 {
+            let pad = 1e-12 * (1.0 + size[k]);
+            s_lo[k] -= pad;
+            s_hi[k] += pad;
+            if !(s_lo[k].is_finite() && s_hi[k].is_finite()) {
+                return None;
+            }
+        }
+        let mut c_hi = 0.0f64;
+        for &c in &ws.full.c[1..=last_t as usize] {
+            if !(0.0..=1.0).contains(&c) {
+                return None;
+            }
+            c_hi = c_hi.max(c);
+        }
+        Some(Remaining {
+            s_lo,
+            s_hi,
+            c_lo: 0.0,
+            c_hi,
+        })
+    }
+
+    /// The smallest of `count` coordinations from `c_now` on with no
+    /// communication (c_now, then each the update of the one before, as
+    /// [`Self::advance`] computes them): a tighter lower end for the box
+    /// test's coordination range than 0, exact because it is the very
+    /// sequence the remaining updates read.
+    fn falling_coordination_min(&self, c_now: f64, count: usize) -> f64 {
+        let (mut c, mut lo) = (c_now, c_now);
+        for _ in 1..count {
+            c = self.next_coordination(c, 0.0);
+            lo = lo.min(c);
+        }
+        lo
     }
 
     /// Prepares the inputs for years 0..=H + 50 and simulates the
@@ -503,7 +656,9 @@ impl SynergyModel {
             return None;
         }
         let window = &ws.full.x[y + 1 - self.max_lag as usize..=y];
-        let rem = ranges(&ws.inputs[y + 1..], ws.full.c[y])?;
+        let mut rem = ranges(&ws.inputs[y + 1..], ws.full.c[y])?;
+        // The remaining updates read c(year) ..= c(H + 49).
+        rem.c_lo = self.falling_coordination_min(ws.full.c[y], ws.inputs.len() - 1 - y);
         settled(self, window, &rem)
     }
 
@@ -536,8 +691,12 @@ impl SynergyModel {
                 // A failed test costs a few updates: test less and less often.
                 next_check = 2 * j + 2;
                 let window = &ws.tail.x[y + 1 - lags..=y];
-                if let Some(rem) = ws.remaining(j, ws.tail.c[y])
-                    && let Some(outcome) = settled(self, window, &rem)
+                if let Some(mut rem) = ws.remaining(j, ws.tail.c[y])
+                    && let Some(outcome) = {
+                        // The remaining updates read c(year) ..= c(t + n − 1).
+                        rem.c_lo = self.falling_coordination_min(ws.tail.c[y], n - 1 - j);
+                        settled(self, window, &rem)
+                    }
                 {
                     ws.missed = false;
                     return outcome;
@@ -746,6 +905,26 @@ mod tests {
             prop_assert_eq!(tip, m.tipping_year_reference(&drives, horizon));
         }
 
+        /// The all-tails box (shortcut 6), whenever it decides, decides every
+        /// candidate's tail as a full simulation switched off after t does.
+        #[test]
+        fn all_tails_box_agrees_with_every_tail(
+            p in arb_params(),
+            drives in prop::collection::vec(arb_drive(), 0..8),
+            horizon in 1u32..16,
+            last in 2u32..16,
+        ) {
+            let m = p.validate().expect("valid");
+            let mut ws = TippingWorkspace::new();
+            m.start_full(&drives, horizon, &mut ws);
+            let last_t = last.min(horizon);
+            if let Some(outcome) = m.all_tails_settled(&drives, last_t, &ws) {
+                for t in 1..=last_t {
+                    prop_assert_eq!(plain_sustained(&m, &drives, t), outcome, "t = {}", t);
+                }
+            }
+        }
+
         /// The lazily extended untruncated run (fixed point, invariant box,
         /// or plain extension) answers every look-up as `simulate` to H + 50
         /// does, for look-ups from any first year on in any rising order,
@@ -856,6 +1035,34 @@ mod tests {
             }
         }
         assert!(low > 100 && high > 10, "settled low {low}, high {high}");
+    }
+
+    /// The all-tails box decides a good share of the generator's cases (so
+    /// the agreement property above is not vacuous) and leaves others to
+    /// the tails.
+    #[test]
+    fn all_tails_box_fires_and_declines() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = (
+            arb_params(),
+            prop::collection::vec(arb_drive(), 1..8),
+            2u32..16,
+        );
+        let (mut decided, mut open) = (0, 0);
+        for _ in 0..400 {
+            let (p, drives, horizon) = strategy.new_tree(&mut runner).expect("strategy").current();
+            let m = p.validate().expect("valid");
+            let mut ws = TippingWorkspace::new();
+            m.start_full(&drives, horizon, &mut ws);
+            match m.all_tails_settled(&drives, horizon, &ws) {
+                Some(_) => decided += 1,
+                None => open += 1,
+            }
+        }
+        eprintln!("decided {decided} open {open}");
+        assert!(decided > 50 && open > 50, "decided {decided}, open {open}");
     }
 
     /// The untruncated run's shortcuts each fire on the generator above
