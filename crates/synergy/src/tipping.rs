@@ -38,9 +38,7 @@
 //!    only 14, 30 after an unsettled tail of the same call), the
 //!    tail stops if a box around the recent states provably holds every later
 //!    state and lies below 0.5 in some track (not sustained) or at or above
-//!    0.5 in all (sustained). The coordination range is exact: from the last
-//!    value the remaining updates read (computed: without communication it
-//!    does not depend on the states) to the current one. The proof is interval arithmetic over the
+//!    0.5 in all (sustained). The proof is interval arithmetic over the
 //!    ranges of the remaining inputs, widened far beyond rounding error; see
 //!    the `bounds` module. It assumes no monotonicity of the outcome in t or
 //!    in the inputs, only that the response rises with the drive.
@@ -553,20 +551,6 @@ impl SynergyModel {
         })
     }
 
-    /// The smallest of `count` coordinations from `c_now` on with no
-    /// communication (c_now, then each the update of the one before, as
-    /// [`Self::advance`] computes them): a tighter lower end for the box
-    /// test's coordination range than 0, exact because it is the very
-    /// sequence the remaining updates read.
-    fn falling_coordination_min(&self, c_now: f64, count: usize) -> f64 {
-        let (mut c, mut lo) = (c_now, c_now);
-        for _ in 1..count {
-            c = self.next_coordination(c, 0.0);
-            lo = lo.min(c);
-        }
-        lo
-    }
-
     /// Prepares the inputs for years 0..=H + 50 and simulates the
     /// untruncated run to H only: the tails start at t ≤ H, and the years
     /// beyond are simulated when a look-up needs them (`full_sustained`).
@@ -656,9 +640,7 @@ impl SynergyModel {
             return None;
         }
         let window = &ws.full.x[y + 1 - self.max_lag as usize..=y];
-        let mut rem = ranges(&ws.inputs[y + 1..], ws.full.c[y])?;
-        // The remaining updates read c(year) ..= c(H + 49).
-        rem.c_lo = self.falling_coordination_min(ws.full.c[y], ws.inputs.len() - 1 - y);
+        let rem = ranges(&ws.inputs[y + 1..], ws.full.c[y])?;
         settled(self, window, &rem)
     }
 
@@ -691,12 +673,8 @@ impl SynergyModel {
                 // A failed test costs a few updates: test less and less often.
                 next_check = 2 * j + 2;
                 let window = &ws.tail.x[y + 1 - lags..=y];
-                if let Some(mut rem) = ws.remaining(j, ws.tail.c[y])
-                    && let Some(outcome) = {
-                        // The remaining updates read c(year) ..= c(t + n − 1).
-                        rem.c_lo = self.falling_coordination_min(ws.tail.c[y], n - 1 - j);
-                        settled(self, window, &rem)
-                    }
+                if let Some(rem) = ws.remaining(j, ws.tail.c[y])
+                    && let Some(outcome) = settled(self, window, &rem)
                 {
                     ws.missed = false;
                     return outcome;
