@@ -34,7 +34,7 @@
 //!    every later year repeats it, so the tail stops. Repression impulses
 //!    decay but never reach exactly zero, so a drive with repression disables
 //!    this one.
-//! 5. **Invariant box.** A few years into a tail (years 0, 2, 6, 14, 30;
+//! 5. **Invariant box.** A few years into a tail (years 2, 6, 14, 30;
 //!    only 14, 30 after an unsettled tail of the same call), the
 //!    tail stops if a box around the recent states provably holds every later
 //!    state and lies below 0.5 in some track (not sustained) or at or above
@@ -367,9 +367,9 @@ thread_local! {
 }
 
 /// The tail year (0-based) of the first invariant-box test; later tests
-/// follow at 2j + 2 (years 0, 2, 6, 14, 30). Any schedule is exact: it only
+/// follow at 2j + 2 (years 2, 6, 14, 30). Any schedule is exact: it only
 /// decides how early a settled tail stops and how much failed tests cost.
-const FIRST_CHECK: usize = 0;
+const FIRST_CHECK: usize = 2;
 
 /// The first test after a tail of the same call ran its whole length
 /// without settling. Such tails (a state that only crosses the level late,

@@ -388,10 +388,11 @@ impl CohortModel {
         out.horizon = h;
         out.n_actors = self.n_actors;
         out.n_groups = n_g;
-        out.cost.clear();
-        out.cost.resize(n_g * h * self.n_actors, 0.0);
-        out.ledger.clear();
-        out.ledger.resize(n_g * h, Ledger::default());
+        // Every cost row and ledger entry is written whole for every group
+        // and year below, so a buffer of the right length needs no zeroing
+        // (its old contents never show through).
+        fit(&mut out.cost, n_g * h * self.n_actors);
+        fit(&mut out.ledger, n_g * h);
         out.turn_offset.clear();
         out.prevent_offset.clear();
         let mut k = 0;
@@ -402,8 +403,9 @@ impl CohortModel {
             out.prevent_offset.push(k);
             k += ge.map_or(0, |e| e.prevent.len());
         }
-        out.reached.clear();
-        out.reached.resize(k * h, 0.0);
+        // Reach is written for every effect and year; success of a turn
+        // effect is summed over profile years, so it starts from zero.
+        fit(&mut out.reached, k * h);
         out.succeeded.clear();
         out.succeeded.resize(k * h, 0.0);
     }
@@ -538,6 +540,15 @@ impl CohortModel {
             }
         }
         out.work = buf;
+    }
+}
+
+/// Makes `v` exactly `len` long; what it held is left for the caller to
+/// overwrite.
+fn fit<T: Copy + Default>(v: &mut Vec<T>, len: usize) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, T::default());
     }
 }
 

@@ -761,5 +761,19 @@ proptest! {
         m.simulate(&Effects::none(n_g, h), &mut got);
         m.simulate(&e, &mut got);
         prop_assert_eq!(outputs(&got), outputs(&want));
+        // And after a run of the same shape (buffers of the same length,
+        // which are overwritten rather than cleared) with other values.
+        let mut other = e.clone();
+        for ge in &mut other.groups {
+            for x in ge.turn.iter_mut().flat_map(|t| t.share.iter_mut()) {
+                *x = 1.0 - *x;
+            }
+            for x in ge.prevent.iter_mut().flat_map(|p| p.share.iter_mut()) {
+                *x = 1.0 - *x;
+            }
+        }
+        m.simulate(&other, &mut got);
+        m.simulate(&e, &mut got);
+        prop_assert_eq!(outputs(&got), outputs(&want));
     }
 }
