@@ -12,6 +12,8 @@
 //! on one buffer (each phase is parallel on its own), so a stop rule never
 //! draws a block it does not use.
 
+use std::sync::{Mutex, TryLockError};
+
 use rayon::prelude::*;
 
 use crate::error::McError;
@@ -298,20 +300,33 @@ pub fn run<M: Model>(
     let groups = (block as usize).div_ceil(TASK_SAMPLES);
     let mut buf = vec![0.0f64; groups * group];
 
+    let new_worker = || Worker {
+        rng: streams.worker(),
+        eps: vec![0.0; inputs.scratch_len()],
+        inputs: template.clone(),
+        records: vec![SampleRecord::new(layout); TASK_SAMPLES],
+        scratch: model.new_scratch(),
+    };
+    // One worker and one column buffer per pool thread, kept for the whole
+    // run. rayon's `for_each_init` would build them anew for every split of
+    // every block (ten per block on two threads), each time allocating and
+    // zeroing ~1 MB of records and columns and regrowing the model's
+    // scratch. Which worker serves a task never changes a result (a
+    // sample's inputs depend only on (seed, s)); a busy or missing slot
+    // (never seen: task bodies do not re-enter rayon) gets a fresh one.
+    let threads = rayon::current_num_threads();
+    let workers: Vec<Mutex<Option<Worker<M::Scratch>>>> =
+        (0..threads).map(|_| Mutex::new(None)).collect();
+    let columns: Vec<Mutex<Columns>> = (0..threads).map(|_| Mutex::default()).collect();
+
     let draw_block = |buf: &mut [f64], start: u64, len: u64| {
         let len = len as usize;
         buf[..len.div_ceil(TASK_SAMPLES) * group]
             .par_chunks_mut(group)
             .enumerate()
-            .for_each_init(
-                || Worker {
-                    rng: streams.worker(),
-                    eps: vec![0.0; inputs.scratch_len()],
-                    inputs: template.clone(),
-                    records: vec![SampleRecord::new(layout); TASK_SAMPLES],
-                    scratch: model.new_scratch(),
-                },
-                |w, (task, region)| {
+            .for_each(|(task, region)| {
+                with_slot(&workers, |slot| {
+                    let w = slot.get_or_insert_with(new_worker);
                     let first = task * TASK_SAMPLES;
                     let n = TASK_SAMPLES.min(len - first);
                     for (k, record) in w.records[..n].iter_mut().enumerate() {
@@ -332,44 +347,46 @@ pub fn run<M: Model>(
                             }
                         }
                     }
-                },
-            );
+                });
+            });
     };
     // Columns are padded by one cache line so the 64 columns being filled
     // do not all map to the same L1 set (a 4 KB stride would).
     let stride = block as usize + 8;
     let summarise_block = |stats: &mut [CellStats], buf: &[f64], len: u64| {
         let len = len as usize;
-        stats.par_chunks_mut(TASK_CELLS).enumerate().for_each_init(
-            Columns::default,
-            |cols: &mut Columns, (task, chunk)| {
-                let c0 = task * TASK_CELLS;
-                let w = chunk.len();
-                cols.values.resize(w * stride, 0.0);
-                let mut defined = [0usize; TASK_CELLS];
-                let mut positive = [0u64; TASK_CELLS];
-                // Gather each cell's defined values in sample order (NaN =
-                // undefined), counting positives in the same pass.
-                for g in 0..len.div_ceil(TASK_SAMPLES) {
-                    let n = TASK_SAMPLES.min(len - g * TASK_SAMPLES);
-                    let runs = &buf[g * group + c0 * TASK_SAMPLES..][..w * TASK_SAMPLES];
-                    for (k, run) in runs.chunks_exact(TASK_SAMPLES).enumerate() {
-                        let column = &mut cols.values[k * stride..(k + 1) * stride];
-                        let (mut m, mut p) = (defined[k], positive[k]);
-                        for &v in &run[..n] {
-                            column[m] = v;
-                            m += usize::from(!v.is_nan());
-                            p += u64::from(v > 0.0);
+        stats
+            .par_chunks_mut(TASK_CELLS)
+            .enumerate()
+            .for_each(|(task, chunk)| {
+                with_slot(&columns, |cols: &mut Columns| {
+                    let c0 = task * TASK_CELLS;
+                    let w = chunk.len();
+                    cols.values.resize(w * stride, 0.0);
+                    let mut defined = [0usize; TASK_CELLS];
+                    let mut positive = [0u64; TASK_CELLS];
+                    // Gather each cell's defined values in sample order (NaN =
+                    // undefined), counting positives in the same pass.
+                    for g in 0..len.div_ceil(TASK_SAMPLES) {
+                        let n = TASK_SAMPLES.min(len - g * TASK_SAMPLES);
+                        let runs = &buf[g * group + c0 * TASK_SAMPLES..][..w * TASK_SAMPLES];
+                        for (k, run) in runs.chunks_exact(TASK_SAMPLES).enumerate() {
+                            let column = &mut cols.values[k * stride..(k + 1) * stride];
+                            let (mut m, mut p) = (defined[k], positive[k]);
+                            for &v in &run[..n] {
+                                column[m] = v;
+                                m += usize::from(!v.is_nan());
+                                p += u64::from(v > 0.0);
+                            }
+                            (defined[k], positive[k]) = (m, p);
                         }
-                        (defined[k], positive[k]) = (m, p);
                     }
-                }
-                for (k, cell) in chunk.iter_mut().enumerate() {
-                    let column = &mut cols.values[k * stride..][..defined[k]];
-                    cell.absorb(column, positive[k], &mut cols.sketch);
-                }
-            },
-        );
+                    for (k, cell) in chunk.iter_mut().enumerate() {
+                        let column = &mut cols.values[k * stride..][..defined[k]];
+                        cell.absorb(column, positive[k], &mut cols.sketch);
+                    }
+                });
+            });
     };
 
     let mut done = 0u64;
@@ -405,6 +422,19 @@ pub fn run<M: Model>(
     }
 
     Ok(summarise(layout, &stats, &contests, done, stopped_early))
+}
+
+/// Runs `f` on the calling pool thread's slot of `slots`, or on a fresh
+/// value if the slot is taken or the thread is not one of the pool's.
+fn with_slot<T: Default>(slots: &[Mutex<T>], f: impl FnOnce(&mut T)) {
+    let slot = rayon::current_thread_index().and_then(|i| slots.get(i));
+    match slot.map(Mutex::try_lock) {
+        Some(Ok(mut guard)) => f(&mut guard),
+        // A poisoned slot only means an earlier task panicked (and the run
+        // is failing anyway); its contents are still usable buffers.
+        Some(Err(TryLockError::Poisoned(p))) => f(&mut p.into_inner()),
+        _ => f(&mut T::default()),
+    }
 }
 
 fn summarise(
