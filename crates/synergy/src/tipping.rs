@@ -106,6 +106,10 @@ pub struct TippingWorkspace {
     /// early exit; only steers when the next tail is tested (see
     /// `FIRST_CHECK_AFTER_MISS`), never the answer.
     missed: bool,
+    /// Each recent drive's activity and impulse series, so that a drive
+    /// that appears in several calls (an intervention in several mixes of
+    /// one sample) is evaluated once.
+    series: SeriesCache,
     /// The horizon H of the current call: the full run always reaches it.
     horizon: u32,
     /// Once settled (by the invariant box or the fixed point): whether every
@@ -152,39 +156,16 @@ impl TippingWorkspace {
         self.missed = false;
         for (i, d) in drives.iter().enumerate() {
             let act = &mut self.activity[i * len..(i + 1) * len];
+            let imp = &mut self.impulse[i * len..(i + 1) * len];
+            self.series.fill(d, act, imp, &mut self.raw);
             match d.channel {
                 Channel::Communication => {
-                    for (y, (a, talk)) in act.iter_mut().zip(&mut self.talk).enumerate() {
-                        *a = d.schedule.activity_at(y as i64, None);
+                    for (a, talk) in act.iter().zip(&mut self.talk) {
                         *talk += *a;
                     }
                 }
                 Channel::Track(k) => {
                     let k = k.index();
-                    // ā from the raw series, exactly as `delayed_at` reads it
-                    // (same reads, same interpolation), without re-deriving
-                    // the delay's parts and the activity every year.
-                    self.raw.clear();
-                    self.raw
-                        .extend((0..len).map(|b| d.schedule.activity_at(b as i64, None)));
-                    let raw = &self.raw;
-                    let a_at = |b: i64| match usize::try_from(b) {
-                        Ok(b) if b < len => raw[b],
-                        _ => d.schedule.activity_at(b, None),
-                    };
-                    let (whole, frac) = d.schedule.delay_parts();
-                    for (y, a) in act.iter_mut().enumerate() {
-                        let base = (y as i64).saturating_sub(whole);
-                        *a = interpolate(frac, a_at(base), || a_at(base.saturating_sub(1)));
-                    }
-                    let imp = &mut self.impulse[i * len..(i + 1) * len];
-                    // Without repression `repression_at` is exactly 0.0, which
-                    // the buffer already holds.
-                    if d.repression.is_some() {
-                        for (y, j) in imp.iter_mut().enumerate() {
-                            *j = d.repression_at(y as i64, None);
-                        }
-                    }
                     let w = d.weight;
                     let rows = act.iter().zip(imp.iter()).zip(&mut self.inputs);
                     rows.for_each(|((a, j), input)| input[k] += w * a - j);
@@ -360,6 +341,129 @@ fn straddle_end(d: &Drive, stop: i64, n: usize) -> usize {
             y.saturating_sub(shift).saturating_sub(1) > stop
         })
         .unwrap_or(n)
+}
+
+/// Slots of [`SeriesCache`] (a power of two): far more than a sample's
+/// distinct interventions, so they rarely share a slot.
+const SERIES_SLOTS: usize = 64;
+
+/// The per-drive series of [`TippingWorkspace::prepare`] for recently seen
+/// drives, keyed by everything they depend on, bit for bit (the channel's
+/// kind, the schedule, the repression; not the weight or the track, which
+/// only enter the sums). Direct-mapped: a key's hash picks one slot, and a
+/// drive whose slot holds another key is computed and takes the slot. A
+/// hit copies exactly what a miss computes.
+#[derive(Debug, Clone, Default)]
+struct SeriesCache {
+    slots: Vec<Option<CachedSeries>>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedSeries {
+    key: [u64; 10],
+    activity: Vec<f64>,
+    impulse: Vec<f64>,
+}
+
+impl SeriesCache {
+    /// Fills `act` and `imp` (years 0..len, len = their length) with `d`'s
+    /// delayed activity (raw activity for communication) and repression
+    /// impulse, from the cache or computed and then cached.
+    fn fill(&mut self, d: &Drive, act: &mut [f64], imp: &mut [f64], raw: &mut Vec<f64>) {
+        let key = series_key(d, act.len());
+        if self.slots.len() != SERIES_SLOTS {
+            self.slots = vec![None; SERIES_SLOTS];
+        }
+        // FNV-1a over the key's words: any mix will do, it only picks a slot.
+        let hash = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &w| {
+            (h ^ w).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        let slot = &mut self.slots[(hash ^ (hash >> 32)) as usize & (SERIES_SLOTS - 1)];
+        match slot {
+            Some(e) if e.key == key => {
+                act.copy_from_slice(&e.activity);
+                imp.copy_from_slice(&e.impulse);
+            }
+            Some(e) => {
+                drive_series(d, act, imp, raw);
+                e.key = key;
+                e.activity.clear();
+                e.activity.extend_from_slice(act);
+                e.impulse.clear();
+                e.impulse.extend_from_slice(imp);
+            }
+            None => {
+                drive_series(d, act, imp, raw);
+                *slot = Some(CachedSeries {
+                    key,
+                    activity: act.to_vec(),
+                    impulse: imp.to_vec(),
+                });
+            }
+        }
+    }
+}
+
+/// Everything [`drive_series`] reads, bit for bit, and the series length.
+fn series_key(d: &Drive, len: usize) -> [u64; 10] {
+    let s = &d.schedule;
+    let (rep, height, peak) = match &d.repression {
+        Some(r) => (1, r.height.to_bits(), r.time_to_peak.to_bits()),
+        None => (0, 0, 0),
+    };
+    let comm = u64::from(matches!(d.channel, Channel::Communication));
+    [
+        len as u64,
+        comm | (rep << 1),
+        u64::from(s.start) | (u64::from(s.duration) << 32),
+        s.intensity.to_bits(),
+        s.ramp.to_bits(),
+        s.decay.to_bits(),
+        s.delay.to_bits(),
+        height,
+        peak,
+        0,
+    ]
+}
+
+/// One drive's series for years 0..len (len = `act.len()` = `imp.len()`):
+/// the untruncated delayed activity ā(y) of a track drive (the raw
+/// activity a(y) of a communication drive) into `act`, its repression
+/// impulse u·J(y) (0 without repression) into `imp`. `raw` is scratch.
+fn drive_series(d: &Drive, act: &mut [f64], imp: &mut [f64], raw: &mut Vec<f64>) {
+    let len = act.len();
+    match d.channel {
+        Channel::Communication => {
+            for (y, a) in act.iter_mut().enumerate() {
+                *a = d.schedule.activity_at(y as i64, None);
+            }
+            imp.fill(0.0);
+        }
+        Channel::Track(_) => {
+            // ā from the raw series, exactly as `delayed_at` reads it (same
+            // reads, same interpolation), without re-deriving the delay's
+            // parts and the activity every year.
+            raw.clear();
+            raw.extend((0..len).map(|b| d.schedule.activity_at(b as i64, None)));
+            let a_at = |b: i64| match usize::try_from(b) {
+                Ok(b) if b < len => raw[b],
+                _ => d.schedule.activity_at(b, None),
+            };
+            let (whole, frac) = d.schedule.delay_parts();
+            for (y, a) in act.iter_mut().enumerate() {
+                let base = (y as i64).saturating_sub(whole);
+                *a = interpolate(frac, a_at(base), || a_at(base.saturating_sub(1)));
+            }
+            // Without repression `repression_at` is exactly 0.0.
+            if d.repression.is_some() {
+                for (y, j) in imp.iter_mut().enumerate() {
+                    *j = d.repression_at(y as i64, None);
+                }
+            } else {
+                imp.fill(0.0);
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -881,6 +985,40 @@ mod tests {
                 prop_assert_eq!(m.tail_sustained(&drives, t, &mut ws), want, "t = {}", t);
             }
             prop_assert_eq!(tip, m.tipping_year_reference(&drives, horizon));
+        }
+
+        /// One workspace reused across calls (its series cache then serves
+        /// drives seen before, also under another weight or track, and
+        /// evicts others) answers every call as a fresh computation.
+        #[test]
+        fn a_reused_workspace_answers_as_a_fresh_one(
+            p in arb_params(),
+            calls in prop::collection::vec(prop::collection::vec(arb_drive(), 0..6), 1..6),
+            horizon in 1u32..12,
+        ) {
+            let m = p.validate().expect("valid");
+            let mut ws = TippingWorkspace::new();
+            for drives in &calls {
+                // The same drives again, re-weighted and moved to another track.
+                let mut moved = drives.clone();
+                for d in &mut moved {
+                    d.weight = 1.0 - d.weight;
+                    if let Channel::Track(k) = d.channel {
+                        d.channel = Channel::Track(Track::ALL[(k.index() + 1) % 4]);
+                    }
+                }
+                // And with only the delay changed: a different key.
+                let mut later = drives.clone();
+                for d in &mut later {
+                    d.schedule.delay += 0.5;
+                }
+                for ds in [drives, &moved, &later, drives] {
+                    let tip = m.tipping_year_with(ds, horizon, &mut ws);
+                    prop_assert_eq!(tip, m.tipping_year_reference(ds, horizon));
+                    let full = m.simulate(ds, horizon);
+                    prop_assert!(bit_prefix(&full, ws.trajectory()), "not simulate's run");
+                }
+            }
         }
 
         /// The all-tails box (shortcut 6), whenever it decides, decides every
