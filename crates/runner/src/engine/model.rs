@@ -357,7 +357,7 @@ impl Model for ScenarioModel<'_> {
         d.extend((1..=s.horizon).map(|t| disc.factor(t)));
 
         // Do nothing: no interventions, but drift and inflow drivers still act.
-        // The do-nothing tipping test runs the baseline to H + 50; its first
+        // The do-nothing tipping test runs the baseline to H at least; its first
         // H years are the baseline trajectory, bit for bit.
         let base_tip = syn
             .tipping_year_with(&[], s.horizon, tipping)
@@ -378,7 +378,7 @@ impl Model for ScenarioModel<'_> {
                 &s.mixes[mi - 1].entries
             };
             self.fill_drives(entries, inputs, drives);
-            // The tipping test runs the mix to H + 50 anyway; its first H
+            // The tipping test runs the mix to H at least anyway; its first H
             // years are this mix's trajectory, bit for bit.
             let tip = if is_baseline {
                 base_tip
