@@ -174,6 +174,16 @@ impl TippingWorkspace {
         }
     }
 
+    /// Drive `i`'s untruncated activity and impulse series (years
+    /// 0..=H + 50), as `prepare` left them.
+    fn series_of(&self, i: usize) -> (&[f64], &[f64]) {
+        let len = self.inputs.len();
+        (
+            &self.activity[i * len..(i + 1) * len],
+            &self.impulse[i * len..(i + 1) * len],
+        )
+    }
+
     /// Fills `tail_inputs` for the years t + 1..=t + 50 of the world switched
     /// off after `t`, from the untruncated series. Truncation only changes
     /// what a drive reads after t: ā_i(y) reads a_i(y − ⌊δ⌋) and a_i(y − ⌊δ⌋ − 1),
@@ -604,8 +614,7 @@ impl SynergyModel {
                 continue;
             };
             let k = k.index();
-            let act = &ws.activity[i * len..(i + 1) * len];
-            let imp = &ws.impulse[i * len..(i + 1) * len];
+            let (act, imp) = ws.series_of(i);
             let (shift, frac) = d.schedule.delay_parts();
             let after_stop = interpolate(frac, 0.0, || 0.0);
             let (mut a_lo, mut a_hi) = (after_stop, after_stop);
@@ -1153,23 +1162,37 @@ mod tests {
         assert!(low > 100 && high > 10, "settled low {low}, high {high}");
     }
 
-    /// The all-tails box decides a good share of the generator's cases (so
-    /// the agreement property above is not vacuous) and leaves others to
-    /// the tails.
-    #[test]
-    fn all_tails_box_fires_and_declines() {
+    /// `n` cases of the generators above, the same on every run: a model,
+    /// drives (their count in `drives`) and a horizon (in `horizons`).
+    fn generated_runs(
+        n: usize,
+        drives: std::ops::Range<usize>,
+        horizons: std::ops::Range<u32>,
+    ) -> Vec<(SynergyModel, Vec<Drive>, u32)> {
         use proptest::strategy::ValueTree;
         use proptest::test_runner::TestRunner;
         let mut runner = TestRunner::deterministic();
         let strategy = (
             arb_params(),
-            prop::collection::vec(arb_drive(), 1..8),
-            2u32..16,
+            prop::collection::vec(arb_drive(), drives),
+            horizons,
         );
+        (0..n)
+            .map(|_| {
+                let (p, drives, horizon) =
+                    strategy.new_tree(&mut runner).expect("strategy").current();
+                (p.validate().expect("valid"), drives, horizon)
+            })
+            .collect()
+    }
+
+    /// The all-tails box decides a good share of the generator's cases (so
+    /// the agreement property above is not vacuous) and leaves others to
+    /// the tails.
+    #[test]
+    fn all_tails_box_fires_and_declines() {
         let (mut decided, mut open) = (0, 0);
-        for _ in 0..400 {
-            let (p, drives, horizon) = strategy.new_tree(&mut runner).expect("strategy").current();
-            let m = p.validate().expect("valid");
+        for (m, drives, horizon) in generated_runs(400, 1..8, 2..16) {
             let mut ws = TippingWorkspace::new();
             m.start_full(&drives, horizon, &mut ws);
             match m.all_tails_settled(&drives, horizon, &ws) {
@@ -1186,18 +1209,8 @@ mod tests {
     /// are simulated to H + 50, so the look-up property is not vacuous.
     #[test]
     fn full_run_settles_both_ways_or_runs_to_the_end() {
-        use proptest::strategy::ValueTree;
-        use proptest::test_runner::TestRunner;
-        let mut runner = TestRunner::deterministic();
-        let strategy = (
-            arb_params(),
-            prop::collection::vec(arb_drive(), 0..8),
-            1u32..16,
-        );
         let (mut low, mut high, mut open) = (0, 0, 0);
-        for _ in 0..400 {
-            let (p, drives, horizon) = strategy.new_tree(&mut runner).expect("strategy").current();
-            let m = p.validate().expect("valid");
+        for (m, drives, horizon) in generated_runs(400, 0..8, 1..16) {
             let mut ws = TippingWorkspace::new();
             m.start_full(&drives, horizon, &mut ws);
             let end = horizon + TIPPING_LOOKAHEAD;
