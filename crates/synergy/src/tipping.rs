@@ -34,8 +34,9 @@
 //!    every later year repeats it, so the tail stops. Repression impulses
 //!    decay but never reach exactly zero, so a drive with repression disables
 //!    this one.
-//! 5. **Invariant box.** A few years into a tail (years 2, 6, 14, 30;
-//!    only 14, 30 after an unsettled tail of the same call), the
+//! 5. **Invariant box.** A few years into a tail (years 2, 6, 14, 30,
+//!    from the year the previous tail of the call settled in; only 14, 30
+//!    after an unsettled one), the
 //!    tail stops if a box around the recent states provably holds every later
 //!    state and lies below 0.5 in some track (not sustained) or at or above
 //!    0.5 in all (sustained). The proof is interval arithmetic over the
@@ -102,10 +103,12 @@ pub struct TippingWorkspace {
     /// Per drive: whether its repression impulse counts in `late` (it has
     /// repression and started by the candidate year).
     late_applies: Vec<bool>,
-    /// Whether the last tail of this call ran its whole length without an
-    /// early exit; only steers when the next tail is tested (see
-    /// `FIRST_CHECK_AFTER_MISS`), never the answer.
-    missed: bool,
+    /// The tail year at which the next tail is first tested: the year the
+    /// last tail of this call settled by the box (neighbouring candidates
+    /// tend to settle alike), [`FIRST_CHECK_AFTER_MISS`] if it ran its whole
+    /// length, else [`FIRST_CHECK`]. Only steers when tails are tested,
+    /// never the answer.
+    first_check: usize,
     /// Each recent drive's activity and impulse series, so that a drive
     /// that appears in several calls (an intervention in several mixes of
     /// one sample) is evaluated once.
@@ -153,7 +156,7 @@ impl TippingWorkspace {
         self.talk.clear();
         self.talk.resize(len, 0.0);
         self.late_from = usize::MAX;
-        self.missed = false;
+        self.first_check = FIRST_CHECK;
         for (i, d) in drives.iter().enumerate() {
             let act = &mut self.activity[i * len..(i + 1) * len];
             let imp = &mut self.impulse[i * len..(i + 1) * len];
@@ -480,9 +483,11 @@ thread_local! {
     static WORKSPACE: RefCell<TippingWorkspace> = RefCell::new(TippingWorkspace::new());
 }
 
-/// The tail year (0-based) of the first invariant-box test; later tests
-/// follow at 2j + 2 (years 2, 6, 14, 30). Any schedule is exact: it only
-/// decides how early a settled tail stops and how much failed tests cost.
+/// The tail year (0-based) of the first invariant-box test of a call's
+/// first tail; later tests follow at 2j + 2 (years 2, 6, 14, 30), and the
+/// next tail starts testing where the last one settled. Any schedule is
+/// exact: it only decides how early a settled tail stops and how much
+/// failed tests cost.
 const FIRST_CHECK: usize = 2;
 
 /// The first test after a tail of the same call ran its whole length
@@ -765,18 +770,14 @@ impl SynergyModel {
         let quiet = quiet_from(drives, Some(t));
         let lags = self.max_lag as usize;
         let n = ws.tail_inputs.len();
-        let mut next_check = if ws.missed {
-            FIRST_CHECK_AFTER_MISS
-        } else {
-            FIRST_CHECK
-        };
+        let mut next_check = ws.first_check;
         for j in 0..n {
             let year = t + 1 + j as u32;
             self.advance(&ws.tail_inputs[j], 0.0, &mut ws.tail, year);
             if quiet.is_some_and(|q| u64::from(year) >= q)
                 && is_stationary(&ws.tail, year, self.max_lag)
             {
-                ws.missed = false;
+                ws.first_check = FIRST_CHECK;
                 return sustained(&ws.tail.x[year as usize]);
             }
             // Every remaining update reads only the window of the last
@@ -789,12 +790,12 @@ impl SynergyModel {
                 if let Some(rem) = ws.remaining(j, ws.tail.c[y])
                     && let Some(outcome) = settled(self, window, &rem)
                 {
-                    ws.missed = false;
+                    ws.first_check = j;
                     return outcome;
                 }
             }
         }
-        ws.missed = true;
+        ws.first_check = FIRST_CHECK_AFTER_MISS;
         sustained(ws.tail.x.last().unwrap_or(&[0.0; 4]))
     }
 
