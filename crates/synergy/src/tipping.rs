@@ -140,10 +140,11 @@ impl TippingWorkspace {
         &self.full
     }
 
-    /// Evaluates every drive once per year 0..=`end` and sums the inputs per
-    /// year, exactly as `SynergyModel::inputs_at` would (same terms, same
-    /// order), so that neither the full run nor the tails evaluate a schedule
-    /// per step.
+    /// Evaluates every drive once per year 0..=`end` (or takes its series
+    /// from the cache, when the same drive was prepared recently) and sums
+    /// the inputs per year, exactly as `SynergyModel::inputs_at` would (same
+    /// terms, same order), so that neither the full run nor the tails
+    /// evaluate a schedule per step.
     fn prepare(&mut self, model: &SynergyModel, drives: &[Drive], end: u32) {
         let len = end as usize + 1;
         let n = drives.len();
