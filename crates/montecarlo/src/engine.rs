@@ -337,7 +337,8 @@ pub fn run<M: Model>(
                     }
                     // Transpose the group's records (hot in cache) 8 cells
                     // at a time: one line read per record, and each cell's
-                    // run written whole.
+                    // run written whole. (A 16 × 8 tile copied out run by
+                    // run measured slower: the compiler keeps it scalar.)
                     for c0 in (0..cells).step_by(8) {
                         let cw = 8.min(cells - c0);
                         for (k, record) in w.records[..n].iter().enumerate() {
@@ -372,13 +373,8 @@ pub fn run<M: Model>(
                         let runs = &buf[g * group + c0 * TASK_SAMPLES..][..w * TASK_SAMPLES];
                         for (k, run) in runs.chunks_exact(TASK_SAMPLES).enumerate() {
                             let column = &mut cols.values[k * stride..(k + 1) * stride];
-                            let (mut m, mut p) = (defined[k], positive[k]);
-                            for &v in &run[..n] {
-                                column[m] = v;
-                                m += usize::from(!v.is_nan());
-                                p += u64::from(v > 0.0);
-                            }
-                            (defined[k], positive[k]) = (m, p);
+                            let (m, p) = (defined[k], positive[k]);
+                            (defined[k], positive[k]) = gather_run(&run[..n], column, m, p);
                         }
                     }
                     for (k, cell) in chunk.iter_mut().enumerate() {
@@ -422,6 +418,33 @@ pub fn run<M: Model>(
     }
 
     Ok(summarise(layout, &stats, &contests, done, stopped_early))
+}
+
+/// Appends the defined (non-NaN) values of one group's run of a cell to
+/// `column` at `m`, in sample order, and counts the positive ones; returns
+/// the new (length, positive count).
+///
+/// Most runs are a whole group with no NaN (every cell except the few
+/// scalars that can be undefined): those are checked and counted with
+/// whole-run comparisons and copied as one block, which vectorises, instead
+/// of one dependent compaction step per value.
+#[inline]
+fn gather_run(run: &[f64], column: &mut [f64], m: usize, p: u64) -> (usize, u64) {
+    if let Ok(whole) = <&[f64; TASK_SAMPLES]>::try_from(run) {
+        let any_nan = whole.iter().fold(false, |a, v| a | v.is_nan());
+        if !any_nan {
+            column[m..m + TASK_SAMPLES].copy_from_slice(whole);
+            let pos = whole.iter().fold(0u64, |a, &v| a + u64::from(v > 0.0));
+            return (m + TASK_SAMPLES, p + pos);
+        }
+    }
+    let (mut m, mut p) = (m, p);
+    for &v in run {
+        column[m] = v;
+        m += usize::from(!v.is_nan());
+        p += u64::from(v > 0.0);
+    }
+    (m, p)
 }
 
 /// Runs `f` on the calling pool thread's slot of `slots`, or on a fresh
@@ -507,5 +530,50 @@ fn summarise(
         scalars,
         series,
         contests: contests.iter().map(BestCounter::shares).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The straightforward compaction `gather_run` replaces for whole runs.
+    fn gather_plain(run: &[f64], column: &mut Vec<f64>, p: &mut u64) {
+        for &v in run {
+            if !v.is_nan() {
+                column.push(v);
+            }
+            *p += u64::from(v > 0.0);
+        }
+    }
+
+    #[test]
+    fn gather_run_matches_the_plain_compaction() {
+        // Runs of every length up to a whole group, with and without NaN,
+        // signed zeros and infinities, appended one after another.
+        let pool = [1.5, -2.0, 0.0, -0.0, f64::NAN, f64::INFINITY, 3.25, -7.0];
+        let mut column = vec![0.0; 40 * TASK_SAMPLES];
+        let (mut m, mut p) = (0, 0);
+        let (mut want, mut want_p) = (Vec::new(), 0);
+        for case in 0..40usize {
+            let len = if case % 3 == 0 {
+                case % (TASK_SAMPLES + 1)
+            } else {
+                TASK_SAMPLES
+            };
+            let run: Vec<f64> = (0..len)
+                .map(|i| {
+                    let v = pool[(case * 7 + i * 3) % pool.len()];
+                    // Most whole runs have no NaN, as in the product.
+                    if v.is_nan() && case % 2 == 0 { 0.5 } else { v }
+                })
+                .collect();
+            (m, p) = gather_run(&run, &mut column, m, p);
+            gather_plain(&run, &mut want, &mut want_p);
+        }
+        assert_eq!(p, want_p);
+        assert_eq!(m, want.len());
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&column[..m]), bits(&want));
     }
 }
