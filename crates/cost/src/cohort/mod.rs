@@ -520,17 +520,29 @@ impl CohortModel {
                 let n = &mut state[self.offsets[g]..self.offsets[g + 1]];
                 n[0] += success_in[g];
                 let cost = &mut out.cost[(g * h + t - 1) * n_a..(g * h + t) * n_a];
-                let present = book(n, data, scale, cost);
                 let mut fed_out = 0.0;
-                for f in &grp.feeds {
-                    let moved = present * f.share;
-                    fed_next[f.to] += moved;
-                    fed_out += moved;
-                }
-                let (aged_out, present_after) = if fed_out > 0.0 && present > 0.0 {
-                    age(n, Some(1.0 - fed_out / present))
+                // A group without feeds ages unscaled, so booking and ageing
+                // can share one pass (their sums are independent chains).
+                let fused = if grp.feeds.is_empty() {
+                    book_and_age(n, data, scale, cost)
                 } else {
-                    age(n, None)
+                    None
+                };
+                let (aged_out, present_after) = match fused {
+                    Some(done) => done,
+                    None => {
+                        let present = book(n, data, scale, cost);
+                        for f in &grp.feeds {
+                            let moved = present * f.share;
+                            fed_next[f.to] += moved;
+                            fed_out += moved;
+                        }
+                        if fed_out > 0.0 && present > 0.0 {
+                            age(n, Some(1.0 - fed_out / present))
+                        } else {
+                            age(n, None)
+                        }
+                    }
                 };
                 let l = &mut out.ledger[g * h + t - 1];
                 l.success_in = success_in[g];
@@ -670,6 +682,61 @@ fn book_fixed<const A: usize>(n: &[f64], data: &[f64], scale: f64, cost: &mut [f
     }
     cost.copy_from_slice(&acc);
     present
+}
+
+/// [`book`] then [`age`] without scaling (a group with no feeds), in one
+/// pass over the profile years: returns (aged out, present after ageing),
+/// each bit for bit what the two functions return, or `None` (nothing
+/// done) where only the separate functions apply (more than 16 actors, or
+/// a profile table that does not cover the group's years).
+///
+/// The booking's sums and the ageing's sum are independent chains of
+/// additions; in one loop the processor runs them side by side instead of
+/// one pass after the other. The cases present before ageing, which only
+/// the feeds need, are not summed. The sum after ageing adds, in increasing
+/// profile year, the value each year receives: +0.0 for year 1, which
+/// leaves the +0.0 start of [`age`]'s sum unchanged, then n_1, n_2, ….
+fn book_and_age(n: &mut [f64], data: &[f64], scale: f64, cost: &mut [f64]) -> Option<(f64, f64)> {
+    macro_rules! fixed {
+        ($($a:literal)*) => {
+            match cost.len() {
+                $($a => book_and_age_fixed::<$a>(n, data, scale, cost),)*
+                _ => None,
+            }
+        };
+    }
+    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// [`book_and_age`] for `A` actors, accumulating in registers.
+#[inline]
+fn book_and_age_fixed<const A: usize>(
+    n: &mut [f64],
+    data: &[f64],
+    scale: f64,
+    cost: &mut [f64],
+) -> Option<(f64, f64)> {
+    let (rows, _) = data.as_chunks::<A>();
+    if rows.len() < n.len() {
+        return None;
+    }
+    let mut acc = [0.0; A];
+    let mut after = 0.0;
+    let mut carry = 0.0;
+    for (x, row) in n.iter_mut().zip(rows) {
+        let cases = *x;
+        if cases != 0.0 {
+            let cases = cases * scale;
+            for (c, p) in acc.iter_mut().zip(row) {
+                *c += cases * p;
+            }
+        }
+        *x = carry;
+        after += carry;
+        carry = cases;
+    }
+    cost.copy_from_slice(&acc);
+    Some((carry, after))
 }
 
 /// Feeds' scaling (step 4, by `keep` if any) and ageing (step 5) in one
