@@ -588,8 +588,11 @@ fn sort_keys(keys: &mut [i64], vals: &[f64]) {
 }
 
 /// Buckets of the gap table per stored tuple (rounded up to a power of
-/// two): enough that most buckets hold at most one or two stored values.
-const GAP_BUCKETS_PER_TUPLE: usize = 4;
+/// two): enough that most buckets hold at most one or two stored values,
+/// few enough that building the table (once per batch) stays cheap next to
+/// the batch's look-ups. Measured on Södertälje at 10⁵ samples: 2 beats 4
+/// (~4 % less summarising) and 1 (windows grow).
+const GAP_BUCKETS_PER_TUPLE: usize = 2;
 
 /// Push, for each of `batch`, its gap: the number of `tuples` whose value is
 /// ≤ it (by `total_cmp`), and count it in `count[gap + 1]`.
@@ -625,24 +628,24 @@ fn fill_gaps(
     if let (Some(lo), Some(hi)) = (lo, hi)
         && let Some(grid) = Grid::new(lo, hi, len)
     {
-        // first[j] = number of stored values in buckets < j; track the
-        // largest bucket on the way.
+        // first[j] = number of stored values in buckets < j: count the
+        // stored values per bucket, then an exclusive running sum, which
+        // also finds the largest bucket. (One pass of simple steps over the
+        // table, rather than a short fill per stored value.)
         grow(first, len);
         let first = &mut first[..len];
-        let (mut widest, mut run, mut filled) = (0usize, 0usize, 0usize);
-        for (i, t) in tuples.iter().enumerate() {
-            let j = grid.bucket(t.v);
-            if j + 1 > filled {
-                // Buckets filled..=j start at tuple i.
-                first[filled..=j].fill(i as u32);
-                filled = j + 1;
-                run = 1;
-            } else {
-                run += 1;
-            }
-            widest = widest.max(run);
+        first.fill(0);
+        for t in tuples {
+            first[grid.bucket(t.v)] += 1;
         }
-        first[filled..].fill(stored as u32);
+        let (mut widest, mut below) = (0u32, 0u32);
+        for f in first.iter_mut() {
+            let here = *f;
+            widest = widest.max(here);
+            *f = below;
+            below += here;
+        }
+        let widest = widest as usize;
         let window = widest.next_power_of_two();
         keys.resize(stored + window, i64::MAX);
         let table = Table { grid, first, keys };
