@@ -4,5 +4,6 @@
 mod calibration;
 mod cli;
 mod errors;
+mod golden;
 mod run;
 mod support;
