@@ -35,6 +35,7 @@ impl Catalogue {
         if !item.unit_price.is_finite() {
             return Err(CostError::InvalidValue {
                 what: format!("the price of `{}`", item.name),
+                actor: None,
                 valid: "a finite number of SEK",
                 value: item.unit_price,
             });

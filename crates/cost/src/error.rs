@@ -1,6 +1,40 @@
 //! Errors of the cost model: each names the item it concerns and what
 //! would be valid, so the runner can point at the place in the file.
 
+use crate::{ActorId, ActorSet};
+
+/// The actor an error concerns: its index, and its name once the caller
+/// has supplied the names ([`CostError::with_actor_names`]); shown as
+/// `` `kommun` `` when named, `actor 2` otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorRef {
+    /// The actor's index.
+    pub id: ActorId,
+    /// Its name, when known.
+    pub name: Option<String>,
+}
+
+impl ActorRef {
+    /// An actor known only by index.
+    pub fn new(id: ActorId) -> ActorRef {
+        ActorRef { id, name: None }
+    }
+}
+
+impl std::fmt::Display for ActorRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "`{n}`"),
+            None => write!(f, "actor {}", self.id.0),
+        }
+    }
+}
+
+/// " of <actor>" for a value that belongs to an actor, else nothing.
+fn of_actor(a: &Option<ActorRef>) -> String {
+    a.as_ref().map(|a| format!(" of {a}")).unwrap_or_default()
+}
+
 /// What can be wrong with actors, profiles, catalogues and groups.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CostError {
@@ -28,20 +62,24 @@ pub enum CostError {
         n_actors: usize,
     },
     /// A vector of the wrong length.
-    #[error("{what}: expected {expected} values but got {found}")]
+    #[error("{what}{}: expected {expected} values but got {found}", of_actor(.actor))]
     Length {
-        /// Which vector (e.g. "actor 3's cumulative values").
+        /// Which vector (e.g. "the cumulative values").
         what: String,
+        /// The actor it belongs to, if any.
+        actor: Option<ActorRef>,
         /// The valid length(s), as text.
         expected: String,
         /// The length given.
         found: usize,
     },
     /// A number that is not finite, or negative where it must not be.
-    #[error("{what} must be {valid}; got {value}")]
+    #[error("{what}{} must be {valid}; got {value}", of_actor(.actor))]
     InvalidValue {
         /// What the number is.
         what: String,
+        /// The actor it belongs to, if any.
+        actor: Option<ActorRef>,
         /// What would be valid.
         valid: &'static str,
         /// The value given.
@@ -59,11 +97,11 @@ pub enum CostError {
     },
     /// A cumulative value that falls between two checkpoints.
     #[error(
-        "the cumulative value of `{actor}` falls from {from} at year {year_from} to {to} at year {year_to}, which means a negative annual cost; if that is intended, state it with `allow_decrease: true`"
+        "the cumulative value of {actor} falls from {from} at year {year_from} to {to} at year {year_to}, which means a negative annual cost; if that is intended, state it with `allow_decrease: true`"
     )]
     FallingCumulative {
-        /// Actor name (or number, when the name is unknown here).
-        actor: String,
+        /// The actor.
+        actor: ActorRef,
         /// Earlier checkpoint year.
         year_from: u32,
         /// Its cumulative value.
@@ -129,10 +167,10 @@ pub enum CostError {
         /// The sum.
         sum: f64,
     },
-    /// Feeds that form a cycle; the text lists the groups on it,
-    /// e.g. "recruits → members → recruits".
-    #[error("feeds form a cycle: {0}; feeds must not lead back to a group they came from")]
-    FeedCycle(String),
+    /// Feeds that form a cycle: the groups on it, in order, the first
+    /// repeated at the end (recruits → members → recruits).
+    #[error("feeds form a cycle: {}; feeds must not lead back to a group they came from", .0.join(" → "))]
+    FeedCycle(Vec<String>),
     /// Two groups with the same name (messages name groups, so names must
     /// tell them apart).
     #[error("group `{0}` is defined twice")]
@@ -158,4 +196,48 @@ pub enum CostError {
         /// What is wrong and what would be valid.
         problem: String,
     },
+}
+
+impl CostError {
+    /// The actor the error concerns, if any.
+    pub fn actor(&self) -> Option<ActorId> {
+        match self {
+            CostError::Length { actor, .. } | CostError::InvalidValue { actor, .. } => {
+                actor.as_ref().map(|a| a.id)
+            }
+            CostError::FallingCumulative { actor, .. } => Some(actor.id),
+            CostError::UnknownActor { index, .. } => Some(ActorId(*index)),
+            _ => None,
+        }
+    }
+
+    /// The group (by name) the error concerns, if any: for a feed cycle,
+    /// the first group on it.
+    pub fn group(&self) -> Option<&str> {
+        match self {
+            CostError::UnknownProfile { group, .. }
+            | CostError::StockYear { group, .. }
+            | CostError::FeedTarget { group, .. }
+            | CostError::FeedSum { group, .. }
+            | CostError::InvalidEffect { group, .. } => Some(group),
+            CostError::FeedCycle(groups) => groups.first().map(String::as_str),
+            CostError::DuplicateGroup(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The same error with the actor it concerns named from `actors`, so its
+    /// message names the actor as the scenario file does.
+    pub fn with_actor_names(mut self, actors: &ActorSet) -> CostError {
+        let name = |a: &mut ActorRef| {
+            a.name = actors.names().get(a.id.0).cloned();
+        };
+        match &mut self {
+            CostError::Length { actor: Some(a), .. }
+            | CostError::InvalidValue { actor: Some(a), .. }
+            | CostError::FallingCumulative { actor: a, .. } => name(a),
+            _ => {}
+        }
+        self
+    }
 }

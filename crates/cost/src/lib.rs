@@ -16,10 +16,11 @@ mod profile;
 pub use actors::{ActorId, ActorSet, DEFAULT_ACTORS};
 pub use catalogue::{Catalogue, CatalogueItem, ItemId};
 pub use cohort::{
-    CohortModel, Effects, Feed, Group, GroupEffects, Ledger, Outcome, PreventEffect, TurnEffect,
+    CohortModel, EffectKind, EffectRef, Effects, Feed, Group, GroupEffects, Ledger, Outcome,
+    PreventEffect, TurnEffect,
 };
 pub use discount::{Discounting, cumulative_pv, present_value};
-pub use error::CostError;
+pub use error::{ActorRef, CostError};
 pub use profile::Profile;
 
 // Runs the README's example as a doctest, so it cannot go stale.

@@ -1,6 +1,7 @@
 //! Profiles: the nominal annual cost of one case to each actor, year by
 //! year of the case (model.md §2).
 
+use crate::error::ActorRef;
 use crate::{ActorId, Catalogue, CostError, Discounting, ItemId};
 
 /// `P[j][a]`: SEK per year to actor a in profile year j = 1..K, nominal, in
@@ -16,13 +17,19 @@ pub struct Profile {
 }
 
 /// Expands `v` (one value per year, or one value for every year) to `len` years.
-fn per_year(v: &[f64], len: usize, what: impl Fn() -> String) -> Result<Vec<f64>, CostError> {
+fn per_year(
+    v: &[f64],
+    len: usize,
+    what: impl Fn() -> String,
+    actor: Option<ActorId>,
+) -> Result<Vec<f64>, CostError> {
     let out = match v.len() {
         1 => vec![v[0]; len],
         n if n == len => v.to_vec(),
         n => {
             return Err(CostError::Length {
                 what: what(),
+                actor: actor.map(ActorRef::new),
                 expected: format!("{len} (one per year) or 1 (every year)"),
                 found: n,
             });
@@ -31,6 +38,7 @@ fn per_year(v: &[f64], len: usize, what: impl Fn() -> String) -> Result<Vec<f64>
     if let Some(bad) = out.iter().find(|x| !x.is_finite()) {
         return Err(CostError::InvalidValue {
             what: what(),
+            actor: actor.map(ActorRef::new),
             valid: "finite numbers",
             value: *bad,
         });
@@ -76,7 +84,7 @@ impl Profile {
         let mut p = Profile::zeros(n_actors, len)?;
         for (a, v) in amounts {
             p.check_actor(*a)?;
-            let v = per_year(v, len, || format!("the amounts of actor {}", a.0))?;
+            let v = per_year(v, len, || "the amounts".to_string(), Some(*a))?;
             for (j, x) in v.iter().enumerate() {
                 p.data[j * n_actors + a.0] += x;
             }
@@ -97,7 +105,7 @@ impl Profile {
     /// strictly increasing and ≥ 1; `EmptyProfile` if there are none;
     /// `UnknownActor`; `Length` unless an actor has one value per checkpoint;
     /// `InvalidValue` for a value that is not finite; `FallingCumulative`
-    /// (actor as "actor {index}" and both years) when a cumulative value
+    /// (the actor and both years) when a cumulative value
     /// falls, unless `allow_decrease` says the negative cost is intended.
     pub fn from_checkpoints(
         n_actors: usize,
@@ -124,14 +132,16 @@ impl Profile {
             p.check_actor(*a)?;
             if c.len() != years.len() {
                 return Err(CostError::Length {
-                    what: format!("the cumulative values of actor {}", a.0),
+                    what: "the cumulative values".to_string(),
+                    actor: Some(ActorRef::new(*a)),
                     expected: format!("{} (one per checkpoint year)", years.len()),
                     found: c.len(),
                 });
             }
             if let Some(bad) = c.iter().find(|x| !x.is_finite()) {
                 return Err(CostError::InvalidValue {
-                    what: format!("a cumulative value of actor {}", a.0),
+                    what: "a cumulative value".to_string(),
+                    actor: Some(ActorRef::new(*a)),
                     valid: "a finite number of SEK",
                     value: *bad,
                 });
@@ -140,7 +150,7 @@ impl Profile {
             for (&y, &ci) in years.iter().zip(c) {
                 if ci < c0 && !allow_decrease {
                     return Err(CostError::FallingCumulative {
-                        actor: format!("actor {}", a.0),
+                        actor: ActorRef::new(*a),
                         year_from: y0,
                         from: c0,
                         year_to: y,
@@ -176,7 +186,12 @@ impl Profile {
         for (id, q) in quantities {
             let item = catalogue.get(*id).ok_or(CostError::UnknownItem(id.0))?;
             p.check_actor(item.actor)?;
-            let q = per_year(q, len, || format!("the quantities of `{}`", item.name))?;
+            let q = per_year(
+                q,
+                len,
+                || format!("the quantities of `{}`", item.name),
+                None,
+            )?;
             for (j, x) in q.iter().enumerate() {
                 p.data[j * n_actors + item.actor.0] += x * item.unit_price;
             }

@@ -36,6 +36,28 @@ pub struct GroupEffects {
     pub turn: Vec<TurnEffect>,
 }
 
+/// The two kinds of case effect of model.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EffectKind {
+    /// Reaches existing cases: a share leaves the group for good ([`TurnEffect`]).
+    Turn,
+    /// Reaches cases before they start: the inflow falls ([`PreventEffect`]).
+    Prevent,
+}
+
+/// One effect of an [`Effects`]: the `index`-th effect of `kind` on `group`
+/// (0-based, in the order of [`GroupEffects::turn`] or
+/// [`GroupEffects::prevent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EffectRef {
+    /// The group it acts on (index into the model's groups).
+    pub group: usize,
+    /// Turn or prevent.
+    pub kind: EffectKind,
+    /// Position in that group's list of effects of this kind.
+    pub index: usize,
+}
+
 /// Prevention: the group's whole inflow (fed cases included) × (1 − q(t)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreventEffect {

@@ -21,7 +21,7 @@
 mod effects;
 mod outcome;
 
-pub use effects::{Effects, GroupEffects, PreventEffect, TurnEffect};
+pub use effects::{EffectKind, EffectRef, Effects, GroupEffects, PreventEffect, TurnEffect};
 pub use outcome::{Ledger, Outcome};
 
 use crate::{CostError, Profile};
@@ -97,6 +97,7 @@ impl CohortModel {
             if !(g.stock.is_finite() && g.stock >= 0.0) {
                 return Err(CostError::InvalidValue {
                     what: format!("the stock of group `{}`", g.name),
+                    actor: None,
                     valid: "a finite number ≥ 0",
                     value: g.stock,
                 });
@@ -111,6 +112,7 @@ impl CohortModel {
             if g.inflow.len() != horizon as usize {
                 return Err(CostError::Length {
                     what: format!("the inflow of group `{}`", g.name),
+                    actor: None,
                     expected: format!("{horizon} (one per year of the horizon)"),
                     found: g.inflow.len(),
                 });
@@ -118,6 +120,7 @@ impl CohortModel {
             if let Some(bad) = g.inflow.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
                 return Err(CostError::InvalidValue {
                     what: format!("the inflow of group `{}`", g.name),
+                    actor: None,
                     valid: "a finite number ≥ 0",
                     value: *bad,
                 });
@@ -139,6 +142,7 @@ impl CohortModel {
                 if !(f.share.is_finite() && (0.0..=1.0).contains(&f.share)) {
                     return Err(CostError::InvalidValue {
                         what: format!("a feed share of group `{}`", g.name),
+                        actor: None,
                         valid: "a share between 0 and 1",
                         value: f.share,
                     });
@@ -180,6 +184,7 @@ impl CohortModel {
         if !(stock.is_finite() && stock >= 0.0) {
             return Err(CostError::InvalidValue {
                 what: format!("the stock of group `{}`", grp.name),
+                actor: None,
                 valid: "a finite number ≥ 0",
                 value: stock,
             });
@@ -190,24 +195,25 @@ impl CohortModel {
 
     /// Sets group `g`'s exogenous inflow I_g,0(t) in year `t` (1-based,
     /// 1..=horizon; cases a year ≥ 0).
-    pub fn set_inflow(&mut self, g: usize, t: usize, inflow: f64) -> Result<(), CostError> {
+    pub fn set_inflow(&mut self, g: usize, t: u32, inflow: f64) -> Result<(), CostError> {
         let horizon = self.horizon;
         let grp = self.group_mut(g)?;
-        if !(1..=horizon as usize).contains(&t) {
+        if !(1..=horizon).contains(&t) {
             return Err(CostError::OutOfRange {
                 what: format!("year of the inflow of group `{}`", grp.name),
-                index: t,
+                index: t as usize,
                 valid: format!("1 to {horizon}"),
             });
         }
         if !(inflow.is_finite() && inflow >= 0.0) {
             return Err(CostError::InvalidValue {
                 what: format!("the inflow of group `{}`", grp.name),
+                actor: None,
                 valid: "a finite number ≥ 0",
                 value: inflow,
             });
         }
-        grp.inflow[t - 1] = inflow;
+        grp.inflow[t as usize - 1] = inflow;
         Ok(())
     }
 
@@ -225,6 +231,7 @@ impl CohortModel {
         if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
             return Err(CostError::InvalidValue {
                 what: format!("a feed share of group `{}`", grp.name),
+                actor: None,
                 valid: "a share between 0 and 1",
                 value: share,
             });
@@ -255,6 +262,7 @@ impl CohortModel {
         if !(scale.is_finite() && scale >= 0.0) {
             return Err(CostError::InvalidValue {
                 what: format!("the scale of profile number {p}"),
+                actor: None,
                 valid: "a finite number ≥ 0",
                 value: scale,
             });
@@ -316,6 +324,7 @@ impl CohortModel {
         if effects.groups.len() != n_g {
             return Err(CostError::Length {
                 what: "the effects".into(),
+                actor: None,
                 expected: format!("{n_g} (one per group)"),
                 found: effects.groups.len(),
             });
@@ -797,21 +806,26 @@ fn check_years(
     }
 }
 
-/// A feed cycle as `a → b → a`, if the groups' feeds contain one.
-fn find_cycle(groups: &[Group]) -> Option<String> {
+/// A feed cycle as the names `a, b, a`, if the groups' feeds contain one.
+fn find_cycle(groups: &[Group]) -> Option<Vec<String>> {
     // 0 = unvisited, 1 = on the current path, 2 = done.
-    fn visit(g: usize, groups: &[Group], mark: &mut [u8], path: &mut Vec<usize>) -> Option<String> {
+    fn visit(
+        g: usize,
+        groups: &[Group],
+        mark: &mut [u8],
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<String>> {
         mark[g] = 1;
         path.push(g);
         for f in &groups[g].feeds {
             if mark[f.to] == 1 {
                 let start = path.iter().position(|&p| p == f.to).unwrap_or(0);
-                let mut names: Vec<&str> = path[start..]
+                let mut names: Vec<String> = path[start..]
                     .iter()
-                    .map(|&p| groups[p].name.as_str())
+                    .map(|&p| groups[p].name.clone())
                     .collect();
-                names.push(&groups[f.to].name);
-                return Some(names.join(" → "));
+                names.push(groups[f.to].name.clone());
+                return Some(names);
             }
             if mark[f.to] == 0
                 && let Some(c) = visit(f.to, groups, mark, path)

@@ -1,6 +1,8 @@
 //! What a cohort run produced: costs per group, year and actor, the case
 //! ledger, and per-intervention reach and success (model.md §3–§4).
 
+use super::effects::{EffectKind, EffectRef};
+
 /// Case flows of one group in one year (expected, fractional cases).
 ///
 /// Cases are conserved: for every group and year t,
@@ -131,39 +133,35 @@ impl Outcome {
     ///
     /// # Panics
     /// If `g` or `t` is out of range.
-    pub fn ledger(&self, g: usize, t: usize) -> &Ledger {
-        &self.ledger[g * self.horizon + t - 1]
+    pub fn ledger(&self, g: usize, t: u32) -> &Ledger {
+        &self.ledger[g * self.horizon + t as usize - 1]
     }
 
-    fn effect_index(&self, g: usize, is_turn: bool, k: usize) -> usize {
-        if is_turn {
-            self.turn_offset[g] + k
-        } else {
-            self.prevent_offset[g] + k
+    fn effect_index(&self, e: EffectRef) -> usize {
+        match e.kind {
+            EffectKind::Turn => self.turn_offset[e.group] + e.index,
+            EffectKind::Prevent => self.prevent_offset[e.group] + e.index,
         }
     }
 
-    /// The base of effect `k` (0-based, in the order of
-    /// `GroupEffects::turn` if `is_turn`, else `GroupEffects::prevent`) of
-    /// group `g` in year `t` (1-based), cases: for a turn effect the cases in
+    /// The base of effect `e` in year `t` (1-based), cases: for a turn effect the cases in
     /// its window before removal, for a prevent effect the group's whole
     /// inflow (exogenous after the inflow factor, plus fed cases) before
     /// reduction. Model.md §4 charges per-case-reached costs on this.
     ///
     /// # Panics
-    /// If `g`, `k` or `t` is out of range.
-    pub fn reached(&self, g: usize, is_turn: bool, k: usize, t: u32) -> f64 {
-        self.reached[self.effect_index(g, is_turn, k) * self.horizon + t as usize - 1]
+    /// If `e` or `t` is out of range.
+    pub fn reached(&self, e: EffectRef, t: u32) -> f64 {
+        self.reached[self.effect_index(e) * self.horizon + t as usize - 1]
     }
 
-    /// Cases turned or prevented by effect `k` of group `g` in year `t`
-    /// (indices as in [`Outcome::reached`]); when several effects act on the
+    /// Cases turned or prevented by effect `e` in year `t` (1-based); when several effects act on the
     /// same cases, each gets a share of the removal in proportion to its q.
     /// These are the cases that start the effect's success profile.
     ///
     /// # Panics
-    /// If `g`, `k` or `t` is out of range.
-    pub fn succeeded(&self, g: usize, is_turn: bool, k: usize, t: u32) -> f64 {
-        self.succeeded[self.effect_index(g, is_turn, k) * self.horizon + t as usize - 1]
+    /// If `e` or `t` is out of range.
+    pub fn succeeded(&self, e: EffectRef, t: u32) -> f64 {
+        self.succeeded[self.effect_index(e) * self.horizon + t as usize - 1]
     }
 }

@@ -10,12 +10,14 @@ impl CohortModel {
     /// cases enter, (3) booking, (4) feeds, (5) ageing), writing costs (SEK,
     /// nominal), the case ledger and per-effect reach into `out`.
     ///
-    /// Allocation-free when `out` is reused with effects of the same shape;
-    /// its previous contents are overwritten. Call
-    /// [`CohortModel::check_effects`] once per shape of `effects` first: this
-    /// function reads missing years as defaults rather than failing.
+    /// Costs are summed into each year's row, so they are zeroed first (the
+    /// shared `prepare` leaves the cost buffer as it was, because the
+    /// optimised simulation writes every row whole); every other output is
+    /// written whole or zeroed by `prepare`, so a reused `out` gives the same
+    /// result as a fresh one. Reads missing years of `effects` as defaults.
     pub(super) fn simulate_reference(&self, effects: &Effects, out: &mut Outcome) {
         self.prepare(effects, out);
+        out.cost.iter_mut().for_each(|c| *c = 0.0);
         let h = self.horizon as usize;
         let n_a = self.n_actors;
         let n_g = self.groups.len();

@@ -2,6 +2,22 @@ use super::*;
 use crate::ActorId;
 use proptest::prelude::*;
 
+fn turn(group: usize, index: usize) -> EffectRef {
+    EffectRef {
+        group,
+        kind: EffectKind::Turn,
+        index,
+    }
+}
+
+fn prevent(group: usize, index: usize) -> EffectRef {
+    EffectRef {
+        group,
+        kind: EffectKind::Prevent,
+        index,
+    }
+}
+
 fn flat(len: usize, amount: f64) -> Profile {
     Profile::from_annual(1, len, &[(ActorId(0), vec![amount])]).expect("valid profile")
 }
@@ -86,8 +102,8 @@ fn turn_only_touches_its_window() {
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
     // Year 1: 10 new cases at j = 1 (outside the window), 10 at j = 3 (inside).
-    assert_eq!(o.reached(0, true, 0, 1), 10.0);
-    assert_eq!(o.succeeded(0, true, 0, 1), 5.0);
+    assert_eq!(o.reached(turn(0, 0), 1), 10.0);
+    assert_eq!(o.succeeded(turn(0, 0), 1), 5.0);
     assert_eq!(o.ledger(0, 1).turned, 5.0);
     assert_eq!(o.cost(0, 1, 0), 15.0);
 }
@@ -116,7 +132,7 @@ fn prevention_scales_the_whole_inflow_including_fed_cases() {
     m.simulate(&e, &mut o);
     // Year 2: exogenous 4 × 0.5 = 2 plus 10 fed in = 12, a quarter prevented.
     assert_eq!(o.ledger(1, 2).inflow, 2.0);
-    assert_eq!(o.reached(1, false, 0, 2), 12.0);
+    assert_eq!(o.reached(prevent(1, 0), 2), 12.0);
     assert_eq!(o.ledger(1, 2).prevented, 3.0);
 }
 
@@ -170,8 +186,8 @@ fn combined_interventions_split_by_their_shares() {
     m.simulate(&e, &mut o);
     // 1 − 0.5 · 0.75 = 0.625 of 100 removed, split 2 : 1.
     assert!((o.ledger(0, 1).turned - 62.5).abs() < 1e-12);
-    assert!((o.succeeded(0, true, 0, 1) - 62.5 * 2.0 / 3.0).abs() < 1e-12);
-    assert!((o.succeeded(0, true, 1, 1) - 62.5 / 3.0).abs() < 1e-12);
+    assert!((o.succeeded(turn(0, 0), 1) - 62.5 * 2.0 / 3.0).abs() < 1e-12);
+    assert!((o.succeeded(turn(0, 1), 1) - 62.5 / 3.0).abs() < 1e-12);
 }
 
 #[test]
@@ -206,7 +222,9 @@ fn construction_errors_name_the_group() {
     assert_eq!(
         CohortModel::new(p(), cyc, 1, 1),
         Err(CostError::FeedCycle(
-            "recruits → members → leaders → recruits".into()
+            ["recruits", "members", "leaders", "recruits"]
+                .map(String::from)
+                .to_vec()
         ))
     );
     let over = vec![
@@ -331,7 +349,7 @@ proptest! {
         m.simulate(&e, &mut o);
         for (g, grp) in groups.iter().enumerate() {
             let mut present = grp.stock;
-            for t in 1..=h as usize {
+            for t in 1..=h {
                 let l = o.ledger(g, t);
                 present += l.inflow + l.fed_in + l.success_in - l.prevented - l.turned - l.fed_out - l.aged_out;
                 prop_assert!((present - l.present).abs() <= 1e-9 * (1.0 + present.abs()), "group {g} year {t}: {present} vs {}", l.present);
@@ -398,7 +416,7 @@ fn success_cases_are_booked_the_same_year_whatever_the_group_order() {
     m.check_effects(&e).expect("valid effects");
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
-    assert!((o.succeeded(1, false, 0, 1) - 3.0).abs() < 1e-12);
+    assert!((o.succeeded(prevent(1, 0), 1) - 3.0).abs() < 1e-12);
     assert!((o.ledger(0, 1).success_in - 3.0).abs() < 1e-12);
     assert!((o.cost(0, 1, 0) - 3000.0).abs() < 1e-9);
     assert!((o.cost(1, 1, 0) - 7.0).abs() < 1e-12);
