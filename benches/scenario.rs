@@ -9,10 +9,9 @@ use std::path::Path;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use palett_cost::{Effects, Outcome};
-use palett_montecarlo::{Model, RunSettings, SampleRecord};
-use palett_runner::engine::{ScenarioModel, cohort_model};
-use palett_runner::run::{RunOptions, run_scenario, settings};
-use palett_runner::scenario::Scenario;
+use palett_model::run::{run, settings};
+use palett_model::{RunOptions, Scenario, ScenarioModel, cohort_model};
+use palett_montecarlo::{Model, SampleRecord};
 
 fn sodertalje() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/sodertalje.ron");
@@ -60,7 +59,7 @@ fn whole_runs(c: &mut Criterion) {
         g.bench_function(format!("threads_{threads}"), |b| {
             b.iter_batched(
                 || options.clone(),
-                |o| pool.install(|| run_scenario(&s, &o, &|_| {}).expect("run")),
+                |o| pool.install(|| run(&s, &o, &|_| {}).expect("run")),
                 BatchSize::PerIteration,
             )
         });
@@ -72,9 +71,10 @@ fn whole_runs(c: &mut Criterion) {
         samples: Some(100_000),
         ..RunOptions::default()
     };
-    let (rs, _): (RunSettings, _) = settings(&s, &options);
-    g.bench_function(format!("samples_{}", rs.samples), |b| {
-        b.iter(|| run_scenario(&s, &options, &|_| {}).expect("run"))
+    let model = ScenarioModel::new(&s).expect("model");
+    let samples = settings(&s, &options, &model).engine.samples;
+    g.bench_function(format!("samples_{samples}"), |b| {
+        b.iter(|| run(&s, &options, &|_| {}).expect("run"))
     });
     g.finish();
 }

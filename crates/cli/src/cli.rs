@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::progress;
-use palett_runner::config::{FileKind, MethodSpec};
+use palett_model::{Method, RunOptions};
+use palett_runner::batch::{FileStatus, Index};
+use palett_runner::config::FileKind;
 use palett_runner::diagnostic::Diagnostic;
-use palett_runner::run::{Index, RunOptions};
-use palett_runner::{discover, load_scenario, table};
+use palett_runner::output::{ComparisonTable, Output, summary_json};
+use palett_runner::{discover, load_scenario, profile_table};
 
 /// Exit codes, documented in `--help`.
 pub mod exit {
@@ -198,14 +200,18 @@ pub fn main() -> ExitCode {
             format,
             quiet,
         } => {
+            let method = if deterministic {
+                Some(Method::Deterministic)
+            } else {
+                method.map(|m| match m {
+                    MethodArg::Mc => Method::MonteCarlo,
+                    MethodArg::Lhs => Method::LatinHypercube,
+                })
+            };
             let options = RunOptions {
                 samples,
                 seed,
-                method: method.map(|m| match m {
-                    MethodArg::Mc => MethodSpec::MonteCarlo,
-                    MethodArg::Lhs => MethodSpec::LatinHypercube,
-                }),
-                deterministic,
+                method,
                 target_se,
             };
             if let Some(n) = samples
@@ -256,10 +262,10 @@ fn cmd_table(
             return exit::INVALID;
         }
     };
-    let t = match table::profile_table(&scenario, profile, years, rate) {
+    let t = match profile_table::profile_table(&scenario, profile, years, rate) {
         Ok(t) => t,
-        Err(msg) => {
-            eprintln!("{msg}");
+        Err(e) => {
+            eprintln!("{e}");
             return exit::USAGE;
         }
     };
@@ -377,7 +383,7 @@ fn cmd_run(
         .map(|f| f.path)
         .collect();
     let bar = progress::Bars::new(&files, quiet);
-    let results = palett_runner::run::run_batch(&files, out, o, &|i, p| bar.update(i, p));
+    let results = palett_runner::batch::run_batch(&files, out, o, &|i, p| bar.update(i, p));
     bar.finish();
     let index = Index {
         palett_version: env!("CARGO_PKG_VERSION"),
@@ -393,7 +399,9 @@ fn cmd_run(
     }
     let mut stdout = std::io::stdout().lock();
     if format == RunFormat::Json {
-        let summaries: Vec<_> = results.iter().filter_map(|r| r.summary.as_ref()).collect();
+        // The summaries, as summary.json holds them, in one JSON array.
+        let reports: Vec<_> = results.iter().filter_map(|r| r.report()).collect();
+        let summaries: Vec<_> = reports.iter().map(summary_json::document).collect();
         if let Ok(j) = serde_json::to_string_pretty(&summaries) {
             let _ = writeln!(stdout, "{j}");
         }
@@ -402,16 +410,17 @@ fn cmd_run(
     let mut any_failed_assertion = false;
     for r in &results {
         match r.status {
-            "ok" | "assertions_failed" => {}
-            _ => any_invalid = true,
+            FileStatus::Ok | FileStatus::AssertionsFailed => {}
+            FileStatus::Invalid | FileStatus::Failed => any_invalid = true,
         }
         for e in &r.errors {
             eprintln!("{e}");
         }
-        if let Some(s) = &r.summary
+        if let Some(rep) = r.report()
             && format == RunFormat::Text
+            && let Ok(table) = ComparisonTable.render(&rep)
         {
-            let _ = writeln!(stdout, "{}", palett_runner::report::comparison_table(s));
+            let _ = writeln!(stdout, "{}", String::from_utf8_lossy(&table));
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
             any_failed_assertion = true;

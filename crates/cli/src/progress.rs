@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use palett_montecarlo::Progress;
+use palett_model::Progress;
 
 /// One bar per scenario of a batch, or nothing at all.
 pub struct Bars {

@@ -1,51 +1,23 @@
 //! The accounts of one mix in one sample (model.md §6): avoided cost,
-//! investment, net, NPV, payback, BCR and area effects, written into the
+//! investment, net, NPV, payback, benefit–cost ratio, recovery within the
+//! budget period and area effects, per actor and in total, written into the
 //! engine's output record.
 
 use palett_montecarlo::SampleRecord;
-use palett_synergy::Trajectory;
 
-use super::plan::MixSlots;
-use crate::config::EffectClass;
-use crate::scenario::Scenario;
+use crate::area::AreaValues;
+use crate::layout::MixSlots;
+use crate::metric::{Measure, Quantity};
 
-/// Realised area values of one trajectory: per year and actor, and per year
-/// and class (direct, indirect, business).
-#[derive(Debug, Clone, Default)]
-pub struct AreaValues {
-    by_actor: Vec<f64>,
-    by_class: Vec<[f64; 3]>,
-}
-
-fn class_index(c: EffectClass) -> usize {
-    match c {
-        EffectClass::Direct => 0,
-        EffectClass::Indirect => 1,
-        EffectClass::Business => 2,
-    }
-}
-
-impl AreaValues {
-    /// n · V · x_track(t) for every area effect of `s` (model.md §5, area effects).
-    pub fn fill(&mut self, s: &Scenario, traj: &Trajectory, inputs: &[f64]) {
-        let h = s.horizon as usize;
-        let n = s.actors.len();
-        self.by_actor.clear();
-        self.by_actor.resize(h * n, 0.0);
-        self.by_class.clear();
-        self.by_class.resize(h, [0.0; 3]);
-        for area in &s.areas {
-            let apartments = area.apartments.get(inputs);
-            for e in &area.effects {
-                let per_year = apartments * e.value.get(inputs);
-                for t in 1..=h {
-                    let val = per_year * traj.x(t as u32)[e.track.index()];
-                    self.by_actor[(t - 1) * n + e.beneficiary.0] += val;
-                    self.by_class[t - 1][class_index(e.class)] += val;
-                }
-            }
-        }
-    }
+/// The shape every account of a scenario shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// H, years.
+    pub horizon: usize,
+    /// Number of actors.
+    pub actors: usize,
+    /// N, the budget period in years (1..=H).
+    pub budget_period: usize,
 }
 
 /// Reused per-thread buffers of [`baseline`] and [`write`]. The per-year
@@ -62,8 +34,10 @@ pub struct Buffers {
     base_pv: Vec<f64>,
 }
 
-/// First year ≥ `from` (0-based index) in which the cumulative discounted
-/// net is ≥ 0, as a 1-based year.
+/// Payback year (model.md §6): the first year at or after `from` (0-based
+/// index of the first year with investment) in which the cumulative
+/// discounted net is ≥ 0, as a 1-based year; `None` (never) without
+/// investment or when it does not happen within the horizon.
 fn payback(cum: &[f64], from: Option<usize>) -> Option<f64> {
     let from = from?;
     (from..cum.len())
@@ -71,17 +45,18 @@ fn payback(cum: &[f64], from: Option<usize>) -> Option<f64> {
         .map(|t| (t + 1) as f64)
 }
 
-/// Everything one mix's accounts need, for [`write`].
+/// Everything one mix's accounts need, for [`write`]. Per-year arrays are
+/// year-major (`[t * actors + a]`, index t = 0 for year 1), SEK.
 pub struct MixAccounts<'a> {
     /// The mix's output slots.
     pub slots: &'a MixSlots,
     /// d(t), index 0 = year 1.
     pub d: &'a [f64],
-    /// Baseline cost `[t][a]`, SEK.
+    /// Baseline cost.
     pub base_cost: &'a [f64],
-    /// Cost with the mix `[t][a]`, SEK.
+    /// Cost with the mix.
     pub mix_cost: &'a [f64],
-    /// Investment `[t][a]`, SEK.
+    /// Investment.
     pub invest: &'a [f64],
     /// Area values without the mix.
     pub base_area: &'a AreaValues,
@@ -95,18 +70,17 @@ pub struct MixAccounts<'a> {
 /// mixes — and its PV over the horizon, kept in `buf` for [`write`]. Call
 /// once per sample, before `write`.
 pub fn baseline(
-    s: &Scenario,
+    shape: Shape,
     slots: &MixSlots,
     d: &[f64],
     base_cost: &[f64],
     buf: &mut Buffers,
     out: &mut SampleRecord,
 ) {
-    let h = s.horizon as usize;
-    let n = s.actors.len();
-    let k = n + 1;
+    let h = shape.horizon;
+    let n = shape.actors;
     buf.base.clear();
-    buf.base.resize(h * k, 0.0);
+    buf.base.resize(h * (n + 1), 0.0);
     for t in 0..h {
         for a in 0..n {
             let c = base_cost[t * n + a];
@@ -115,12 +89,14 @@ pub fn baseline(
         }
     }
     buf.base_pv.clear();
-    for key in 0..k {
+    let series = slots.series(Measure::CumBaselinePv);
+    debug_assert_eq!(series.len(), n + 1);
+    for (key, slot) in series.iter().enumerate() {
         let row = &buf.base[key * h..(key + 1) * h];
         let mut pv = 0.0;
-        match slots.series[1][key] {
-            Some(j) => {
-                for ((v, c), df) in out.series_mut(j).iter_mut().zip(row).zip(d) {
+        match *slot {
+            Some(slot) => {
+                for ((v, c), df) in slot.cells(out).iter_mut().zip(row).zip(d) {
                     pv += c * df;
                     *v = pv;
                 }
@@ -136,11 +112,12 @@ pub fn baseline(
 }
 
 /// Books one mix: avoided = baseline − with mix + (area with − area without),
-/// net = avoided − investment, per actor and in total. [`baseline`] must
-/// have run for this sample.
-pub fn write(s: &Scenario, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleRecord) {
-    let h = s.horizon as usize;
-    let n = s.actors.len();
+/// net = avoided − investment, per actor and in total; NPV, PV of each
+/// stream, payback, recovery within the budget period, BCR, and area
+/// effects by class. [`baseline`] must have run for this sample.
+pub fn write(shape: Shape, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleRecord) {
+    let h = shape.horizon;
+    let n = shape.actors;
     let k = n + 1;
     let slots = m.slots;
     for v in [&mut buf.avoided, &mut buf.invest] {
@@ -160,8 +137,20 @@ pub fn write(s: &Scenario, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleR
             buf.invest[n * h + t] += m.invest[i];
         }
     }
+    let npv = slots.scalar(Quantity::Npv);
+    let paybacks = slots.scalar(Quantity::PaybackYear);
+    let recovers = slots.scalar(Quantity::RecoversInBudget);
+    let pv_slots = [
+        slots.scalar(Quantity::PvBaselineCost),
+        slots.scalar(Quantity::PvInvestment),
+        slots.scalar(Quantity::PvAvoided),
+    ];
+    let (cum_series, inv_series, av_series) = (
+        slots.series(Measure::CumNetPv),
+        slots.series(Measure::Investment),
+        slots.series(Measure::Avoided),
+    );
     let mut pv_total = [0.0f64; 3];
-    let mut npv_total = 0.0;
     for key in 0..k {
         let avoided = &buf.avoided[key * h..(key + 1) * h];
         let invest = &buf.invest[key * h..(key + 1) * h];
@@ -174,51 +163,45 @@ pub fn write(s: &Scenario, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleR
             pv_av += av * df;
         }
         let first_invest = invest.iter().position(|&v| v > 0.0);
-        if let Some(j) = slots.series[0][key] {
-            out.series_mut(j).copy_from_slice(&buf.cum);
+        if let Some(slot) = cum_series[key] {
+            slot.cells(out).copy_from_slice(&buf.cum);
         }
-        if let Some(j) = slots.series[2][key] {
-            out.series_mut(j).copy_from_slice(invest);
+        if let Some(slot) = inv_series[key] {
+            slot.cells(out).copy_from_slice(invest);
         }
-        if let Some(j) = slots.series[3][key] {
-            out.series_mut(j).copy_from_slice(avoided);
+        if let Some(slot) = av_series[key] {
+            slot.cells(out).copy_from_slice(avoided);
         }
         let pv_base = buf.base_pv[key];
-        out.set_scalar(slots.pv[0][key], Some(pv_base));
-        out.set_scalar(slots.pv[1][key], Some(pv_inv));
-        out.set_scalar(slots.pv[2][key], Some(pv_av));
+        pv_slots[0][key].set(out, Some(pv_base));
+        pv_slots[1][key].set(out, Some(pv_inv));
+        pv_slots[2][key].set(out, Some(pv_av));
         let pb = payback(&buf.cum, first_invest);
+        npv[key].set(out, Some(cum_net));
+        paybacks[key].set(out, pb);
         if key < n {
-            out.set_scalar(slots.npv_by_actor[key], Some(cum_net));
-            out.set_scalar(slots.payback_by_actor[key], pb);
-            let budget = (s.budget_period as usize).min(h);
+            let budget = shape.budget_period.min(h);
             let recovered = if first_invest.is_some() {
                 pb.is_some_and(|y| y <= budget as f64)
             } else {
                 buf.cum[budget - 1] >= 0.0
             };
-            out.set_scalar(
-                slots.within_budget[key],
-                Some(if recovered { 1.0 } else { 0.0 }),
-            );
+            recovers[key].set(out, Some(if recovered { 1.0 } else { 0.0 }));
         } else {
-            npv_total = cum_net;
             pv_total = [pv_base, pv_inv, pv_av];
-            out.set_scalar(slots.payback, pb);
         }
     }
-    out.set_scalar(slots.npv, Some(npv_total));
-    out.set_scalar(
-        slots.bcr,
+    slots.scalar(Quantity::Bcr)[0].set(
+        out,
         if pv_total[1] > 0.0 {
             Some(pv_total[2] / pv_total[1])
         } else {
             None
         },
     );
-    for (c, series) in slots.area_series.iter().enumerate() {
-        if let Some(j) = *series {
-            let ser = out.series_mut(j);
+    for (c, series) in slots.series(Measure::AreaEffects).iter().enumerate() {
+        if let Some(slot) = *series {
+            let ser = slot.cells(out);
             for (t, (a, b)) in m
                 .mix_area
                 .by_class
@@ -234,10 +217,13 @@ pub fn write(s: &Scenario, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleR
             }
         }
     }
-    for c in 0..3 {
+    for (c, slot) in slots.scalar(Quantity::AreaEffectPv).iter().enumerate() {
         let v: f64 = (0..h)
             .map(|t| (m.mix_area.by_class[t][c] - m.base_area.by_class[t][c]) * m.d[t])
             .fold(0.0, |a, b| a + b);
-        out.set_scalar(slots.area_pv[c], Some(v));
+        slot.set(out, Some(v));
     }
 }
+
+#[cfg(test)]
+mod tests;

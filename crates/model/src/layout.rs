@@ -1,104 +1,114 @@
-//! The output layout: which scalars and series the Monte Carlo engine
-//! tracks for each mix, and where each sits.
+//! The output layout: which scalars and series the Monte Carlo engine tracks
+//! for each mix, derived from the metric catalogue, and typed handles to
+//! each cell.
 
-use palett_montecarlo::{Contest, Missing, OutputLayout, ScalarSpec, SeriesSpec};
-use palett_synergy::Track;
+use palett_montecarlo::{Contest, OutputLayout, SampleRecord, ScalarSpec, SeriesSpec};
 
+use crate::metric::{KeyNames, Measure, Quantity};
+use crate::names::DO_NOTHING;
 use crate::scenario::Scenario;
 
-/// Name of the built-in baseline mix.
-pub const DO_NOTHING: &str = "do_nothing";
+/// A scalar output cell of the engine's layout (one quantity, key and mix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScalarSlot(usize);
 
-/// The by-year measures, in output order.
-pub const MEASURES: [&str; 4] = ["cum_net_pv", "cum_baseline_pv", "investment", "avoided"];
+impl ScalarSlot {
+    /// Index among the layout's scalars.
+    pub fn index(self) -> usize {
+        self.0
+    }
 
-/// Keys of the by-year `area_effects` measure.
-pub const AREA_KEYS: [&str; 4] = ["direct", "indirect", "business", "total"];
+    /// Sets this cell in one sample's record; `None` means undefined.
+    #[inline]
+    pub fn set(self, out: &mut SampleRecord, value: Option<f64>) {
+        out.set_scalar(self.0, value);
+    }
+}
 
-/// Where each output of one mix sits in the engine's layout.
+/// A series output of the engine's layout (one measure, key and mix; H cells).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesSlot(usize);
+
+impl SeriesSlot {
+    /// Index among the layout's series.
+    pub fn index(self) -> usize {
+        self.0
+    }
+
+    /// This series' cells (one per year) in one sample's record.
+    #[inline]
+    pub fn cells(self, out: &mut SampleRecord) -> &mut [f64] {
+        out.series_mut(self.0)
+    }
+}
+
+/// Where each output of one mix sits in the engine's layout, by quantity
+/// and measure of the catalogue and key.
 #[derive(Debug, Clone)]
 pub struct MixSlots {
     /// Mix name.
     pub name: String,
-    /// Scalar: total NPV.
-    pub npv: usize,
-    /// Scalar: NPV per actor (actor order).
-    pub npv_by_actor: Vec<usize>,
-    /// Scalar: benefit–cost ratio.
-    pub bcr: usize,
-    /// Scalar: payback year.
-    pub payback: usize,
-    /// Scalar: tipping year.
-    pub tipping: usize,
-    /// Scalar: payback year per actor.
-    pub payback_by_actor: Vec<usize>,
-    /// Scalar: 1 if the actor recovers within the budget period, else 0.
-    pub within_budget: Vec<usize>,
-    /// Scalars: PV of baseline cost, investment, avoided; per actor then total.
-    pub pv: [Vec<usize>; 3],
-    /// Scalars: PV of area effects (mix − baseline) per class direct, indirect, business.
-    pub area_pv: [usize; 3],
-    /// Scalars: PV of each cohort group's cost under the mix (all actors), in [`Plan::groups`] order.
-    pub group_pv: Vec<usize>,
-    /// Series: per measure of [`MEASURES`], per key (actors then total),
-    /// length H. `None` where the series is zero by definition — the
-    /// do-nothing mix's net, investment and avoided cost, and the investment
-    /// of an actor whom no intervention of the mix charges anything — so
-    /// it is not tracked (the summary writes zeros; a third of the product's
-    /// investment series, with nothing to summarise per sample).
-    /// `cum_baseline_pv` is the same series for every mix: tracked once,
-    /// under do-nothing, and shared.
-    pub series: [Vec<Option<usize>>; 4],
-    /// Series: track states per track, length H.
-    pub tracks: [usize; 4],
-    /// Series: area effects per year (mix − baseline) for direct, indirect,
-    /// business, total; `None` for do-nothing (zero by definition).
-    pub area_series: [Option<usize>; 4],
+    /// Per [`Quantity`] (catalogue order), per key.
+    scalars: Vec<Vec<ScalarSlot>>,
+    /// Per [`Measure`], per key; `None` where the series is zero by
+    /// definition and so not tracked (see [`plan`]).
+    series: Vec<Vec<Option<SeriesSlot>>>,
 }
 
-/// Layout of all outputs and the index of each.
+impl MixSlots {
+    /// The cells of quantity `q`, one per key of its key set.
+    #[inline]
+    pub fn scalar(&self, q: Quantity) -> &[ScalarSlot] {
+        &self.scalars[q.index()]
+    }
+
+    /// The series of measure `m`, one per key of its key set; `None` where
+    /// the series is zero by definition.
+    #[inline]
+    pub fn series(&self, m: Measure) -> &[Option<SeriesSlot>] {
+        &self.series[m.index()]
+    }
+}
+
+/// The layout of all outputs of a scenario and the slots of each mix.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// What the engine tracks.
     pub layout: OutputLayout,
-    /// Per mix, do-nothing first.
+    /// Per mix, do-nothing first ([`Scenario::mix_names`] order).
     pub mixes: Vec<MixSlots>,
-    /// Cohort group names: the scenario's groups, then one success group per
-    /// intervention with a success profile (`<intervention>:success`).
-    pub groups: Vec<String>,
+    /// The names of every key set's keys.
+    pub keys: KeyNames,
 }
 
-/// Builds the output layout for a scenario: do-nothing first, then the mixes in file order.
+impl Plan {
+    /// The contest whose shares are P(best) of each mix (model.md §7).
+    pub const P_BEST: usize = 0;
+}
+
+/// Builds the output layout for a scenario: every quantity of the
+/// catalogue for every mix (do-nothing first), every measure's series, and
+/// the P(best) contest over the mixes' total NPV.
+///
+/// Series that are zero by definition are not tracked, so they cost
+/// nothing per sample (their summaries are zero): do-nothing's net,
+/// investment, avoided cost and area effects; and the investment of an
+/// actor whom no intervention of the mix charges anything.
+/// `cum_baseline_pv` is the same series for every mix: tracked once, under
+/// do-nothing, and shared.
 pub fn plan(s: &Scenario) -> Plan {
     let h = s.horizon as usize;
-    let actors = s.actors.names();
+    let keys = KeyNames::of_scenario(s);
     let mut scalars: Vec<ScalarSpec> = Vec::new();
     let mut series: Vec<SeriesSpec> = Vec::new();
-    let mut add = |name: String, missing: Missing| {
-        scalars.push(ScalarSpec { name, missing });
-        scalars.len() - 1
-    };
-    let groups: Vec<String> = s
-        .groups
-        .iter()
-        .map(|g| g.name.clone())
-        .chain(
-            s.interventions
-                .iter()
-                .filter(|i| i.success_profile.is_some())
-                .map(|i| format!("{}:success", i.name)),
-        )
-        .collect();
     let mut mixes: Vec<MixSlots> = Vec::new();
-    let mut baseline_series: Vec<Option<usize>> = Vec::new();
-    let names: Vec<String> = std::iter::once(DO_NOTHING.to_string())
-        .chain(s.mixes.iter().map(|m| m.name.clone()))
-        .collect();
-    for (mi, m) in names.iter().enumerate() {
+    let mut baseline_series: Vec<Option<SeriesSlot>> = Vec::new();
+    for (mi, m) in s.mix_names().into_iter().enumerate() {
+        let is_baseline = mi == 0;
         // Actors that some intervention of the mix charges (fixed or per
         // case); everyone else's investment is 0 in every year and sample.
-        let mut pays = vec![false; actors.len()];
-        if mi > 0 {
+        let mut pays = vec![false; s.actors.len()];
+        if !is_baseline {
             for e in &s.mixes[mi - 1].entries {
                 let iv = &s.interventions[e.intervention];
                 for (a, _) in iv.cost.iter().chain(&iv.cost_per_case) {
@@ -106,81 +116,71 @@ pub fn plan(s: &Scenario) -> Plan {
                 }
             }
         }
-        let npv = add(format!("{m}/npv"), Missing::Skip);
-        let npv_by_actor = actors
+        let mix_scalars = Quantity::ALL
             .iter()
-            .map(|a| add(format!("{m}/npv/{a}"), Missing::Skip))
-            .collect();
-        let bcr = add(format!("{m}/bcr"), Missing::Skip);
-        let payback = add(format!("{m}/payback"), Missing::BeyondRange);
-        let tipping = add(format!("{m}/tipping"), Missing::BeyondRange);
-        let payback_by_actor = actors
-            .iter()
-            .map(|a| add(format!("{m}/payback/{a}"), Missing::BeyondRange))
-            .collect();
-        let within_budget = actors
-            .iter()
-            .map(|a| add(format!("{m}/within_budget/{a}"), Missing::Skip))
-            .collect();
-        let pv = ["baseline_cost", "investment", "avoided"].map(|k| {
-            actors
-                .iter()
-                .map(String::as_str)
-                .chain(["total"])
-                .map(|a| add(format!("{m}/pv/{k}/{a}"), Missing::Skip))
-                .collect()
-        });
-        let area_pv =
-            ["direct", "indirect", "business"].map(|c| add(format!("{m}/area/{c}"), Missing::Skip));
-        let group_pv = groups
-            .iter()
-            .map(|g| add(format!("{m}/group/{g}"), Missing::Skip))
-            .collect();
-        let mut ser = |name: String| {
-            series.push(SeriesSpec { name, len: h });
-            series.len() - 1
-        };
-        let is_baseline = mixes.is_empty();
-        let meas: [Vec<Option<usize>>; 4] = std::array::from_fn(|k| {
-            let keys = actors.iter().map(String::as_str).chain(["total"]);
-            match (k, is_baseline) {
-                (1, false) => baseline_series.clone(),
-                (1, true) | (_, false) => keys
-                    .enumerate()
-                    .map(|(i, a)| {
-                        let never_paid = k == 2 && i < pays.len() && !pays[i];
-                        (!never_paid).then(|| ser(format!("{m}/{}/{a}", MEASURES[k])))
+            .map(|q| {
+                let def = q.def();
+                keys.keys(def.keys)
+                    .iter()
+                    .map(|k| {
+                        let name = if k.is_empty() {
+                            format!("{m}/{}", def.name)
+                        } else {
+                            format!("{m}/{}/{k}", def.name)
+                        };
+                        scalars.push(ScalarSpec {
+                            name,
+                            missing: def.missing,
+                        });
+                        ScalarSlot(scalars.len() - 1)
                     })
-                    .collect(),
-                (_, true) => keys.map(|_| None).collect(),
-            }
-        });
-        if is_baseline {
-            baseline_series = meas[1].clone();
-        }
-        let tracks = Track::ALL.map(|t| ser(format!("{m}/track_state/{}", t.name())));
-        let area_series =
-            AREA_KEYS.map(|c| (!is_baseline).then(|| ser(format!("{m}/area_effects/{c}"))));
+                    .collect()
+            })
+            .collect();
+        let mix_series = Measure::ALL
+            .iter()
+            .map(|&measure| {
+                let def = measure.def();
+                let names = keys.keys(def.keys);
+                if measure == Measure::CumBaselinePv && !is_baseline {
+                    return baseline_series.clone();
+                }
+                let slots: Vec<Option<SeriesSlot>> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| {
+                        let zero = match measure {
+                            Measure::CumNetPv | Measure::Avoided | Measure::AreaEffects => {
+                                is_baseline
+                            }
+                            Measure::Investment => is_baseline || (i < pays.len() && !pays[i]),
+                            Measure::CumBaselinePv | Measure::TrackState => false,
+                        };
+                        (!zero).then(|| {
+                            series.push(SeriesSpec {
+                                name: format!("{m}/{}/{k}", def.name),
+                                len: h,
+                            });
+                            SeriesSlot(series.len() - 1)
+                        })
+                    })
+                    .collect();
+                if measure == Measure::CumBaselinePv {
+                    baseline_series = slots.clone();
+                }
+                slots
+            })
+            .collect();
         mixes.push(MixSlots {
-            name: m.clone(),
-            npv,
-            npv_by_actor,
-            bcr,
-            payback,
-            tipping,
-            payback_by_actor,
-            within_budget,
-            pv,
-            area_pv,
-            group_pv,
-            series: meas,
-            tracks,
-            area_series,
+            name: m.to_string(),
+            scalars: mix_scalars,
+            series: mix_series,
         });
     }
+    debug_assert_eq!(mixes[0].name, DO_NOTHING);
     let contests = vec![Contest {
         name: "p_best".into(),
-        members: mixes.iter().map(|m| m.npv).collect(),
+        members: mixes.iter().map(|m| total_npv(m).index()).collect(),
     }];
     Plan {
         layout: OutputLayout {
@@ -189,6 +189,12 @@ pub fn plan(s: &Scenario) -> Plan {
             contests,
         },
         mixes,
-        groups,
+        keys,
     }
+}
+
+/// The total-NPV cell of a mix (the last key of [`Quantity::Npv`]).
+pub fn total_npv(m: &MixSlots) -> ScalarSlot {
+    let npv = m.scalar(Quantity::Npv);
+    npv[npv.len() - 1]
 }

@@ -1,41 +1,32 @@
 //! [`ScenarioModel`]: the Monte Carlo engine's `Model` for one scenario.
 //!
 //! Per sample: the synergy model runs first (it depends only on activity),
-//! then the cohorts under each mix's removal shares, then the accounts.
-//! Everything that does not depend on the sample — the cohort structure,
-//! each mix's effect layout — is built once; per thread, buffers are reused,
-//! so a sample allocates nothing once warm.
+//! then the cohorts under each mix's removal shares, then the accounts
+//! (model.md §4, "Order of computation"). Everything that does not depend
+//! on the sample — the cohort structure, each mix's effect layout — is
+//! built once; per thread, buffers are reused, so a sample allocates
+//! nothing once warm. Common random numbers come for free: one input vector
+//! per sample is used for every mix.
 
-use palett_cost::{
-    CohortModel, CostError, Discounting, Effects, Feed, Group, Outcome, PreventEffect, TurnEffect,
-};
+use palett_cost::{CohortModel, CostError, Discounting, Effects, Feed, Group, Outcome};
 use palett_montecarlo::{Model, SampleRecord};
 use palett_synergy::{
-    Channel, Drive, Repression, Schedule, SynergyParams, TippingWorkspace, Trajectory,
-    inflow_driver_factor,
+    Drive, Repression, Schedule, SynergyParams, TippingWorkspace, Trajectory, inflow_driver_factor,
 };
 
-use super::accounts::{self, AreaValues, MixAccounts};
-use super::plan::{Plan, plan};
-use crate::params::Value;
-use crate::scenario::{CaseEffect, MixEntry, Scenario};
-
-/// Where one mix entry's effect sits in the cohort model's effects:
-/// (group, is a turn effect, index in that group's list).
-type Slot = (usize, bool, usize);
-
-/// One mix's effect layout: the cohort effects with every share still to be
-/// filled per sample, and each entry's slot in it.
-#[derive(Debug, Clone)]
-struct MixEffects {
-    effects: Effects,
-    slots: Vec<Option<Slot>>,
-}
+use crate::accounts::{self, MixAccounts, Shape};
+use crate::area::AreaValues;
+use crate::interventions::MixEffects;
+use crate::layout::{Plan, plan};
+use crate::metric::{Measure, Quantity};
+use crate::scenario::{MixEntry, Scenario};
+use crate::value::Value;
 
 /// The composed model of one scenario, ready for the Monte Carlo engine.
 pub struct ScenarioModel<'s> {
     s: &'s Scenario,
     plan: Plan,
+    shape: Shape,
     /// The cohort structure at central values; each thread updates a copy.
     template: CohortModel,
     /// Per mix, do-nothing first.
@@ -46,63 +37,16 @@ pub struct ScenarioModel<'s> {
     driver_lags: Vec<[usize; 4]>,
 }
 
-/// Cohort group index of each intervention's success group, if it has a
-/// success profile: they follow the scenario's groups, in intervention order.
-pub fn success_groups(s: &Scenario) -> Vec<Option<usize>> {
-    let mut next = s.groups.len();
-    s.interventions
-        .iter()
-        .map(|i| {
-            i.success_profile.map(|_| {
-                next += 1;
-                next - 1
-            })
-        })
-        .collect()
-}
-
 impl<'s> ScenarioModel<'s> {
     /// Builds the model; fails only if the cohort structure is invalid
     /// (which validation reports first, at its place in the file).
     pub fn new(s: &'s Scenario) -> Result<Self, CostError> {
         let central = s.params.central_values();
         let template = cohort_model(s, &central)?;
-        let success = success_groups(s);
         let n_groups = template.n_groups();
-        let h = s.horizon as usize;
-        let layouts = std::iter::once(&[][..]).chain(s.mixes.iter().map(|m| &m.entries[..]));
-        let effects = layouts
-            .map(|entries| {
-                let mut effects = Effects::none(n_groups, s.horizon);
-                let slots = entries
-                    .iter()
-                    .map(|e| {
-                        let success_group = success[e.intervention];
-                        let share = vec![0.0; h];
-                        match s.interventions[e.intervention].effect {
-                            CaseEffect::TrackOnly => None,
-                            CaseEffect::Turn { group, window } => {
-                                let list = &mut effects.groups[group].turn;
-                                list.push(TurnEffect {
-                                    window,
-                                    share,
-                                    success_group,
-                                });
-                                Some((group, true, list.len() - 1))
-                            }
-                            CaseEffect::Prevent { group } => {
-                                let list = &mut effects.groups[group].prevent;
-                                list.push(PreventEffect {
-                                    share,
-                                    success_group,
-                                });
-                                Some((group, false, list.len() - 1))
-                            }
-                        }
-                    })
-                    .collect();
-                MixEffects { effects, slots }
-            })
+        let effects = std::iter::once(&[][..])
+            .chain(s.mixes.iter().map(|m| &m.entries[..]))
+            .map(|entries| MixEffects::new(s, entries, n_groups))
             .collect::<Vec<_>>();
         for mix in &effects {
             template.check_effects(&mix.effects)?;
@@ -121,6 +65,11 @@ impl<'s> ScenarioModel<'s> {
         Ok(ScenarioModel {
             s,
             plan: plan(s),
+            shape: Shape {
+                horizon: s.horizon as usize,
+                actors: s.actors.len(),
+                budget_period: s.budget_period as usize,
+            },
             template,
             effects,
             driven,
@@ -133,7 +82,12 @@ impl<'s> ScenarioModel<'s> {
         &self.plan
     }
 
-    /// The synergy parameters at `inputs`.
+    /// The scenario this model runs.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.s
+    }
+
+    /// The synergy parameters at `inputs` (model.md §5).
     pub fn synergy_params(&self, inputs: &[f64]) -> SynergyParams {
         let d = &self.s.synergy;
         let v4 = |a: &[Value; 4]| a.map(|v| v.get(inputs));
@@ -161,8 +115,8 @@ impl<'s> ScenarioModel<'s> {
         }
         for (g, def) in self.s.groups.iter().enumerate() {
             c.set_stock(g, def.stock.get(inputs))?;
-            for (t, v) in def.inflow.iter().enumerate() {
-                c.set_inflow(g, t + 1, v.get(inputs))?;
+            for (t, v) in (1..).zip(&def.inflow) {
+                c.set_inflow(g, t, v.get(inputs))?;
             }
             for (k, (_, share)) in def.feeds.iter().enumerate() {
                 c.set_feed_share(g, k, share.get(inputs))?;
@@ -183,6 +137,7 @@ impl<'s> ScenarioModel<'s> {
         }
     }
 
+    /// The drives of a mix's entries at `inputs` (model.md §4–§5).
     fn fill_drives(&self, entries: &[MixEntry], inputs: &[f64], drives: &mut Vec<Drive>) {
         drives.clear();
         drives.extend(entries.iter().map(|e| {
@@ -231,10 +186,11 @@ impl<'s> ScenarioModel<'s> {
 }
 
 /// The cohort model of `s` at `inputs`: the scenario's groups, then one
-/// success group per intervention with a success profile.
+/// success group per intervention with a success profile (model.md §3–§4).
 pub fn cohort_model(s: &Scenario, inputs: &[f64]) -> Result<CohortModel, CostError> {
     let h = s.horizon as usize;
     let profiles = s.profiles.iter().map(|p| p.profile.clone()).collect();
+    let names = s.cohort_group_names();
     let mut groups: Vec<Group> = s
         .groups
         .iter()
@@ -254,17 +210,16 @@ pub fn cohort_model(s: &Scenario, inputs: &[f64]) -> Result<CohortModel, CostErr
                 .collect(),
         })
         .collect();
-    for iv in &s.interventions {
-        if let Some(p) = iv.success_profile {
-            groups.push(Group {
-                name: format!("{}:success", iv.name),
-                profile: p,
-                stock: 0.0,
-                stock_year: 1,
-                inflow: vec![0.0; h],
-                feeds: Vec::new(),
-            });
-        }
+    let success_profiles = s.interventions.iter().filter_map(|i| i.success_profile);
+    for (name, p) in names[s.groups.len()..].iter().zip(success_profiles) {
+        groups.push(Group {
+            name: name.clone(),
+            profile: p,
+            stock: 0.0,
+            stock_year: 1,
+            inflow: vec![0.0; h],
+            feeds: Vec::new(),
+        });
     }
     let mut model = CohortModel::new(profiles, groups, s.horizon, s.actors.len())?;
     for (p, def) in s.profiles.iter().enumerate() {
@@ -368,7 +323,7 @@ impl Model for ScenarioModel<'_> {
         cohorts.simulate(&effects[0].effects, base_outcome);
         base_outcome.total_cost_into(base_cost);
         base_area.fill(s, base_traj, inputs);
-        accounts::baseline(s, &self.plan.mixes[0], d, base_cost, buffers, out);
+        accounts::baseline(self.shape, &self.plan.mixes[0], d, base_cost, buffers, out);
 
         for (mi, slots) in self.plan.mixes.iter().enumerate() {
             let is_baseline = mi == 0;
@@ -386,61 +341,15 @@ impl Model for ScenarioModel<'_> {
                 syn.tipping_year_with(drives, s.horizon, tipping)
                     .map(f64::from)
             };
-            out.set_scalar(slots.tipping, tip);
+            slots.scalar(Quantity::TippingYear)[0].set(out, tip);
             let traj = tipping.trajectory();
             if !is_baseline {
                 let mix = &mut effects[mi];
                 self.driver_factors(traj, &mut mix.effects, phis);
-                // Removal shares q_i(t) = clamp(ρ · p_i(t) · ā_i(t), 0, 1) (model.md §4).
-                for (k, e) in entries.iter().enumerate() {
-                    let Some((g, is_turn, j)) = mix.slots[k] else {
-                        continue;
-                    };
-                    let iv = &s.interventions[e.intervention];
-                    let (rho, p) = (iv.reach.get(inputs), iv.success.get(inputs));
-                    let sched = &drives[k].schedule;
-                    let ge = &mut mix.effects.groups[g];
-                    let share = if is_turn {
-                        &mut ge.turn[j].share
-                    } else {
-                        &mut ge.prevent[j].share
-                    };
-                    for (t, q) in share.iter_mut().enumerate() {
-                        let year = t as u32 + 1;
-                        let x = traj.x(year);
-                        let pt = match iv.channel {
-                            Channel::Track(track) => syn.success_probability(p, track, &x),
-                            Channel::Communication => p,
-                        };
-                        *q = (rho * pt * sched.delayed(year as i32)).clamp(0.0, 1.0);
-                    }
-                }
+                mix.fill_shares(s, entries, drives, &syn, traj, inputs);
                 cohorts.simulate(&mix.effects, mix_outcome);
                 mix_outcome.total_cost_into(mix_cost);
-                // Investment (model.md §4): fixed × a(t) + per case × u × ρ × reached(t), in active years.
-                invest.iter_mut().for_each(|v| *v = 0.0);
-                for (k, e) in entries.iter().enumerate() {
-                    let iv = &s.interventions[e.intervention];
-                    let sched = &drives[k].schedule;
-                    let rho = iv.reach.get(inputs);
-                    for t in 1..=s.horizon {
-                        if !sched.is_active(t) {
-                            continue;
-                        }
-                        let a_t = sched.activity(t as i32);
-                        let reached = match mix.slots[k] {
-                            Some((g, is_turn, j)) => mix_outcome.reached(g, is_turn, j, t),
-                            None => 0.0,
-                        };
-                        let row = &mut invest[(t as usize - 1) * n_act..t as usize * n_act];
-                        for (a, c) in &iv.cost {
-                            row[a.0] += c.get(inputs) * a_t;
-                        }
-                        for (a, c) in &iv.cost_per_case {
-                            row[a.0] += c.get(inputs) * sched.intensity * rho * reached;
-                        }
-                    }
-                }
+                mix.investment(s, entries, drives, mix_outcome, inputs, invest);
                 mix_area.fill(s, traj, inputs);
             }
             let (outcome, cost, inv, area, tr) = if is_baseline {
@@ -454,14 +363,14 @@ impl Model for ScenarioModel<'_> {
             } else {
                 (&*mix_outcome, &mix_cost[..], &invest[..], &*mix_area, traj)
             };
-            for (g, &slot) in slots.group_pv.iter().enumerate() {
+            for (g, slot) in slots.scalar(Quantity::GroupCostPv).iter().enumerate() {
                 let pv = outcome
                     .group_cost(g)
                     .chunks_exact(n_act)
                     .zip(d.iter())
                     .map(|(row, df)| row.iter().sum::<f64>() * df)
                     .fold(0.0, |a, b| a + b);
-                out.set_scalar(slot, Some(pv));
+                slot.set(out, Some(pv));
             }
             let m = MixAccounts {
                 slots,
@@ -472,10 +381,12 @@ impl Model for ScenarioModel<'_> {
                 base_area,
                 mix_area: area,
             };
-            accounts::write(s, &m, buffers, out);
-            for (k, &series) in slots.tracks.iter().enumerate() {
-                for (t, v) in out.series_mut(series).iter_mut().enumerate() {
-                    *v = tr.x(t as u32 + 1)[k];
+            accounts::write(self.shape, &m, buffers, out);
+            for (k, slot) in slots.series(Measure::TrackState).iter().enumerate() {
+                if let Some(slot) = slot {
+                    for (t, v) in slot.cells(out).iter_mut().enumerate() {
+                        *v = tr.x(t as u32 + 1)[k];
+                    }
                 }
             }
         }

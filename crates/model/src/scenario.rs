@@ -1,17 +1,19 @@
-//! A validated, resolved scenario: what the engine runs.
+//! A validated, resolved scenario: what the composed model runs.
 //!
-//! Built only by [`crate::resolve::resolve`]; every name has been looked up,
-//! every range checked and every uncertain scalar registered as a Monte
-//! Carlo input. Model crates receive their own types built from this.
+//! Built by the runner's validation (palett-runner `resolve`), never from
+//! unchecked input: every name has been looked up, every range checked and
+//! every uncertain scalar registered as a Monte Carlo input. Nothing here
+//! is serialisable; the file format is the runner's business. The model
+//! crates receive their own types built from these.
 
 use std::path::PathBuf;
 
-use palett_cost::{ActorId, ActorSet, Catalogue, Profile};
+use palett_cost::{ActorId, ActorSet, Catalogue, EffectKind, Profile};
 use palett_synergy::{Channel, Track};
 
-use crate::config::{EffectClass, MethodSpec};
-
-use crate::params::{ParamTable, Value};
+use crate::metric::MetricRef;
+use crate::run::Method;
+use crate::value::{ParamTable, Value};
 
 /// A scenario ready to run.
 #[derive(Debug, Clone)]
@@ -24,7 +26,7 @@ pub struct Scenario {
     pub description: Option<String>,
     /// H: years simulated.
     pub horizon: u32,
-    /// r: real discount rate per year.
+    /// r: real discount rate per year (share, e.g. 0.04; model.md §1).
     pub discount_rate: Value,
     /// Price year of all amounts, if stated.
     pub price_year: Option<u32>,
@@ -63,6 +65,58 @@ impl Scenario {
     pub fn profile(&self, name: &str) -> Option<&ProfileDef> {
         self.profiles.iter().find(|p| p.name == name)
     }
+
+    /// The mixes a run compares, by index: do-nothing first
+    /// ([`crate::names::DO_NOTHING`]), then the file's mixes in order.
+    pub fn mix_names(&self) -> Vec<&str> {
+        std::iter::once(crate::names::DO_NOTHING)
+            .chain(self.mixes.iter().map(|m| m.name.as_str()))
+            .collect()
+    }
+
+    /// The index of mix `name` among [`Scenario::mix_names`].
+    pub fn mix_index(&self, name: &str) -> Option<usize> {
+        self.mix_names().iter().position(|m| *m == name)
+    }
+
+    /// Cohort group index of each intervention's success group, if it has a
+    /// success profile: they follow the scenario's groups, in intervention
+    /// order (model.md §4).
+    pub fn success_groups(&self) -> Vec<Option<usize>> {
+        let mut next = self.groups.len();
+        self.interventions
+            .iter()
+            .map(|i| {
+                i.success_profile.map(|_| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect()
+    }
+
+    /// Names of every cohort group the model books, in cohort order: the
+    /// scenario's groups, then one success group per intervention with a
+    /// success profile ([`crate::names::success_group`]).
+    pub fn cohort_group_names(&self) -> Vec<String> {
+        cohort_group_names(&self.groups, &self.interventions)
+    }
+}
+
+/// Names of every cohort group booked for `groups` and `interventions`:
+/// the groups, then one success group per intervention with a success
+/// profile ([`crate::names::success_group`]).
+pub fn cohort_group_names(groups: &[GroupDef], interventions: &[InterventionDef]) -> Vec<String> {
+    groups
+        .iter()
+        .map(|g| g.name.clone())
+        .chain(
+            interventions
+                .iter()
+                .filter(|i| i.success_profile.is_some())
+                .map(|i| crate::names::success_group(&i.name)),
+        )
+        .collect()
 }
 
 /// A named profile with its (possibly uncertain) scale.
@@ -114,6 +168,17 @@ pub enum CaseEffect {
         /// Target group index.
         group: usize,
     },
+}
+
+impl CaseEffect {
+    /// The target group and the kind of effect, if it acts on cases.
+    pub fn target(&self) -> Option<(usize, EffectKind)> {
+        match *self {
+            CaseEffect::TrackOnly => None,
+            CaseEffect::Turn { group, .. } => Some((group, EffectKind::Turn)),
+            CaseEffect::Prevent { group } => Some((group, EffectKind::Prevent)),
+        }
+    }
 }
 
 /// A resolved intervention.
@@ -193,13 +258,44 @@ pub struct AreaDef {
     pub effects: Vec<AreaEffectDef>,
 }
 
+/// The three classes of area effect the report distinguishes (brief.md,
+/// calibration target 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AreaClass {
+    /// Direct societal effects: work, fewer interventions, less income support.
+    Direct,
+    /// Indirect societal effects: fewer negative events, de-stigmatisation, trust.
+    Indirect,
+    /// Business effects for the landlord: maintenance, vacancies, property value.
+    Business,
+}
+
+impl AreaClass {
+    /// The three classes, in output order.
+    pub const ALL: [AreaClass; 3] = [AreaClass::Direct, AreaClass::Indirect, AreaClass::Business];
+
+    /// Position in [`AreaClass::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Name in outputs (`direct`, `indirect`, `business`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AreaClass::Direct => "direct",
+            AreaClass::Indirect => "indirect",
+            AreaClass::Business => "business",
+        }
+    }
+}
+
 /// One area effect: n · V · x_track(t) SEK a year to the beneficiary.
 #[derive(Debug, Clone)]
 pub struct AreaEffectDef {
     /// Name.
     pub name: String,
     /// Direct, indirect or business.
-    pub class: EffectClass,
+    pub class: AreaClass,
     /// Who gains.
     pub beneficiary: ActorId,
     /// Which track's state realises it.
@@ -239,8 +335,8 @@ pub struct RunDefaults {
     pub samples: u64,
     /// Seed.
     pub seed: u64,
-    /// Method.
-    pub method: MethodSpec,
+    /// Sampling method (never [`Method::Deterministic`] from a file).
+    pub method: Method,
     /// Adaptive stopping target for the SE of every mix's mean NPV, SEK.
     pub target_se: Option<f64>,
 }
@@ -248,33 +344,61 @@ pub struct RunDefaults {
 /// A claim about the results, checked after a run.
 #[derive(Debug, Clone)]
 pub struct AssertionDef {
-    /// What the file says, for messages (`mix four_tracks: npv.p50 ≥ 0`).
+    /// What the file says, for messages (`four_tracks: npv.p50 ≥ 0`).
     pub text: String,
     /// The claim.
     pub claim: Claim,
     /// Where it is written, for messages.
-    pub location: String,
+    pub location: SourceLocation,
 }
 
-/// The kinds of claim.
+/// A place in a scenario file: 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLocation {
+    /// The file, as the user named it.
+    pub file: PathBuf,
+    /// 1-based line; 0 when only the file is known.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: usize,
+}
+
+impl std::fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file.display())
+        } else {
+            write!(
+                f,
+                "{}:{}:{}",
+                self.file.display(),
+                self.line,
+                self.col.max(1)
+            )
+        }
+    }
+}
+
+/// The kinds of claim. Mixes are indices into the run's mixes
+/// (0 = do-nothing, then [`Scenario::mixes`] in order).
 #[derive(Debug, Clone)]
 pub enum Claim {
     /// `metric` of `mix` within bounds.
     Metric {
-        /// Mix name (or do_nothing).
-        mix: String,
-        /// Dotted path into the mix summary.
-        metric: String,
-        /// Lower bound.
+        /// Mix index (0 = do-nothing).
+        mix: usize,
+        /// The figure tested.
+        metric: MetricRef,
+        /// Lower bound, inclusive, in the figure's unit.
         at_least: Option<f64>,
-        /// Upper bound.
+        /// Upper bound, inclusive, in the figure's unit.
         at_most: Option<f64>,
     },
     /// `mix` has the highest `metric` of all mixes.
     Best {
-        /// Mix name.
-        mix: String,
-        /// Dotted path.
-        metric: String,
+        /// Mix index (0 = do-nothing).
+        mix: usize,
+        /// The figure compared.
+        metric: MetricRef,
     },
 }

@@ -1,5 +1,6 @@
 //! Uncertain inputs: every scalar of a scenario is either a fixed number or
-//! an input of the Monte Carlo engine, named by its path in the file.
+//! an input of the Monte Carlo engine, named by its path in the file
+//! (model.md §7).
 
 use palett_montecarlo::Distribution;
 

@@ -1,36 +1,35 @@
-//! Running scenarios: one file from validation to written results, and a
-//! batch of files in parallel on one shared thread pool.
+//! Running scenario files: one file from validation to written results,
+//! and a batch of files in parallel on one shared thread pool, with the
+//! batch's index.json.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use palett_montecarlo::{Method, Progress, RunSettings, RunSummary, StopRule};
+use palett_model::assertion::{self, AssertionOutcome};
+use palett_model::{RunOptions, Scenario, ScenarioRun};
+use palett_montecarlo::Progress;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::MethodSpec;
-use crate::engine::ScenarioModel;
-use crate::metrics;
-use crate::scenario::{Claim, Scenario};
-use crate::summary::{self, Summary};
-use crate::write::write_atomic;
+use crate::diagnostic::Diagnostic;
+use crate::error::FileError;
+use crate::output::{self, RESULT_FILES, RunReport};
 
-/// Command-line choices that override the file's `run` settings.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Samples.
-    pub samples: Option<u64>,
-    /// Seed.
-    pub seed: Option<u64>,
-    /// Method.
-    pub method: Option<MethodSpec>,
-    /// Base case only: every input at its central value, one sample.
-    pub deterministic: bool,
-    /// Adaptive stopping target (SE of every mix's mean NPV, SEK).
-    pub target_se: Option<f64>,
+/// How one file of a batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// It ran, and every assertion holds.
+    Ok,
+    /// It ran, and an assertion failed.
+    AssertionsFailed,
+    /// The file is invalid (or missing); it did not run.
+    Invalid,
+    /// It was valid but the run or writing its results failed.
+    Failed,
 }
 
-/// One assertion's outcome.
+/// One assertion's outcome, for index.json and messages.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssertionResult {
     /// The claim, as text.
@@ -61,12 +60,12 @@ pub struct Timing {
 }
 
 /// The outcome of one file in a batch.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct FileResult {
     /// The file as given.
     pub file: String,
-    /// `ok`, `assertions_failed`, `invalid` or `failed`.
-    pub status: &'static str,
+    /// How it ended.
+    pub status: FileStatus,
     /// Scenario name, when it could be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
@@ -82,180 +81,80 @@ pub struct FileResult {
     /// Speed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timing: Option<Timing>,
-    /// The summary, for the terminal table (not in index.json).
+    /// Why it is invalid or failed (not in index.json: `errors` says it).
     #[serde(skip)]
-    pub summary: Option<Summary>,
+    pub error: Option<FileError>,
+    /// The scenario and its run, for the terminal (not in index.json).
+    #[serde(skip)]
+    pub run: Option<(Box<Scenario>, ScenarioRun)>,
 }
 
 impl FileResult {
-    fn invalid(file: &Path, errors: Vec<String>) -> FileResult {
+    fn failed(file: &Path, status: FileStatus, scenario: Option<String>, e: FileError) -> Self {
         FileResult {
             file: file.display().to_string(),
-            status: "invalid",
-            scenario: None,
-            errors,
+            status,
+            scenario,
+            errors: e.lines(),
             assertions: Vec::new(),
             outputs: None,
             timing: None,
-            summary: None,
+            error: Some(e),
+            run: None,
         }
     }
-}
 
-/// Settings of the engine for this scenario and these options.
-pub fn settings(s: &Scenario, o: &RunOptions) -> (RunSettings, &'static str) {
-    if o.deterministic {
-        return (
-            RunSettings {
-                seed: 0,
-                samples: 1,
-                method: Method::Central,
-                stop: None,
-            },
-            "deterministic",
-        );
+    /// The report the outputs render, when the file ran.
+    pub fn report(&self) -> Option<RunReport<'_>> {
+        self.run
+            .as_ref()
+            .map(|(scenario, run)| RunReport { scenario, run })
     }
-    let method = o.method.unwrap_or(s.run.method);
-    let (method, name) = match method {
-        MethodSpec::MonteCarlo => (Method::MonteCarlo, "monte_carlo"),
-        MethodSpec::LatinHypercube => (Method::LatinHypercube, "latin_hypercube"),
-    };
-    let samples = o.samples.unwrap_or(s.run.samples);
-    let stop = o.target_se.or(s.run.target_se).map(|target_se| StopRule {
-        target_se,
-        watch: Vec::new(), // filled by the caller, who knows the layout
-        max_samples: samples,
-    });
-    (
-        RunSettings {
-            seed: o.seed.unwrap_or(s.run.seed),
-            samples,
-            method,
-            stop,
-        },
-        name,
-    )
 }
 
-/// Warnings a scenario author should see: an unstable synergy baseline.
-pub fn warnings(s: &Scenario, model: &ScenarioModel) -> Vec<String> {
-    let central = s.params.central_values();
-    let mut w = Vec::new();
-    if let Ok(m) = model.synergy_params(&central).validate()
-        && let Some(msg) = m.diagnostics().warning
-    {
-        w.push(msg);
-    }
-    w
-}
-
-/// Runs one valid scenario; returns its summary, by-year CSV and timing.
+/// Runs one valid scenario and times it.
 pub fn run_scenario(
     s: &Scenario,
     o: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<(Summary, String, Timing), String> {
-    let model = ScenarioModel::new(s).map_err(|e| format!("{}: {e}", s.file.display()))?;
-    let inputs = &s.inputs;
-    let (mut rs, method) = settings(s, o);
-    if let Some(stop) = rs.stop.as_mut() {
-        stop.watch = model.plan().mixes.iter().map(|m| m.npv).collect();
-    }
+) -> Result<(ScenarioRun, Timing), FileError> {
     let start = Instant::now();
-    let run: RunSummary =
-        palett_montecarlo::run(&model, inputs, &model.plan().layout, &rs, progress)
-            .map_err(|e| format!("{}: {e}", s.file.display()))?;
+    let run = palett_model::run::run(s, o, progress).map_err(|source| FileError::Model {
+        file: s.file.clone(),
+        source,
+    })?;
     let wall = start.elapsed().as_secs_f64();
-    let central = s.params.central_values();
-    let summary = Summary {
-        scenario: s.name.clone(),
-        file: s.file.display().to_string(),
-        seed: rs.seed,
-        samples: run.samples,
-        method: method.to_string(),
-        stopped_early: run.stopped_early,
-        horizon: s.horizon,
-        discount_rate: s.discount_rate.get(&central),
-        budget_period: s.budget_period,
-        price_year: s.price_year,
-        actors: s.actors.names().to_vec(),
-        warnings: warnings(s, &model),
-        mixes: summary::mixes(s, model.plan(), &run),
-    };
-    let by_year = summary::by_year_csv(s, model.plan(), &run);
-    // The nominal grid (mix, group, year, profile year, actor): every cohort
-    // group the run books, success groups included, under every mix.
-    let cells_per_sample: f64 = {
-        let profile_years: f64 = s
-            .groups
-            .iter()
-            .map(|g| g.profile)
-            .chain(s.interventions.iter().filter_map(|i| i.success_profile))
-            .map(|p| s.profiles[p].profile.len() as f64)
-            .fold(0.0, |a, b| a + b);
-        model.plan().mixes.len() as f64 * profile_years * s.horizon as f64 * s.actors.len() as f64
-    };
-    let cells = cells_per_sample * run.samples as f64;
+    let samples = run.results.samples;
+    let cells = run.cells_per_sample * samples as f64;
     let timing = Timing {
         wall_seconds: wall,
         threads: rayon::current_num_threads(),
-        samples: run.samples,
-        samples_per_second: run.samples as f64 / wall.max(1e-9),
+        samples,
+        samples_per_second: samples as f64 / wall.max(1e-9),
         effective_cells: cells,
         cells_per_second: cells / wall.max(1e-9),
     };
-    Ok((summary, by_year, timing))
+    Ok((run, timing))
 }
 
-/// Checks the scenario's assertions against its summary.
-pub fn check_assertions(s: &Scenario, summary: &Summary) -> Vec<AssertionResult> {
-    let json: Vec<(String, serde_json::Value)> = summary
-        .mixes
-        .iter()
-        .map(|m| {
-            (
-                m.name.clone(),
-                serde_json::to_value(m).unwrap_or(serde_json::Value::Null),
-            )
-        })
-        .collect();
-    let get = |mix: &str, metric: &str| {
-        json.iter()
-            .find(|(n, _)| n == mix)
-            .and_then(|(_, v)| metrics::lookup(v, metric))
-    };
+/// Checks the scenario's assertions against a run's results.
+pub fn check_assertions(
+    s: &Scenario,
+    run: &ScenarioRun,
+) -> Vec<(AssertionResult, AssertionOutcome)> {
     s.assertions
         .iter()
         .map(|a| {
-            let (holds, value) = match &a.claim {
-                Claim::Metric {
-                    mix,
-                    metric,
-                    at_least,
-                    at_most,
-                } => {
-                    let v = get(mix, metric);
-                    let holds = v.is_some_and(|v| {
-                        at_least.is_none_or(|lo| v >= lo) && at_most.is_none_or(|hi| v <= hi)
-                    });
-                    (holds, v)
-                }
-                Claim::Best { mix, metric } => {
-                    let v = get(mix, metric);
-                    let holds = v.is_some_and(|v| {
-                        json.iter()
-                            .filter(|(n, _)| n != mix)
-                            .all(|(n, _)| get(n, metric).is_none_or(|o| v > o))
-                    });
-                    (holds, v)
-                }
-            };
-            AssertionResult {
-                claim: a.text.clone(),
-                location: a.location.clone(),
-                holds,
-                value,
-            }
+            let outcome = assertion::check(a, &run.results);
+            (
+                AssertionResult {
+                    claim: a.text.clone(),
+                    location: a.location.to_string(),
+                    holds: outcome.holds,
+                    value: outcome.value,
+                },
+                outcome,
+            )
         })
         .collect()
 }
@@ -299,58 +198,41 @@ pub fn run_file(
         Ok(s) => s,
         Err(ds) => {
             // Stale results of an earlier run would contradict index.json.
-            let _ = std::fs::remove_file(dir.join("summary.json"));
-            let _ = std::fs::remove_file(dir.join("by_year.csv"));
-            return FileResult::invalid(file, ds.iter().map(ToString::to_string).collect());
+            for f in RESULT_FILES.iter().filter_map(|o| o.file_name()) {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+            return FileResult::failed(file, FileStatus::Invalid, None, FileError::Invalid(ds));
         }
     };
-    let mut result = FileResult {
-        file: file.display().to_string(),
-        status: "ok",
-        scenario: Some(scenario.name.clone()),
-        errors: Vec::new(),
-        assertions: Vec::new(),
-        outputs: None,
-        timing: None,
-        summary: None,
-    };
-    let (summary, by_year, timing) = match run_scenario(&scenario, o, progress) {
+    let name_of = Some(scenario.name.clone());
+    let (run, timing) = match run_scenario(&scenario, o, progress) {
         Ok(x) => x,
-        Err(e) => {
-            result.status = "failed";
-            result.errors.push(e);
-            return result;
-        }
+        Err(e) => return FileResult::failed(file, FileStatus::Failed, name_of, e),
     };
-    result.assertions = check_assertions(&scenario, &summary);
-    if result.assertions.iter().any(|a| !a.holds) {
-        result.status = "assertions_failed";
-    }
-    let json = match serde_json::to_string_pretty(&summary) {
-        Ok(j) => j + "\n",
-        Err(e) => {
-            result.status = "failed";
-            result.errors.push(format!(
-                "{}: cannot serialise the summary: {e}",
-                file.display()
-            ));
-            return result;
-        }
+    let checked = check_assertions(&scenario, &run);
+    let status = if checked.iter().any(|(a, _)| !a.holds) {
+        FileStatus::AssertionsFailed
+    } else {
+        FileStatus::Ok
     };
-    let written = std::fs::create_dir_all(&dir)
-        .and_then(|_| write_atomic(&dir.join("by_year.csv"), by_year.as_bytes()))
-        .and_then(|_| write_atomic(&dir.join("summary.json"), json.as_bytes()));
-    if let Err(e) = written {
-        result.status = "failed";
-        result
-            .errors
-            .push(format!("{}: cannot write results: {e}", dir.display()));
-        return result;
+    let report = RunReport {
+        scenario: &scenario,
+        run: &run,
+    };
+    if let Err(e) = output::write_folder(&dir, &RESULT_FILES, &report) {
+        return FileResult::failed(file, FileStatus::Failed, name_of, FileError::Output(e));
     }
-    result.outputs = Some(name.to_string());
-    result.timing = Some(timing);
-    result.summary = Some(summary);
-    result
+    FileResult {
+        file: file.display().to_string(),
+        status,
+        scenario: name_of,
+        errors: Vec::new(),
+        assertions: checked.into_iter().map(|(a, _)| a).collect(),
+        outputs: Some(name.to_string()),
+        timing: Some(timing),
+        error: None,
+        run: Some((Box::new(scenario), run)),
+    }
 }
 
 /// Runs many files in parallel on the current rayon pool; results in input order.
@@ -369,8 +251,21 @@ pub fn run_batch(
         .collect()
 }
 
+/// A path given on the command line that does not exist, as a batch entry.
+pub fn missing(path: &Path) -> FileResult {
+    FileResult::failed(
+        path,
+        FileStatus::Invalid,
+        None,
+        FileError::Invalid(vec![Diagnostic::whole_file(
+            path,
+            "no such file or directory",
+        )]),
+    )
+}
+
 /// index.json for a batch.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Index<'a> {
     /// palett version that wrote it.
     pub palett_version: &'static str,

@@ -1,34 +1,32 @@
-//! palett-runner: the scenario file format, its validation, the
-//! composition of the cost, synergy and Monte Carlo models, and the
-//! outputs of the `palett` command.
+//! palett-runner: everything about files. The scenario file format
+//! ([`config`]), reading files and their includes ([`source`]), validation
+//! with `FILE:LINE:COL` messages into a resolved [`Scenario`]
+//! ([`resolve`]), batch runs of the composed model ([`batch`]) and the
+//! result files ([`output`]).
 //!
 //! Flow: [`source::load`] reads a file and its includes into raw
 //! [`config`] types → [`resolve::resolve`] checks every name and range and
-//! produces a [`scenario::Scenario`] → [`engine`] composes the model crates
-//! for each sample. Only the binary turns errors into messages and
-//! exit codes. See docs/architecture.md.
+//! produces a [`Scenario`] → palett-model runs it → [`output`] writes it.
+//! Library code returns typed errors; only the binary turns them into
+//! messages and exit codes. See docs/architecture.md.
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
-pub mod engine;
-pub mod metrics;
-pub mod params;
-pub mod report;
+pub mod error;
+pub mod output;
+pub mod profile_table;
 pub mod resolve;
-pub mod run;
-pub mod scenario;
 pub mod source;
-pub mod summary;
-pub mod table;
 pub mod write;
 
 use std::path::Path;
 
 use config::FileKind;
 use diagnostic::Diagnostic;
-use scenario::Scenario;
+use palett_model::Scenario;
 
 /// Loads and validates the scenario at `path`. A library file is accepted
 /// too and becomes a scenario with only its definitions (useful for

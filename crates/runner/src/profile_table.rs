@@ -4,7 +4,9 @@
 use palett_cost::Discounting;
 use serde::Serialize;
 
-use crate::scenario::Scenario;
+use palett_model::Scenario;
+
+use crate::error::TableError;
 
 /// Cumulative PV of one case of a profile, per actor, at chosen years.
 #[derive(Debug, Clone, Serialize)]
@@ -37,22 +39,17 @@ pub fn profile_table(
     profile: &str,
     years: &[u32],
     rate: Option<f64>,
-) -> Result<ProfileTable, String> {
+) -> Result<ProfileTable, TableError> {
     let Some(def) = s.profile(profile) else {
-        let names: Vec<&str> = s.profiles.iter().map(|p| p.name.as_str()).collect();
-        return Err(format!(
-            "{}: no profile `{profile}`; profiles here: {}",
-            s.file.display(),
-            if names.is_empty() {
-                "(none)".into()
-            } else {
-                names.join(", ")
-            }
-        ));
+        return Err(TableError::UnknownProfile {
+            file: s.file.clone(),
+            profile: profile.to_string(),
+            known: s.profiles.iter().map(|p| p.name.clone()).collect(),
+        });
     };
     let central = s.params.central_values();
     let rate = rate.unwrap_or_else(|| s.discount_rate.get(&central));
-    let d = Discounting::new(rate).map_err(|e| format!("--rate: {e}"))?;
+    let d = Discounting::new(rate).map_err(TableError::Rate)?;
     let scale = def.scale.get(&central);
     let by_actor = def.profile.scaled(scale).cumulative_pv_at(years, &d);
     let mut rows: Vec<TableRow> = s

@@ -24,7 +24,7 @@ fn read_reference(path: &std::path::Path) -> HashMap<(String, String, u32), f64>
 }
 
 fn project_reference() -> HashMap<(String, String, u32), f64> {
-    read_reference(&root().join("crates/runner/tests/data/seed_tables.csv"))
+    read_reference(&root().join("crates/cli/tests/data/seed_tables.csv"))
 }
 
 /// The project keeps its own copy of the figures, so a lone clone can test;

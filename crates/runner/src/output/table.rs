@@ -1,6 +1,27 @@
 //! The terminal comparison table: one row per mix, best mix marked.
 
-use crate::summary::Summary;
+use palett_model::Method;
+use palett_model::metric::Quantity;
+
+use super::{Output, OutputError, RunReport};
+
+/// The comparison table `palett run` prints for each scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ComparisonTable;
+
+impl Output for ComparisonTable {
+    fn name(&self) -> &'static str {
+        "table"
+    }
+
+    fn file_name(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn render(&self, report: &RunReport<'_>) -> Result<Vec<u8>, OutputError> {
+        Ok(comparison_table(report).into_bytes())
+    }
+}
 
 fn msek(v: Option<f64>) -> String {
     match v {
@@ -17,60 +38,60 @@ fn year(v: Option<f64>) -> String {
 }
 
 /// A fixed-width table comparing the mixes of one scenario.
-pub fn comparison_table(s: &Summary) -> String {
-    let best = s
-        .mixes
+fn comparison_table(r: &RunReport<'_>) -> String {
+    let s = r.scenario;
+    let results = &r.run.results;
+    let mixes = &results.mixes;
+    let best = mixes
         .iter()
         .enumerate()
         .max_by(|a, b| {
-            let ka = (a.1.p_best, a.1.npv.mean.unwrap_or(f64::NEG_INFINITY));
-            let kb = (b.1.p_best, b.1.npv.mean.unwrap_or(f64::NEG_INFINITY));
+            let ka = (a.1.p_best, a.1.npv().mean.unwrap_or(f64::NEG_INFINITY));
+            let kb = (b.1.p_best, b.1.npv().mean.unwrap_or(f64::NEG_INFINITY));
             ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal)
         })
         .map(|(i, _)| i);
-    let deterministic = s.method == "deterministic";
+    let deterministic = r.run.method == Method::Deterministic;
+    let central = s.params.central_values();
     let mut out = format!(
         "{} — {} ({} sample{}, {}, seed {}, horizon {} years, {}% discount rate)\n",
-        s.scenario,
-        s.file,
-        s.samples,
-        if s.samples == 1 { "" } else { "s" },
-        s.method.replace('_', " "),
-        s.seed,
+        s.name,
+        s.file.display(),
+        results.samples,
+        if results.samples == 1 { "" } else { "s" },
+        r.run.method.name().replace('_', " "),
+        r.run.seed,
         s.horizon,
-        s.discount_rate * 100.0
+        s.discount_rate.get(&central) * 100.0
     );
-    for w in &s.warnings {
+    for w in &r.run.warnings {
         out.push_str(&format!("  warning: {w}\n"));
     }
-    let name_w = s
-        .mixes
-        .iter()
-        .map(|m| m.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4)
-        + 2;
+    let name_w = mixes.iter().map(|m| m.name.len()).max().unwrap_or(4).max(4) + 2;
     out.push_str(&format!(
         "  {:<name_w$} {:>10} {:>23} {:>9} {:>7} {:>8} {:>8}\n",
         "mix", "NPV MSEK", "90 % interval MSEK", "P(NPV>0)", "P(best)", "payback", "tipping"
     ));
-    for (i, m) in s.mixes.iter().enumerate() {
+    for (i, m) in mixes.iter().enumerate() {
         let mark = if Some(i) == best { "* " } else { "  " };
+        let npv = m.npv();
         let interval = if deterministic {
             "–".to_string()
         } else {
-            format!("{} … {}", msek(m.npv.p5), msek(m.npv.p95))
+            format!("{} … {}", msek(npv.p5), msek(npv.p95))
         };
+        let payback = m.scalars(Quantity::PaybackYear);
+        let payback = &payback[payback.len() - 1];
+        let tipping = m.scalar(Quantity::TippingYear, 0);
         out.push_str(&format!(
             "{mark}{:<name_w$} {:>10} {:>23} {:>9.2} {:>7.2} {:>8} {:>8}\n",
             m.name,
-            msek(m.npv.mean),
+            msek(npv.mean),
             interval,
-            m.p_npv_positive,
+            npv.p_positive,
             m.p_best,
-            year(m.payback_year.stats.p50),
-            year(m.tipping_year.stats.p50),
+            year(payback.p50),
+            year(tipping.p50),
         ));
     }
     out.push_str("  * best mix (highest P(best)); payback and tipping are median years\n");

@@ -5,9 +5,9 @@ use palett_synergy::Track;
 
 use super::{Range, Resolver, Source, collect};
 use crate::config::{InflowSpec, ProfileSpec};
-use crate::params::Value;
-use crate::scenario::{GroupDef, ProfileDef, Scenario};
 use crate::source::FileId;
+use palett_model::scenario::{GroupDef, ProfileDef, Scenario};
+use palett_model::value::Value;
 
 /// The default seven plus every actor the scenario and its libraries add.
 pub(super) fn actors(r: &mut Resolver) -> ActorSet {
@@ -207,24 +207,16 @@ fn profile(
     }
 }
 
-/// Where in a profile an error of the cost model points, and its message
-/// with actor numbers replaced by names.
+/// Where in a profile an error of the cost model points (by the actor and
+/// checkpoint it names), and its message with the actor named as in the file.
 fn profile_error(
     path: &str,
     spec: &ProfileSpec,
     e: &CostError,
     actors: &ActorSet,
 ) -> (String, String) {
-    let mut msg = e.to_string();
-    // The cost model names actors by number; the file names them by name.
-    let mut named_actor = None;
-    for (i, name) in actors.names().iter().enumerate().rev() {
-        let token = format!("actor {i}");
-        if msg.contains(&token) {
-            msg = msg.replace(&token, name);
-            named_actor = Some(name.clone());
-        }
-    }
+    let named = e.clone().with_actor_names(actors);
+    let actor = e.actor().and_then(|a| actors.names().get(a.0).cloned());
     let field = match spec {
         ProfileSpec::Checkpoints { .. } => "cumulative",
         ProfileSpec::Annual { .. } => "amounts",
@@ -239,18 +231,18 @@ fn profile_error(
                 ProfileSpec::Checkpoints { years, .. } => years.iter().position(|y| y == year_to),
                 _ => None,
             };
-            match (&named_actor, k) {
+            match (&actor, k) {
                 (Some(a), Some(k)) => format!("{path}.{field}.{a}[{k}]"),
                 (Some(a), None) => format!("{path}.{field}.{a}"),
                 _ => format!("{path}.{field}"),
             }
         }
-        _ => match &named_actor {
+        _ => match &actor {
             Some(a) => format!("{path}.{field}.{a}"),
             None => path.to_string(),
         },
     };
-    (at, msg)
+    (at, named.to_string())
 }
 
 pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) -> Vec<GroupDef> {
@@ -401,16 +393,10 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
 /// 1) are reported at validation time, at the group they concern.
 pub(super) fn check_cohorts(r: &mut Resolver, s: &Scenario) {
     let central = s.params.central_values();
-    let built = crate::engine::cohort_model(s, &central);
+    let built = palett_model::cohort_model(s, &central);
     if let Err(e) = built {
-        // The cost model names groups in its messages; point at the first one named.
-        let msg = e.to_string();
-        let group = s
-            .groups
-            .iter()
-            .position(|g| msg.contains(&format!("`{}`", g.name)) || msg.contains(&g.name));
-        let path = match group {
-            Some(g) => format!("groups.{}.feeds", s.groups[g].name),
+        let path = match e.group().filter(|g| s.groups.iter().any(|d| d.name == *g)) {
+            Some(g) => format!("groups.{g}.feeds"),
             None => "groups".to_string(),
         };
         r.error(FileId(0), &path, e.to_string());

@@ -11,9 +11,11 @@ pub use scalar::Range;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::params::ParamTable;
-use crate::scenario::Scenario;
 use crate::source::{FileId, Loaded};
+use palett_model::metric::KeyNames;
+use palett_model::names::DO_NOTHING;
+use palett_model::scenario::{Scenario, cohort_group_names};
+use palett_model::value::ParamTable;
 
 /// Collects problems while resolving, so that one run reports them all.
 pub(crate) struct Resolver<'a> {
@@ -104,7 +106,14 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
     let mixes = model::mixes(&mut r, &interventions, horizon.max(1));
     let correlations = model::correlations(&mut r);
     let run = model::run_defaults(&mut r);
-    let assertions = model::assertions(&mut r, &mixes, &actors, &groups, &interventions);
+    let mix_names: Vec<&str> = std::iter::once(DO_NOTHING)
+        .chain(mixes.iter().map(|m| m.name.as_str()))
+        .collect();
+    let keys = KeyNames::new(
+        actors.names().to_vec(),
+        cohort_group_names(&groups, &interventions),
+    );
+    let assertions = model::assertions(&mut r, &mix_names, &keys);
 
     if !r.problems.is_empty() {
         return Err(r.problems);

@@ -6,12 +6,16 @@ use palett_synergy::{Channel, SynergyParams, Track};
 
 use super::cost::actor;
 use super::{Range, Resolver, Source, check_name, collect};
-use crate::config::{AssertionSpec, EffectSpec, MixItem, PerTrack, Scalar};
-use crate::metrics;
-use crate::params::Value;
-use crate::scenario::{
-    AreaDef, AreaEffectDef, AssertionDef, CaseEffect, Claim, GroupDef, InterventionDef, MixDef,
-    MixEntry, ProfileDef, RunDefaults, SynergyDef,
+use palett_model::Method;
+use palett_model::metric::{KeyNames, MetricRef};
+use palett_model::scenario::{
+    AreaClass, AreaDef, AreaEffectDef, AssertionDef, CaseEffect, Claim, GroupDef, InterventionDef,
+    MixDef, MixEntry, ProfileDef, RunDefaults, SourceLocation, SynergyDef,
+};
+use palett_model::value::{ParamTable, Value};
+
+use crate::config::{
+    AssertionSpec, EffectClass, EffectSpec, MethodSpec, MixItem, PerTrack, Scalar,
 };
 use crate::source::FileId;
 
@@ -490,7 +494,11 @@ pub(super) fn areas(r: &mut Resolver, actors: &ActorSet) -> Vec<AreaDef> {
             );
             effects.push(AreaEffectDef {
                 name: en.clone(),
-                class: e.class,
+                class: match e.class {
+                    EffectClass::Direct => AreaClass::Direct,
+                    EffectClass::Indirect => AreaClass::Indirect,
+                    EffectClass::Business => AreaClass::Business,
+                },
                 beneficiary,
                 track: Track::ALL[k],
                 value,
@@ -670,37 +678,22 @@ pub(super) fn run_defaults(r: &mut Resolver) -> RunDefaults {
     RunDefaults {
         samples: spec.samples,
         seed: spec.seed,
-        method: spec.method,
+        method: match spec.method {
+            MethodSpec::MonteCarlo => Method::MonteCarlo,
+            MethodSpec::LatinHypercube => Method::LatinHypercube,
+        },
         target_se: spec.target_se,
     }
 }
 
-pub(super) fn assertions(
-    r: &mut Resolver,
-    mixes: &[MixDef],
-    actors: &ActorSet,
-    groups: &[GroupDef],
-    interventions: &[InterventionDef],
-) -> Vec<AssertionDef> {
-    // The names cost_pv_by_group reports: groups, then success groups.
-    let group_names: Vec<String> = groups
-        .iter()
-        .map(|g| g.name.clone())
-        .chain(
-            interventions
-                .iter()
-                .filter(|i| i.success_profile.is_some())
-                .map(|i| format!("{}:success", i.name)),
-        )
-        .collect();
+/// The scenario's claims, checked against the catalogue's figures, the
+/// mixes a run compares (`names`, do-nothing first) and the scenario's keys.
+pub(super) fn assertions(r: &mut Resolver, names: &[&str], keys: &KeyNames) -> Vec<AssertionDef> {
     let specs = &r.loaded.scenario.assertions;
-    let names: Vec<&str> = std::iter::once("do_nothing")
-        .chain(mixes.iter().map(|m| m.name.as_str()))
-        .collect();
     let mut out = Vec::new();
     for (i, a) in specs.iter().enumerate() {
         let path = format!("assertions[{i}]");
-        let (mix, metric, claim, text) = match a {
+        let (mix, metric, text) = match a {
             AssertionSpec::Metric {
                 mix,
                 metric,
@@ -721,54 +714,51 @@ pub(super) fn assertions(
                 if let Some(hi) = at_most {
                     text.push_str(&format!(" ≤ {hi}"));
                 }
-                (
-                    mix,
-                    metric.clone(),
-                    Claim::Metric {
-                        mix: mix.clone(),
-                        metric: metric.clone(),
-                        at_least: *at_least,
-                        at_most: *at_most,
-                    },
-                    text,
-                )
+                (mix, metric.as_str(), text)
             }
             AssertionSpec::Best { mix, metric } => {
-                let metric = metric.clone().unwrap_or_else(|| "npv.mean".into());
-                let text = format!("{mix} has the highest {metric}");
-                (
-                    mix,
-                    metric.clone(),
-                    Claim::Best {
-                        mix: mix.clone(),
-                        metric,
-                    },
-                    text,
-                )
+                let metric = metric.as_deref().unwrap_or("npv.mean");
+                (mix, metric, format!("{mix} has the highest {metric}"))
             }
         };
-        if !names.contains(&mix.as_str()) {
+        let Some(mix_index) = names.iter().position(|n| n == mix) else {
             r.error(
                 ROOT,
                 &format!("{path}.mix"),
                 format!("unknown mix `{mix}`; mixes: {}", names.join(", ")),
             );
             continue;
-        }
-        if let Err(msg) = metrics::check(&metric, actors, &group_names) {
-            r.error(ROOT, &format!("{path}.metric"), msg);
-            continue;
-        }
+        };
+        let metric = match MetricRef::parse(metric, keys) {
+            Ok(m) => m,
+            Err(e) => {
+                r.error(ROOT, &format!("{path}.metric"), e.to_string());
+                continue;
+            }
+        };
+        let claim = match a {
+            AssertionSpec::Metric {
+                at_least, at_most, ..
+            } => Claim::Metric {
+                mix: mix_index,
+                metric,
+                at_least: *at_least,
+                at_most: *at_most,
+            },
+            AssertionSpec::Best { .. } => Claim::Best {
+                mix: mix_index,
+                metric,
+            },
+        };
+        let at = r.loaded.file(ROOT).at(&path, "");
         out.push(AssertionDef {
             text,
             claim,
-            location: r
-                .loaded
-                .file(ROOT)
-                .at(&path, "")
-                .to_string()
-                .trim_end_matches(": ")
-                .to_string(),
+            location: SourceLocation {
+                file: at.file,
+                line: at.line,
+                col: at.col,
+            },
         });
     }
     out
@@ -778,7 +768,7 @@ pub(super) fn assertions(
 /// and their rank correlations. Fails when the correlation matrix is not
 /// positive definite (the message names the inputs involved).
 pub(super) fn input_space(
-    params: &crate::params::ParamTable,
+    params: &ParamTable,
     correlations: &[(usize, usize, f64)],
 ) -> Result<palett_montecarlo::InputSpace, String> {
     let entries = &params.entries;

@@ -4,8 +4,8 @@ use palett_montecarlo::Distribution;
 
 use super::Resolver;
 use crate::config::{DistributionSpec, Scalar};
-use crate::params::{Param, Value};
 use crate::source::FileId;
+use palett_model::value::{Param, Value};
 
 /// The valid range of a scalar, for checks and messages.
 #[derive(Debug, Clone, Copy, PartialEq)]

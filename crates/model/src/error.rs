@@ -1,0 +1,17 @@
+//! Errors of the composed model. Validation catches every problem a
+//! scenario file can have before a run, so these mean a run could not
+//! start (an inconsistent resolved scenario, invalid run settings).
+
+use palett_cost::CostError;
+use palett_montecarlo::McError;
+
+/// Why a run could not start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// The cohort structure is invalid.
+    #[error("the cohort model cannot be built: {0}")]
+    Cohorts(#[from] CostError),
+    /// The Monte Carlo engine refused the settings.
+    #[error("the run cannot start: {0}")]
+    Engine(#[from] McError),
+}

@@ -1,0 +1,181 @@
+//! Running a resolved scenario: the run settings from the file and the
+//! caller's overrides, the Monte Carlo run of the composed model, and the
+//! typed results (model.md §6–§7).
+
+use palett_montecarlo::{Progress, RunSettings, StopRule};
+
+use crate::error::ModelError;
+use crate::layout::total_npv;
+use crate::results::ScenarioResults;
+use crate::sample::ScenarioModel;
+use crate::scenario::Scenario;
+
+/// How a run draws its samples (model.md §7, "Sampling" and "Base case").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// Independent pseudo-random draws.
+    MonteCarlo,
+    /// Latin hypercube: every input's range cut into equiprobable strata.
+    #[default]
+    LatinHypercube,
+    /// The base case: every input at its central value, one sample.
+    Deterministic,
+}
+
+impl Method {
+    /// Its name in outputs: `monte_carlo`, `latin_hypercube`, `deterministic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::MonteCarlo => "monte_carlo",
+            Method::LatinHypercube => "latin_hypercube",
+            Method::Deterministic => "deterministic",
+        }
+    }
+}
+
+/// Choices that override the scenario file's `run` settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    /// Samples (≥ 1).
+    pub samples: Option<u64>,
+    /// Seed of the random streams.
+    pub seed: Option<u64>,
+    /// Sampling method; [`Method::Deterministic`] runs the base case.
+    pub method: Option<Method>,
+    /// Adaptive stopping: the target standard error of every mix's mean
+    /// total NPV, SEK.
+    pub target_se: Option<f64>,
+}
+
+/// The settings a run uses: the file's, overridden by the options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedRun {
+    /// The sampling method.
+    pub method: Method,
+    /// What the Monte Carlo engine runs.
+    pub engine: RunSettings,
+}
+
+/// The run settings of `s` under the options `o`. The base case runs one
+/// sample at seed 0 whatever else is asked. The stop rule, if any, watches
+/// every mix's total NPV (`plan` from [`ScenarioModel::plan`]).
+pub fn settings(s: &Scenario, o: &RunOptions, model: &ScenarioModel) -> ResolvedRun {
+    let method = o.method.unwrap_or(s.run.method);
+    let engine_method = match method {
+        Method::Deterministic => {
+            return ResolvedRun {
+                method,
+                engine: RunSettings {
+                    seed: 0,
+                    samples: 1,
+                    method: palett_montecarlo::Method::Central,
+                    stop: None,
+                },
+            };
+        }
+        Method::MonteCarlo => palett_montecarlo::Method::MonteCarlo,
+        Method::LatinHypercube => palett_montecarlo::Method::LatinHypercube,
+    };
+    let samples = o.samples.unwrap_or(s.run.samples);
+    let stop = o.target_se.or(s.run.target_se).map(|target_se| StopRule {
+        target_se,
+        watch: model
+            .plan()
+            .mixes
+            .iter()
+            .map(|m| total_npv(m).index())
+            .collect(),
+        max_samples: samples,
+    });
+    ResolvedRun {
+        method,
+        engine: RunSettings {
+            seed: o.seed.unwrap_or(s.run.seed),
+            samples,
+            method: engine_method,
+            stop,
+        },
+    }
+}
+
+/// Something a scenario author should know about a run's inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// The synergy model's baseline is unstable at the central values
+    /// (spectral radius above 1, model.md §5 "Diagnostics"); the message
+    /// says how far.
+    UnstableSynergy(String),
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::UnstableSynergy(msg) => f.write_str(msg),
+        }
+    }
+}
+
+/// Warnings about a scenario at its central values.
+pub fn warnings(s: &Scenario, model: &ScenarioModel) -> Vec<Warning> {
+    let central = s.params.central_values();
+    let mut w = Vec::new();
+    if let Ok(m) = model.synergy_params(&central).validate()
+        && let Some(msg) = m.diagnostics().warning
+    {
+        w.push(Warning::UnstableSynergy(msg));
+    }
+    w
+}
+
+/// What a run of one scenario produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioRun {
+    /// The seed used (0 for the base case).
+    pub seed: u64,
+    /// The sampling method.
+    pub method: Method,
+    /// The results of every mix.
+    pub results: ScenarioResults,
+    /// Warnings for the scenario author.
+    pub warnings: Vec<Warning>,
+    /// Nominal cohort cells one sample books: mixes × (groups' profile
+    /// years, success groups included) × years × actors.
+    pub cells_per_sample: f64,
+}
+
+/// Runs every mix of `s` against doing nothing under the options `o`, on
+/// the current rayon pool; `progress` is called after every block. The
+/// result is a pure function of (scenario, seed, samples, method) and
+/// bit-identical on any thread count.
+pub fn run(
+    s: &Scenario,
+    o: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<ScenarioRun, ModelError> {
+    let model = ScenarioModel::new(s)?;
+    let resolved = settings(s, o, &model);
+    let summary = palett_montecarlo::run(
+        &model,
+        &s.inputs,
+        &model.plan().layout,
+        &resolved.engine,
+        progress,
+    )?;
+    let profile_years: f64 = s
+        .groups
+        .iter()
+        .map(|g| g.profile)
+        .chain(s.interventions.iter().filter_map(|i| i.success_profile))
+        .map(|p| s.profiles[p].profile.len() as f64)
+        .fold(0.0, |a, b| a + b);
+    Ok(ScenarioRun {
+        seed: resolved.engine.seed,
+        method: resolved.method,
+        results: ScenarioResults::new(s, model.plan(), &summary),
+        warnings: warnings(s, &model),
+        cells_per_sample: model.plan().mixes.len() as f64
+            * profile_years
+            * s.horizon as f64
+            * s.actors.len() as f64,
+    })
+}

@@ -1,0 +1,99 @@
+//! Small resolved scenarios built in code, for unit tests.
+
+use palett_cost::{ActorSet, Catalogue};
+use palett_synergy::{Channel, SynergyParams, Track};
+
+use crate::run::Method;
+use crate::scenario::{
+    CaseEffect, InterventionDef, MixDef, MixEntry, RunDefaults, Scenario, SynergyDef,
+};
+use crate::value::{ParamTable, Value};
+
+fn fixed(v: f64) -> Value {
+    Value::Fixed(v)
+}
+
+/// The synergy model's defaults, all fixed.
+pub fn default_synergy() -> SynergyDef {
+    let d = SynergyParams::default();
+    let v4 = |a: [f64; 4]| a.map(fixed);
+    let m4 = |a: [[f64; 4]; 4]| a.map(|r| r.map(fixed));
+    SynergyDef {
+        w: m4(d.w),
+        lags: d.lags,
+        alpha: v4(d.alpha),
+        beta: v4(d.beta),
+        theta: v4(d.theta),
+        turnover: v4(d.turnover),
+        drift: v4(d.drift),
+        eta: fixed(d.eta),
+        kappa_up: fixed(d.kappa_up),
+        kappa_down: fixed(d.kappa_down),
+        c0: fixed(d.c0),
+        boost: m4(d.boost),
+    }
+}
+
+/// A scenario with the default seven actors, no groups or areas, and one
+/// mix `m` of one intervention `iv` (school track, no case effect) whose
+/// fixed annual cost `cost` is paid by each listed actor.
+pub fn toy(horizon: u32, rate: f64, budget_period: u32, cost: &[(&str, f64)]) -> Scenario {
+    let actors = ActorSet::default();
+    let iv = InterventionDef {
+        name: "iv".into(),
+        channel: Channel::Track(Track::School),
+        effect: CaseEffect::TrackOnly,
+        start: 1,
+        duration: 1,
+        intensity: fixed(1.0),
+        reach: fixed(1.0),
+        success: fixed(1.0),
+        delay: fixed(0.0),
+        ramp: fixed(1.0),
+        decay: fixed(1.0),
+        weight: fixed(0.0),
+        cost: cost
+            .iter()
+            .map(|(a, c)| (actors.index_of(a).expect("a default actor"), fixed(*c)))
+            .collect(),
+        cost_per_case: Vec::new(),
+        success_profile: None,
+        repression: None,
+    };
+    Scenario {
+        name: "toy".into(),
+        file: "toy.ron".into(),
+        description: None,
+        horizon,
+        discount_rate: fixed(rate),
+        price_year: None,
+        budget_period,
+        actors,
+        catalogue: Catalogue::default(),
+        profiles: Vec::new(),
+        groups: Vec::new(),
+        interventions: vec![iv],
+        synergy: default_synergy(),
+        areas: Vec::new(),
+        mixes: vec![MixDef {
+            name: "m".into(),
+            description: None,
+            entries: vec![MixEntry {
+                intervention: 0,
+                start: 1,
+                duration: 1,
+                intensity: fixed(1.0),
+            }],
+        }],
+        correlations: Vec::new(),
+        run: RunDefaults {
+            samples: 1,
+            seed: 1,
+            method: Method::LatinHypercube,
+            target_se: None,
+        },
+        assertions: Vec::new(),
+        params: ParamTable::default(),
+        inputs: palett_montecarlo::InputSpace::new(Vec::new(), &[]).expect("no inputs"),
+    }
+}

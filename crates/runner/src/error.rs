@@ -1,0 +1,55 @@
+//! Why a file of a batch did not produce results. Only the binary turns
+//! these into messages and exit codes.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::output::OutputError;
+
+/// Why one file did not run, or its results were not written.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file (or a library it includes) is invalid: every problem, with
+    /// its place.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Diagnostic>),
+    /// The scenario is valid but its run could not start.
+    #[error("{}: {source}", .file.display())]
+    Model {
+        /// The scenario file.
+        file: PathBuf,
+        /// Why.
+        source: palett_model::ModelError,
+    },
+    /// The results could not be rendered or written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+impl FileError {
+    /// The error as lines of text (one per diagnostic), as index.json lists them.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            FileError::Invalid(ds) => ds.iter().map(ToString::to_string).collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// Why `palett table` cannot print a profile's table.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TableError {
+    /// No profile of that name.
+    #[error("{}: no profile `{profile}`; profiles here: {}", .file.display(), if .known.is_empty() { "(none)".to_string() } else { .known.join(", ") })]
+    UnknownProfile {
+        /// The file.
+        file: PathBuf,
+        /// The name asked for.
+        profile: String,
+        /// The profiles the file has.
+        known: Vec<String>,
+    },
+    /// An invalid `--rate`.
+    #[error("--rate: {0}")]
+    Rate(palett_cost::CostError),
+}
