@@ -221,9 +221,9 @@ pub struct InterventionDef {
 /// Resolved synergy parameters (model.md §5); indices are track indices.
 #[derive(Debug, Clone)]
 pub struct SynergyDef {
-    /// W[j][k].
+    /// `W[j][k]`: how track j's progress pulls track k.
     pub w: [[Value; 4]; 4],
-    /// L[j][k], years ≥ 1.
+    /// `L[j][k]`: the lag of that pull, whole years ≥ 1.
     pub lags: [[u32; 4]; 4],
     /// α_k.
     pub alpha: [Value; 4],
@@ -243,7 +243,7 @@ pub struct SynergyDef {
     pub kappa_down: Value,
     /// c0.
     pub c0: Value,
-    /// γ[k_i][k].
+    /// `γ[k_i][k]`: how track k's progress boosts interventions on track k_i.
     pub boost: [[Value; 4]; 4],
 }
 

@@ -12,7 +12,7 @@
 //!   name ([`super::MetricRef`]).
 //!
 //! Adding a metric is one declaration here plus its computation in
-//! [`crate::accounts`] (or wherever the model computes it); the layout, the
+//! the accounts (or wherever the model computes it); the layout, the
 //! summaries, the by-year table and assertion checking follow from these
 //! tables.
 

@@ -3,7 +3,7 @@
 //! These types mirror docs/scenario-format.md one to one. Nothing here is
 //! checked beyond what serde checks (types, unknown fields); the `resolve`
 //! module turns a [`ScenarioFile`] and its libraries into a validated
-//! [`crate::scenario::Scenario`]. Model crates never see these types.
+//! [`palett_model::Scenario`]. Model crates never see these types.
 
 mod map;
 mod scalar;

@@ -1,0 +1,201 @@
+//! palett's project tasks, run as `cargo xtask <task>` (the alias lives in
+//! .cargo/config.toml). No dependencies: it only runs cargo and other
+//! programs, in order, and stops at the first failure with its exit code.
+//!
+//! - `ci`: everything CI checks (this is the README's test command, and
+//!   what .ci/run runs): formatting, clippy with warnings denied on all
+//!   targets, the documentation with warnings denied, the declared minimum
+//!   Rust version, every test in release mode, and the golden results again
+//!   on a portable build (x86-64-v2), so "results do not depend on the
+//!   processor" is tested.
+//! - `bless`: regenerates the golden results (tests/golden) after a
+//!   deliberate change of numbers; commit them on their own, saying why.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The portable target the golden results are checked on besides the
+/// native build.
+const PORTABLE_CPU: &str = "x86-64-v2";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A step: a description and a command.
+struct Step {
+    what: &'static str,
+    cmd: Command,
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.args(args).current_dir(root());
+    c
+}
+
+fn run(step: Step) -> Result<(), ExitCode> {
+    let Step { what, mut cmd } = step;
+    eprintln!("\n==> {what}");
+    let started = std::time::Instant::now();
+    match cmd.status() {
+        Ok(s) if s.success() => {
+            eprintln!("==> {what}: ok ({:.0} s)", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Ok(s) => {
+            eprintln!("==> {what}: FAILED ({s})");
+            Err(ExitCode::from(
+                s.code().map_or(1, |c| c.clamp(1, 255) as u8),
+            ))
+        }
+        Err(e) => {
+            eprintln!("==> {what}: cannot start: {e}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// The `rust-version` the workspace declares, e.g. "1.95".
+fn declared_msrv() -> Option<String> {
+    let text = std::fs::read_to_string(root().join("Cargo.toml")).ok()?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("rust-version"))
+        .and_then(|rest| rest.split('"').nth(1))
+        .map(str::to_string)
+}
+
+/// The version of the compiler cargo uses, e.g. "1.95.0".
+fn rustc_version() -> Option<String> {
+    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .ok()?;
+    String::from_utf8(out.stdout)
+        .ok()?
+        .split_whitespace()
+        .nth(1)
+        .map(str::to_string)
+}
+
+/// The workspace declares the version it is built and tested with: the
+/// compiler here must be exactly that minor version, so the declaration is
+/// what CI tests, not a claim.
+fn check_msrv() -> Result<(), ExitCode> {
+    eprintln!("\n==> minimum supported Rust version");
+    let (Some(msrv), Some(rustc)) = (declared_msrv(), rustc_version()) else {
+        eprintln!("==> cannot read rust-version from Cargo.toml or the rustc version");
+        return Err(ExitCode::from(1));
+    };
+    let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    if minor(&msrv) != minor(&rustc) {
+        eprintln!(
+            "==> Cargo.toml declares rust-version {msrv}, but this build uses rustc {rustc}; \
+             CI builds with the declared version, so install it (rustup toolchain install {msrv}) \
+             or change the declaration to the version that is tested"
+        );
+        return Err(ExitCode::from(1));
+    }
+    eprintln!("==> rust-version {msrv}: building with rustc {rustc}: ok");
+    Ok(())
+}
+
+fn ci() -> Result<(), ExitCode> {
+    run(Step {
+        what: "formatting (cargo fmt --check)",
+        cmd: cargo(&["fmt", "--all", "--check"]),
+    })?;
+    check_msrv()?;
+    run(Step {
+        what: "clippy, warnings denied, all targets",
+        cmd: cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    })?;
+    let mut doc = cargo(&["doc", "--workspace", "--no-deps", "--locked"]);
+    doc.env("RUSTDOCFLAGS", "-D warnings");
+    run(Step {
+        what: "documentation, warnings denied",
+        cmd: doc,
+    })?;
+    run(Step {
+        what: "tests (release)",
+        cmd: cargo(&["test", "--workspace", "--release", "--locked"]),
+    })?;
+    let mut portable = cargo(&[
+        "test",
+        "--release",
+        "--locked",
+        "-p",
+        "palett-cli",
+        "--test",
+        "it",
+        "golden",
+        "--target-dir",
+        "target/portable",
+    ]);
+    portable.env("RUSTFLAGS", format!("-C target-cpu={PORTABLE_CPU}"));
+    run(Step {
+        what: "golden results on a portable build (x86-64-v2)",
+        cmd: portable,
+    })?;
+    eprintln!("\n==> all checks passed");
+    Ok(())
+}
+
+fn bless() -> Result<(), ExitCode> {
+    let mut c = cargo(&[
+        "test",
+        "--release",
+        "-p",
+        "palett-cli",
+        "--test",
+        "it",
+        "golden",
+    ]);
+    c.env("PALETT_BLESS", "1");
+    run(Step {
+        what: "regenerate the golden results (tests/golden)",
+        cmd: c,
+    })?;
+    eprintln!(
+        "==> review `git diff --stat tests/golden` and commit the new numbers on their own, saying why they moved"
+    );
+    Ok(())
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  ci      everything CI checks: fmt, clippy, docs, MSRV, tests, portable golden results
+  bless   regenerate the golden results after a deliberate change of numbers";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("ci") => ci(),
+        Some("bless") => bless(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            Err(ExitCode::from(2))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
