@@ -1,4 +1,4 @@
-//! Actors: who pays (brief.md, "Actors").
+//! Actors: who pays (docs/model.md §6; the default seven are the report's).
 
 use crate::CostError;
 

@@ -268,7 +268,8 @@ mod tests {
     use super::*;
     use crate::{ActorSet, CatalogueItem};
 
-    /// The seed report's tables (shared/reference/seed_tables.csv), cumulative PV at 4 %.
+    /// The seed report's tables (Lundmark & Nilsson 2019; the project's copy is
+    /// crates/cli/tests/data/seed_tables.csv), cumulative PV at 4 %.
     const PATRIK_YEARS: [u32; 5] = [1, 4, 10, 20, 30];
     const PATRIK: [(&str, [f64; 5]); 7] = [
         (

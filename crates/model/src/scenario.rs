@@ -258,8 +258,8 @@ pub struct AreaDef {
     pub effects: Vec<AreaEffectDef>,
 }
 
-/// The three classes of area effect the report distinguishes (brief.md,
-/// calibration target 4).
+/// The three classes of area effect the report distinguishes (Herrgården,
+/// scenarios/herrgarden.ron).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AreaClass {
     /// Direct societal effects: work, fewer interventions, less income support.
