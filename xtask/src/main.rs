@@ -3,9 +3,10 @@
 //! programs, in order, and stops at the first failure with its exit code.
 //!
 //! - `ci`: everything CI checks (this is the README's test command, and
-//!   what .ci/run runs): formatting, clippy with warnings denied on all
-//!   targets, the documentation with warnings denied, the declared minimum
-//!   Rust version, every test in release mode, and the golden results again
+//!   what .ci/run runs): formatting, the declared minimum Rust version, the
+//!   crate boundaries (no serde, ron, clap or indicatif below palett-runner),
+//!   clippy with warnings denied on all targets, the documentation with
+//!   warnings denied, every test in release mode, and the golden results again
 //!   on a portable build (x86-64-v2), so "results do not depend on the
 //!   processor" is tested.
 //! - `bless`: regenerates the golden results (tests/golden) after a
@@ -103,12 +104,58 @@ fn check_msrv() -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// Crates that must build without any file-format or command-line
+/// dependency (docs/architecture.md, invariants).
+const MODEL_CRATES: [&str; 4] = [
+    "palett-cost",
+    "palett-montecarlo",
+    "palett-synergy",
+    "palett-model",
+];
+
+/// Dependencies the model crates must not have.
+const NOT_IN_MODEL_CRATES: [&str; 4] = ["serde", "ron", "clap", "indicatif"];
+
+/// Checks with `cargo tree -e normal` that no model crate depends on serde,
+/// ron, clap or indicatif, directly or not.
+fn check_boundaries() -> Result<(), ExitCode> {
+    eprintln!("\n==> crate boundaries: model crates without serde, ron, clap, indicatif");
+    for krate in MODEL_CRATES {
+        let out = cargo(&["tree", "-e", "normal", "--prefix", "none", "-p", krate])
+            .output()
+            .map_err(|e| {
+                eprintln!("==> cannot run cargo tree: {e}");
+                ExitCode::from(1)
+            })?;
+        if !out.status.success() {
+            eprintln!("==> cargo tree -p {krate} failed");
+            return Err(ExitCode::from(1));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let bad: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|name| NOT_IN_MODEL_CRATES.contains(name))
+            .collect();
+        if !bad.is_empty() {
+            eprintln!(
+                "==> {krate} depends on {}: move that code to palett-runner or palett-cli",
+                bad.join(", ")
+            );
+            return Err(ExitCode::from(1));
+        }
+    }
+    eprintln!("==> crate boundaries: ok");
+    Ok(())
+}
+
 fn ci() -> Result<(), ExitCode> {
     run(Step {
         what: "formatting (cargo fmt --check)",
         cmd: cargo(&["fmt", "--all", "--check"]),
     })?;
     check_msrv()?;
+    check_boundaries()?;
     run(Step {
         what: "clippy, warnings denied, all targets",
         cmd: cargo(&[
