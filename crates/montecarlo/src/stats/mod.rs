@@ -2,5 +2,6 @@
 //! (model.md §7, "Summaries").
 
 pub mod best;
+pub mod sensitivity;
 pub mod sketch;
 pub mod welford;
