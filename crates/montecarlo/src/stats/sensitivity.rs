@@ -468,8 +468,8 @@ impl RankCorrelation {
 }
 
 /// The expected value of perfect information for a choice between
-/// alternatives, from each sample's regret: EVPI = E[max_m Y_m] − max_m
-/// E[Y_m] = E[max_m Y_m − Y_m*] with m* the alternative of highest mean.
+/// alternatives, from each sample's regret: `EVPI = E(max_m Y_m) − max_m
+/// E(Y_m) = E(max_m Y_m − Y_m*)` with `m*` the alternative of highest mean.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Regret {
     /// Per alternative m: Welford moments of max − Y_m.
