@@ -351,6 +351,20 @@ impl Distribution {
         }
     }
 
+    /// True when `v` is a value the distribution can produce: finite,
+    /// within [`Distribution::support`], and for `Discrete` one of its
+    /// values of positive weight.
+    pub fn can_take(&self, v: f64) -> bool {
+        let (lo, hi) = self.support();
+        if !(v.is_finite() && lo <= v && v <= hi) {
+            return false;
+        }
+        match self {
+            Distribution::Discrete(items) => items.iter().any(|&(x, w)| w > 0.0 && x == v),
+            _ => true,
+        }
+    }
+
     /// True when the distribution has a single possible value (Fixed, or a
     /// degenerate one such as Normal with sd = 0); such inputs draw nothing.
     pub fn is_fixed(&self) -> bool {

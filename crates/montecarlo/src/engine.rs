@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::error::McError;
 use crate::layout::{Missing, Model, OutputLayout, SampleRecord};
+use crate::observe::{Block, GROUP_SAMPLES, Observe, SEGMENT_SAMPLES};
 use crate::space::{InputSpace, Plan};
 use crate::stats::best::BestCounter;
 use crate::stats::sketch::{QuantileSketch, SketchScratch, target_rank};
@@ -156,7 +157,7 @@ const BLOCK_BUFFER_BYTES: usize = 64 << 20;
 /// to keep a task's records in L2 until they are transposed into the block,
 /// large enough to amortise the per-task set-up and give summarising runs
 /// of 16 values (two cache lines) per cell.
-const TASK_SAMPLES: usize = 16;
+const TASK_SAMPLES: usize = GROUP_SAMPLES;
 /// Cells per parallel task when summarising: enough that a task reads long
 /// contiguous runs of the block (64 cells × 16 samples = 8 KB per group),
 /// few enough that their columns stay in L1/L2.
@@ -267,6 +268,20 @@ pub fn run<M: Model>(
     settings: &RunSettings,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<RunSummary, McError> {
+    run_observed(model, inputs, layout, settings, progress, &mut [])
+}
+
+/// [`run`], with `observers` shown every block's inputs and outputs after
+/// the built-in statistics have taken it (see [`crate::observe`] for the
+/// order in which their states fold). Observers never change the summary.
+pub fn run_observed<M: Model>(
+    model: &M,
+    inputs: &InputSpace,
+    layout: &OutputLayout,
+    settings: &RunSettings,
+    progress: &(dyn Fn(Progress) + Sync),
+    observers: &mut [&mut dyn Observe],
+) -> Result<RunSummary, McError> {
     check(inputs, layout, settings)?;
     let cells = layout.cells();
     let block = block_size(cells);
@@ -299,6 +314,10 @@ pub fn run<M: Model>(
     let group = row * TASK_SAMPLES;
     let groups = (block as usize).div_ceil(TASK_SAMPLES);
     let mut buf = vec![0.0f64; groups * group];
+    // Each sample's inputs, grouped like `buf`, for the observers.
+    let n_inputs = inputs.len();
+    let input_group = n_inputs.max(1) * TASK_SAMPLES;
+    let mut input_buf = vec![0.0f64; groups * input_group];
 
     let new_worker = || Worker {
         rng: streams.worker(),
@@ -319,12 +338,14 @@ pub fn run<M: Model>(
         (0..threads).map(|_| Mutex::new(None)).collect();
     let columns: Vec<Mutex<Columns>> = (0..threads).map(|_| Mutex::default()).collect();
 
-    let draw_block = |buf: &mut [f64], start: u64, len: u64| {
+    let draw_block = |buf: &mut [f64], input_buf: &mut [f64], start: u64, len: u64| {
         let len = len as usize;
-        buf[..len.div_ceil(TASK_SAMPLES) * group]
+        let tasks = len.div_ceil(TASK_SAMPLES);
+        buf[..tasks * group]
             .par_chunks_mut(group)
+            .zip(input_buf[..tasks * input_group].par_chunks_mut(input_group))
             .enumerate()
-            .for_each(|(task, region)| {
+            .for_each(|(task, (region, input_region))| {
                 with_slot(&workers, |slot| {
                     let w = slot.get_or_insert_with(new_worker);
                     let first = task * TASK_SAMPLES;
@@ -332,6 +353,9 @@ pub fn run<M: Model>(
                     for (k, record) in w.records[..n].iter_mut().enumerate() {
                         let s = start + (first + k) as u64;
                         inputs.draw(&plan, s, &mut w.rng, &mut w.eps, &mut w.inputs);
+                        for (j, &x) in w.inputs.iter().enumerate() {
+                            input_region[j * TASK_SAMPLES + k] = x;
+                        }
                         record.clear();
                         model.evaluate(&w.inputs, &mut w.scratch, record);
                     }
@@ -392,7 +416,7 @@ pub fn run<M: Model>(
         // Draw, then summarise, each phase parallel on its own: one buffer
         // instead of two overlapping ones halves the memory for a given
         // block, and a bigger block is what makes summarising cheap.
-        draw_block(&mut buf, done, len);
+        draw_block(&mut buf, &mut input_buf, done, len);
         summarise_block(&mut stats, &buf, len);
         let mut values = Vec::new();
         for (counter, contest) in contests.iter_mut().zip(&layout.contests) {
@@ -403,7 +427,18 @@ pub fn run<M: Model>(
                 counter.record(&values);
             }
         }
+        if !observers.is_empty() {
+            let block = Block::new(done, len as usize, n_inputs, cells, &input_buf, &buf);
+            for o in observers.iter_mut() {
+                o.observe(&block);
+            }
+        }
         done += len;
+        if done.is_multiple_of(SEGMENT_SAMPLES) {
+            for o in observers.iter_mut() {
+                o.end_segment();
+            }
+        }
         progress(Progress { done, total });
         if let Some(stop) = &settings.stop {
             let met = stop

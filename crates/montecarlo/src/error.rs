@@ -82,6 +82,28 @@ pub enum McError {
         /// The inputs whose correlations conflict (one connected group).
         inputs: Vec<String>,
     },
+    /// A held input's index is out of range.
+    #[error("held input {index} does not exist; there are {inputs} inputs")]
+    HeldIndex {
+        /// The index given.
+        index: usize,
+        /// The number of inputs.
+        inputs: usize,
+    },
+    /// The same input is held twice.
+    #[error("input `{0}` is held at a value twice; hold each input once")]
+    HeldTwice(String),
+    /// A held value the input's distribution cannot take.
+    #[error("input `{input}` cannot be held at {value}: its distribution takes {valid}")]
+    HeldOutsideSupport {
+        /// The input's name.
+        input: String,
+        /// The value asked for.
+        value: f64,
+        /// What it can take, in words: "values in [0.2, 0.9]" or "one of
+        /// 0.3, 0.7".
+        valid: String,
+    },
     /// Run settings or output layout that cannot work, e.g. zero samples or
     /// a contest member index out of range.
     #[error("{0}")]

@@ -17,6 +17,7 @@ mod engine;
 mod error;
 mod layout;
 mod lhs;
+pub mod observe;
 mod space;
 mod special;
 pub mod stats;
@@ -25,7 +26,9 @@ mod stream;
 pub use distribution::Distribution;
 pub use engine::{
     Band, Method, Progress, RunSettings, RunSummary, ScalarSummary, StopRule, block_size, run,
+    run_observed,
 };
 pub use error::{DistributionError, McError};
 pub use layout::{Contest, Missing, Model, OutputLayout, SampleRecord, ScalarSpec, SeriesSpec};
+pub use observe::{Block, Observe, Observed, Observer, SEGMENT_SAMPLES};
 pub use space::InputSpace;

@@ -24,11 +24,16 @@ pub struct InputSpace {
     independent: Vec<usize>,
     groups: Vec<Group>,
     largest_group: usize,
+    /// Inputs held at a given value in every sample, ascending by index.
+    held: Vec<(usize, f64)>,
 }
 
 impl PartialEq for InputSpace {
     fn eq(&self, other: &Self) -> bool {
-        self.names == other.names && self.dists == other.dists && self.groups == other.groups
+        self.names == other.names
+            && self.dists == other.dists
+            && self.groups == other.groups
+            && self.held == other.held
     }
 }
 
@@ -114,7 +119,71 @@ impl InputSpace {
             independent,
             groups,
             largest_group,
+            held: Vec::new(),
         })
+    }
+
+    /// The same space with the inputs `held` (index, value) fixed at their
+    /// values in every sample (docs/uncertainty.md, "Held inputs").
+    ///
+    /// Every other input keeps exactly the draws it has in the unheld run
+    /// (common random numbers), so a held run differs from the plain one
+    /// only through the held inputs; for an input correlated with a held
+    /// one this means it keeps its unconditional distribution. Errors: an
+    /// index out of range, an input held twice, or a value its
+    /// distribution cannot take (outside its support, or not one of a
+    /// Discrete's values).
+    pub fn with_held(&self, held: &[(usize, f64)]) -> Result<InputSpace, McError> {
+        let mut sorted: Vec<(usize, f64)> = Vec::with_capacity(held.len());
+        for &(i, v) in held {
+            let Some(d) = self.dists.get(i) else {
+                return Err(McError::HeldIndex {
+                    index: i,
+                    inputs: self.len(),
+                });
+            };
+            if sorted.iter().any(|&(j, _)| j == i) {
+                return Err(McError::HeldTwice(self.names[i].clone()));
+            }
+            if !d.can_take(v) {
+                let valid = match d {
+                    Distribution::Discrete(items) => format!(
+                        "one of {}",
+                        items
+                            .iter()
+                            .filter(|&&(_, w)| w > 0.0)
+                            .map(|(x, _)| x.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    _ => {
+                        let (lo, hi) = d.support();
+                        format!("values in [{lo}, {hi}]")
+                    }
+                };
+                return Err(McError::HeldOutsideSupport {
+                    input: self.names[i].clone(),
+                    value: v,
+                    valid,
+                });
+            }
+            sorted.push((i, v));
+        }
+        sorted.sort_by_key(|&(i, _)| i);
+        Ok(InputSpace {
+            held: sorted,
+            ..self.clone()
+        })
+    }
+
+    /// The held inputs (index, value), ascending by index.
+    pub fn held(&self) -> &[(usize, f64)] {
+        &self.held
+    }
+
+    /// The index of the input called `name`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
     }
 
     /// Number of inputs (fixed ones included).
@@ -137,9 +206,14 @@ impl InputSpace {
         &self.dists
     }
 
-    /// Every input at its central value (model.md §7, base case).
+    /// Every input at its central value (model.md §7, base case), held
+    /// inputs at their held values.
     pub fn central_values(&self) -> Vec<f64> {
-        self.dists.iter().map(Distribution::central).collect()
+        let mut v: Vec<f64> = self.dists.iter().map(Distribution::central).collect();
+        for &(i, x) in &self.held {
+            v[i] = x;
+        }
+        v
     }
 
     /// Input values with every fixed input set; uncertain slots are
@@ -208,6 +282,11 @@ impl InputSpace {
                     self.finish_group(g, e, out);
                 }
             }
+        }
+        // Drawn like the others first, then overwritten, so the inputs not
+        // held keep the random numbers they have in the unheld run.
+        for &(i, x) in &self.held {
+            out[i] = x;
         }
     }
 

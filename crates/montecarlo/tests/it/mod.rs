@@ -2,5 +2,6 @@ mod common;
 mod determinism;
 mod distributions;
 mod engine;
+mod observers;
 mod sampling;
 mod sketch;

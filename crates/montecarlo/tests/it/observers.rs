@@ -1,0 +1,195 @@
+//! The observer seam and held inputs (docs/uncertainty.md, "Observers" and
+//! "Held inputs").
+
+use palett_montecarlo::{
+    Block, InputSpace, McError, Method, Observe, Observed, Observer, SEGMENT_SAMPLES, run,
+    run_observed,
+};
+
+use super::common::{Toy, fingerprint, pools, settings, toy_inputs, toy_layout};
+
+/// Records every (sample, inputs, outputs) it sees, and the order of
+/// segment merges; only for small runs.
+struct Recorder;
+
+#[derive(Default)]
+struct Seen {
+    samples: Vec<u64>,
+    rows: Vec<Vec<f64>>,
+    values: Vec<Vec<f64>>,
+    merges: usize,
+}
+
+impl Observer for Recorder {
+    type State = Seen;
+    fn new_state(&self) -> Seen {
+        Seen::default()
+    }
+    fn observe(&self, state: &mut Seen, block: &Block<'_>) {
+        let mut col = vec![0.0; block.len()];
+        block.output_into(0, &mut col);
+        for (k, v) in col.iter().enumerate() {
+            state.samples.push(block.first() + k as u64);
+            state
+                .rows
+                .push((0..block.n_inputs()).map(|j| block.input(k, j)).collect());
+            state
+                .values
+                .push((0..block.n_cells()).map(|c| block.value(k, c)).collect());
+            assert_eq!(v.to_bits(), block.value(k, 0).to_bits());
+        }
+    }
+    fn merge(&self, into: &mut Seen, later: Seen) {
+        into.samples.extend(later.samples);
+        into.rows.extend(later.rows);
+        into.values.extend(later.values);
+        into.merges += later.merges + 1;
+    }
+}
+
+/// A streaming sum whose rounding depends on the order of folding, so any
+/// change of order across thread counts would show.
+struct Sum;
+
+impl Observer for Sum {
+    type State = (f64, u64);
+    fn new_state(&self) -> (f64, u64) {
+        (0.0, 0)
+    }
+    fn observe(&self, state: &mut (f64, u64), block: &Block<'_>) {
+        for k in 0..block.len() {
+            state.0 += block.value(k, 0) * block.input(k, 2) + 1e-3 * block.input(k, 0);
+            state.1 += 1;
+        }
+    }
+    fn merge(&self, into: &mut (f64, u64), later: (f64, u64)) {
+        into.0 += later.0;
+        into.1 += later.1;
+    }
+}
+
+#[test]
+fn observers_see_every_sample_once_in_order_with_its_inputs() {
+    let inputs = toy_inputs();
+    let layout = toy_layout();
+    let s = settings(7, 3_000, Method::MonteCarlo);
+    let mut seen = Observed::new(&Recorder);
+    let summary = run_observed(&Toy, &inputs, &layout, &s, &|_| {}, &mut [&mut seen]).unwrap();
+    let seen = seen.finish();
+    assert_eq!(seen.samples, (0..3_000).collect::<Vec<_>>());
+    // The inputs are the engine's own draws, the outputs what the model made
+    // of them.
+    let mut want = vec![0.0; 3_000 * inputs.len()];
+    inputs.draw_samples(7, Method::MonteCarlo, 3_000, 0, &mut want);
+    for (k, row) in seen.rows.iter().enumerate() {
+        assert_eq!(
+            row.as_slice(),
+            &want[k * inputs.len()..(k + 1) * inputs.len()]
+        );
+        let mut rec = palett_montecarlo::SampleRecord::new(&layout);
+        Toy.evaluate(row, &mut Vec::new(), &mut rec);
+        let v = seen.values[k][0];
+        assert_eq!(v.to_bits(), rec.scalar(0).unwrap().to_bits());
+        let ratio = seen.values[k][1];
+        assert_eq!(ratio.is_nan(), rec.scalar(1).is_none());
+    }
+    // Watching changes nothing.
+    let plain = run(&Toy, &inputs, &layout, &s, &|_| {}).unwrap();
+    assert_eq!(fingerprint(&summary), fingerprint(&plain));
+}
+
+use palett_montecarlo::Model as _;
+
+#[test]
+fn segments_fold_in_order_at_fixed_sample_counts() {
+    let inputs = toy_inputs();
+    let layout = toy_layout();
+    let n = 2 * SEGMENT_SAMPLES + 100;
+    let s = settings(1, n, Method::LatinHypercube);
+    let mut seen = Observed::new(&Recorder);
+    run_observed(&Toy, &inputs, &layout, &s, &|_| {}, &mut [&mut seen]).unwrap();
+    let seen = seen.finish();
+    assert_eq!(seen.samples.len() as u64, n);
+    // Three segments: the first starts the total, the other two merge.
+    assert_eq!(seen.merges, 2);
+}
+
+#[test]
+fn observed_state_is_bit_identical_on_any_thread_count() {
+    let inputs = toy_inputs();
+    let layout = toy_layout();
+    let s = settings(3, SEGMENT_SAMPLES + 5_000, Method::MonteCarlo);
+    let results: Vec<(u64, u64)> = pools()
+        .iter()
+        .map(|pool| {
+            pool.install(|| {
+                let mut sum = Observed::new(&Sum);
+                let mut obs: [&mut dyn Observe; 1] = [&mut sum];
+                run_observed(&Toy, &inputs, &layout, &s, &|_| {}, &mut obs).unwrap();
+                let (v, n) = sum.finish();
+                (v.to_bits(), n)
+            })
+        })
+        .collect();
+    assert_eq!(results[0].1, s.samples);
+    assert!(results.iter().all(|r| *r == results[0]), "{results:?}");
+}
+
+#[test]
+fn held_inputs_stay_put_and_the_others_keep_their_draws() {
+    let inputs = toy_inputs();
+    let c = inputs.index_of("c").unwrap();
+    let held = inputs.with_held(&[(c, 5.5)]).unwrap();
+    assert_eq!(held.held(), &[(c, 5.5)]);
+    for method in [Method::MonteCarlo, Method::LatinHypercube] {
+        let n = 500;
+        let mut plain = vec![0.0f64; n * inputs.len()];
+        let mut fixed = vec![0.0f64; n * inputs.len()];
+        inputs.draw_samples(11, method, n as u64, 0, &mut plain);
+        held.draw_samples(11, method, n as u64, 0, &mut fixed);
+        for (a, b) in plain
+            .chunks_exact(inputs.len())
+            .zip(fixed.chunks_exact(inputs.len()))
+        {
+            for j in 0..inputs.len() {
+                if j == c {
+                    assert_eq!(b[j], 5.5);
+                } else {
+                    assert_eq!(a[j].to_bits(), b[j].to_bits(), "input {j}");
+                }
+            }
+        }
+    }
+    assert_eq!(held.central_values()[c], 5.5);
+    // A run with the input held is the run of a model that ignores it.
+    let s = settings(2, 2_000, Method::Central);
+    let summary = run(&Toy, &held, &toy_layout(), &s, &|_| {}).unwrap();
+    assert_eq!(summary.scalars[0].sd, Some(0.0));
+}
+
+#[test]
+fn held_values_must_be_possible() {
+    let inputs: InputSpace = toy_inputs();
+    let p = inputs.index_of("p").unwrap();
+    let d = inputs.index_of("d").unwrap();
+    assert_eq!(
+        inputs.with_held(&[(99, 1.0)]).unwrap_err(),
+        McError::HeldIndex {
+            index: 99,
+            inputs: inputs.len()
+        }
+    );
+    assert_eq!(
+        inputs.with_held(&[(p, 0.2), (p, 0.3)]).unwrap_err(),
+        McError::HeldTwice("p".into())
+    );
+    let e = inputs.with_held(&[(p, 1.5)]).unwrap_err().to_string();
+    assert!(
+        e.contains("`p` cannot be held at 1.5") && e.contains("[0, 1]"),
+        "{e}"
+    );
+    let e = inputs.with_held(&[(d, 1.5)]).unwrap_err().to_string();
+    assert!(e.contains("one of 1, 2"), "{e}");
+    assert!(inputs.with_held(&[(p, f64::NAN)]).is_err());
+    assert!(inputs.with_held(&[(d, 2.0), (p, 0.0)]).is_ok());
+}
