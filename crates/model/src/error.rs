@@ -11,6 +11,16 @@ pub enum ModelError {
     /// The cohort structure is invalid.
     #[error("the cohort model cannot be built: {0}")]
     Cohorts(#[from] CostError),
+    /// A held input's path is not an uncertain input of the scenario.
+    #[error(
+        "`{path}` is not an uncertain input of this scenario (`palett params FILE` lists them)"
+    )]
+    UnknownInput {
+        /// The path asked for.
+        path: String,
+        /// The scenario's uncertain inputs.
+        known: Vec<String>,
+    },
     /// The Monte Carlo engine refused the settings.
     #[error("the run cannot start: {0}")]
     Engine(#[from] McError),

@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+pub mod analysis;
 mod area;
 pub mod assertion;
 pub mod error;

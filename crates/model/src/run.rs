@@ -2,7 +2,11 @@
 //! caller's overrides, the Monte Carlo run of the composed model, and the
 //! typed results (model.md §6–§7).
 
-use palett_montecarlo::{Progress, RunSettings, StopRule};
+use std::borrow::Cow;
+
+use palett_montecarlo::{InputSpace, Observe, Observed, Progress, RunSettings, StopRule};
+
+use crate::analysis::{Analysis, AnalysisObserver, PILOT_SAMPLES};
 
 use crate::error::ModelError;
 use crate::layout::total_npv;
@@ -45,6 +49,12 @@ pub struct RunOptions {
     /// Adaptive stopping: the target standard error of every mix's mean
     /// total NPV, SEK.
     pub target_se: Option<f64>,
+    /// Uncertain inputs held at a value in every sample, by their `palett
+    /// params` path (docs/uncertainty.md, "Held inputs").
+    pub held: Vec<(String, f64)>,
+    /// Skip the analysis (sensitivity, value of information,
+    /// acceptability; docs/analysis.md) that every sampled run makes.
+    pub skip_analysis: bool,
 }
 
 /// The settings a run uses: the file's, overridden by the options.
@@ -138,29 +148,98 @@ pub struct ScenarioRun {
     pub results: ScenarioResults,
     /// Warnings for the scenario author.
     pub warnings: Vec<Warning>,
+    /// The held inputs (path, value), as asked.
+    pub held: Vec<(String, f64)>,
+    /// Sensitivity, value of information and acceptability; `None` for
+    /// the base case or when skipped.
+    pub analysis: Option<Analysis>,
     /// Nominal cohort cells one sample books: mixes × (groups' profile
     /// years, success groups included) × years × actors.
     pub cells_per_sample: f64,
 }
 
+/// The input space of `s` with the inputs `held` by path fixed.
+pub fn held_inputs<'a>(
+    s: &'a Scenario,
+    held: &[(String, f64)],
+) -> Result<Cow<'a, InputSpace>, ModelError> {
+    if held.is_empty() {
+        return Ok(Cow::Borrowed(&s.inputs));
+    }
+    let mut at = Vec::with_capacity(held.len());
+    for (path, v) in held {
+        let i = s
+            .inputs
+            .index_of(path)
+            .ok_or_else(|| ModelError::UnknownInput {
+                path: path.clone(),
+                known: s.inputs.names().to_vec(),
+            })?;
+        at.push((i, *v));
+    }
+    Ok(Cow::Owned(s.inputs.with_held(&at)?))
+}
+
 /// Runs every mix of `s` against doing nothing under the options `o`, on
 /// the current rayon pool; `progress` is called after every block. The
-/// result is a pure function of (scenario, seed, samples, method) and
-/// bit-identical on any thread count.
+/// result is a pure function of (scenario, seed, samples, method, held
+/// inputs) and bit-identical on any thread count.
 pub fn run(
     s: &Scenario,
     o: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<ScenarioRun, ModelError> {
+    run_with(s, o, progress, &mut [])
+}
+
+/// [`run`], with `extra` observers shown every block as well (e.g. a
+/// per-sample export); see [`palett_montecarlo::observe`].
+pub fn run_with(
+    s: &Scenario,
+    o: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    extra: &mut [&mut dyn Observe],
+) -> Result<ScenarioRun, ModelError> {
     let model = ScenarioModel::new(s)?;
     let resolved = settings(s, o, &model);
-    let summary = palett_montecarlo::run(
+    let inputs = held_inputs(s, &o.held)?;
+    let analyse = !o.skip_analysis && resolved.method != Method::Deterministic;
+    let total = resolved
+        .engine
+        .stop
+        .as_ref()
+        .map_or(resolved.engine.samples, |st| st.max_samples);
+    let analysis = analyse.then(|| {
+        AnalysisObserver::new(
+            &model,
+            &inputs,
+            resolved.engine.seed,
+            resolved.engine.method,
+            total,
+            PILOT_SAMPLES,
+        )
+    });
+    let mut watching = analysis.as_ref().map(Observed::new);
+    let mut observers: Vec<&mut dyn Observe> = Vec::with_capacity(extra.len() + 1);
+    if let Some(w) = watching.as_mut() {
+        observers.push(w);
+    }
+    for e in extra.iter_mut() {
+        observers.push(&mut **e);
+    }
+    let summary = palett_montecarlo::run_observed(
         &model,
-        &s.inputs,
+        &inputs,
         &model.plan().layout,
         &resolved.engine,
         progress,
+        &mut observers,
     )?;
+    drop(observers);
+    let analysis = match (analysis.as_ref(), watching) {
+        (Some(a), Some(w)) => Some(a.finish(&w.finish())),
+        _ => None,
+    };
     let profile_years: f64 = s
         .groups
         .iter()
@@ -173,6 +252,8 @@ pub fn run(
         method: resolved.method,
         results: ScenarioResults::new(s, model.plan(), &summary),
         warnings: warnings(s, &model),
+        held: o.held.clone(),
+        analysis,
         cells_per_sample: model.plan().mixes.len() as f64
             * profile_years
             * s.horizon as f64

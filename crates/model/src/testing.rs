@@ -97,3 +97,31 @@ pub fn toy(horizon: u32, rate: f64, budget_period: u32, cost: &[(&str, f64)]) ->
         inputs: palett_montecarlo::InputSpace::new(Vec::new(), &[]).expect("no inputs"),
     }
 }
+
+/// `s` with the uncertain inputs `inputs` (path, distribution) added to its
+/// parameter table and input space; refer to input i with
+/// `Value::Input(i)`. Inputs need not be used by the model.
+pub fn with_inputs(
+    mut s: Scenario,
+    inputs: Vec<(&str, palett_montecarlo::Distribution)>,
+) -> Scenario {
+    s.params = ParamTable {
+        entries: inputs
+            .iter()
+            .map(|(p, d)| crate::value::Param {
+                path: p.to_string(),
+                file: s.file.clone(),
+                distribution: d.clone(),
+            })
+            .collect(),
+    };
+    s.inputs = palett_montecarlo::InputSpace::new(
+        inputs
+            .into_iter()
+            .map(|(p, d)| (p.to_string(), d))
+            .collect(),
+        &[],
+    )
+    .expect("valid test inputs");
+    s
+}

@@ -45,6 +45,15 @@ impl BestCounter {
         }
     }
 
+    /// Adds another counter's wins and samples (the same members) to this
+    /// one's.
+    pub fn merge(&mut self, other: &BestCounter) {
+        self.samples += other.samples;
+        for (a, b) in self.wins.iter_mut().zip(&other.wins) {
+            *a += b;
+        }
+    }
+
     /// Number of samples recorded.
     pub fn samples(&self) -> u64 {
         self.samples

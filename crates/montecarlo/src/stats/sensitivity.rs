@@ -64,6 +64,18 @@ impl QuantileBins {
     pub fn bin(&self, x: f64) -> usize {
         self.edges.partition_point(|&e| e <= x)
     }
+
+    /// The mid-rank of `x` as a share in (0, 1): the centre of the bins
+    /// that hold `x`. For a value inside one bin b of B that is (b + ½)/B;
+    /// for a value that repeated edges make an atom (a Discrete input's
+    /// value) it is the middle of its run of bins, as Spearman's mid-ranks
+    /// of ties want.
+    #[inline]
+    pub fn mid_rank(&self, x: f64) -> f64 {
+        let below = self.edges.partition_point(|&e| e < x);
+        let upto = self.edges.partition_point(|&e| e <= x);
+        (below + upto + 1) as f64 / (2 * self.len()) as f64
+    }
 }
 
 /// An estimate with its standard error, both in the estimate's unit.
@@ -504,6 +516,21 @@ impl Regret {
         }
     }
 
+    /// The alternative of highest mean: the one of least mean regret
+    /// (E(max − Y_m) = E(max) − E(Y_m)); the first of equals. `None`
+    /// before any sample.
+    pub fn best(&self) -> Option<usize> {
+        self.regret
+            .iter()
+            .enumerate()
+            .filter_map(|(m, w)| w.mean().map(|r| (m, r)))
+            .fold(None::<(usize, f64)>, |acc, (m, r)| match acc {
+                Some((_, b)) if b <= r => acc,
+                _ => Some((m, r)),
+            })
+            .map(|(m, _)| m)
+    }
+
     /// EVPI and its standard error, given the alternative of highest mean
     /// (the caller knows the means from its other statistics): the mean
     /// regret of that alternative.
@@ -559,6 +586,37 @@ mod tests {
         let p = QuantileBins::from_sample(&[3.0, 1.0, 2.0, f64::NAN, 4.0], 2);
         assert_eq!(p.len(), 2);
         assert_eq!((p.bin(2.9), p.bin(3.0)), (0, 1));
+    }
+
+    #[test]
+    fn mid_ranks_centre_bins_and_atoms() {
+        let b = QuantileBins::of_distribution(&Distribution::Uniform { lo: 0.0, hi: 1.0 }, 4);
+        assert!((b.mid_rank(0.1) - 0.125).abs() < 1e-12);
+        assert!((b.mid_rank(0.9) - 0.875).abs() < 1e-12);
+        // 30 % at 1, 70 % at 2: mid-ranks 0.15 and 0.65.
+        let d = Distribution::Discrete(vec![(1.0, 3.0), (2.0, 7.0)]);
+        let b = QuantileBins::of_distribution(&d, 1000);
+        assert!((b.mid_rank(1.0) - 0.15).abs() < 2e-3, "{}", b.mid_rank(1.0));
+        assert!((b.mid_rank(2.0) - 0.65).abs() < 2e-3, "{}", b.mid_rank(2.0));
+    }
+
+    #[test]
+    fn regret_knows_the_best_alternative_and_counters_merge() {
+        let mut r = Regret::new(3);
+        for y in [[1.0, 2.0, 0.0], [3.0, 1.0, 0.0], [2.0, 2.5, 0.0]] {
+            r.add(&y);
+        }
+        // Means 2, 1.83, 0: alternative 0 is best; EVPI = E(max) − 2.
+        assert_eq!(r.best(), Some(0));
+        let e = r.evpi(0).value.unwrap();
+        assert!((e - ((2.0 + 3.0 + 2.5) / 3.0 - 2.0)).abs() < 1e-12);
+        let mut a = crate::stats::best::BestCounter::new(2);
+        let mut b = a.clone();
+        a.record(&[1.0, 0.0]);
+        b.record(&[0.0, 0.0]);
+        a.merge(&b);
+        assert_eq!(a.samples(), 2);
+        assert_eq!(a.shares(), vec![0.75, 0.25]);
     }
 
     /// Y = a·X1 + b·X2 with independent standard normals: the first-order

@@ -1,0 +1,116 @@
+//! Acceptability over the discount rate (docs/analysis.md): each sample's
+//! NPV of every mix and key recomputed at a grid of rates from its yearly
+//! flows, so one run answers for every rate.
+
+use palett_montecarlo::Block;
+use palett_montecarlo::stats::best::BestCounter;
+
+use super::Acceptability;
+use super::targets::Targets;
+
+/// Discount factors d(t) = (1 + r)^-(t-1) for t = 1..H (model.md §1), per
+/// rate.
+pub(crate) fn factors(rates: &[f64], horizon: usize) -> Vec<Vec<f64>> {
+    rates
+        .iter()
+        .map(|&r| (0..horizon).map(|t| (1.0 + r).powi(-(t as i32))).collect())
+        .collect()
+}
+
+/// Streaming counts for the acceptability curves.
+#[derive(Debug, Clone)]
+pub(crate) struct Counts {
+    /// `[rate · keys + key]`: wins per mix.
+    best: Vec<BestCounter>,
+    /// `[(rate · keys + key) · mixes + mix]`: samples with NPV > 0.
+    positive: Vec<u64>,
+    samples: u64,
+}
+
+impl Counts {
+    pub fn new(rates: usize, t: &Targets) -> Counts {
+        Counts {
+            best: vec![BestCounter::new(t.mixes); rates * t.keys],
+            positive: vec![0; rates * t.keys * t.mixes],
+            samples: 0,
+        }
+    }
+
+    /// Takes one block: `npv[(m · keys + k) · rates · n + r · n + s]` holds
+    /// mix m's NPV for key k at rate r in the block's sample s.
+    pub fn add(&mut self, t: &Targets, rates: usize, n: usize, npv: &[f64]) {
+        let mut values = vec![0.0; t.mixes];
+        let at = |m: usize, k: usize, r: usize, s: usize| ((m * t.keys + k) * rates + r) * n + s;
+        for s in 0..n {
+            for r in 0..rates {
+                for k in 0..t.keys {
+                    for (m, v) in values.iter_mut().enumerate() {
+                        *v = npv[at(m, k, r, s)];
+                        if *v > 0.0 {
+                            self.positive[(r * t.keys + k) * t.mixes + m] += 1;
+                        }
+                    }
+                    self.best[r * t.keys + k].record(&values);
+                }
+            }
+        }
+        self.samples += n as u64;
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        for (a, b) in self.best.iter_mut().zip(&other.best) {
+            a.merge(b);
+        }
+        for (a, b) in self.positive.iter_mut().zip(&other.positive) {
+            *a += b;
+        }
+        self.samples += other.samples;
+    }
+
+    pub fn finish(&self, t: &Targets, rates: &[f64]) -> Acceptability {
+        let n = self.samples.max(1) as f64;
+        let p_best = (0..rates.len())
+            .map(|r| {
+                (0..t.keys)
+                    .map(|k| self.best[r * t.keys + k].shares())
+                    .collect()
+            })
+            .collect();
+        let p_positive = (0..rates.len())
+            .map(|r| {
+                (0..t.keys)
+                    .map(|k| {
+                        (0..t.mixes)
+                            .map(|m| self.positive[(r * t.keys + k) * t.mixes + m] as f64 / n)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        Acceptability {
+            rates: rates.to_vec(),
+            p_best,
+            p_positive,
+        }
+    }
+}
+
+/// Every mix's NPV per key at every rate for one block, laid out as
+/// [`Counts::add`] reads it.
+pub(crate) fn block_npvs(t: &Targets, block: &Block<'_>, factors: &[Vec<f64>]) -> Vec<f64> {
+    use rayon::prelude::*;
+    let n = block.len();
+    let rates = factors.len();
+    let mut npv = vec![0.0; t.mixes * t.keys * rates * n];
+    // Each (mix, key) is independent and its arithmetic fixed, so the split
+    // over threads cannot change a bit.
+    npv.par_chunks_mut(rates * n.max(1))
+        .enumerate()
+        .for_each_init(
+            || (Vec::new(), Vec::new()),
+            |scratch, (i, out)| {
+                t.npv_at_rates(block, (i / t.keys, i % t.keys), factors, out, scratch);
+            },
+        );
+    npv
+}

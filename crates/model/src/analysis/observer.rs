@@ -1,0 +1,281 @@
+//! The analysis as an observer of the Monte Carlo engine: one state holds
+//! every accumulator; each block is taken sample by sample in sample order
+//! (parallel only across accumulators, never across the samples of one),
+//! and states of consecutive segments merge in order.
+
+use palett_montecarlo::stats::sensitivity::{Binned, QuantileBins, RankCorrelation, Regret};
+use palett_montecarlo::{Block, InputSpace, Model, Observer, SampleRecord};
+use rayon::prelude::*;
+
+use super::acceptability::{self, Counts};
+use super::targets::Targets;
+use super::{
+    Analysis, GROUPS, INPUT_BINS, InputEffect, OUTPUT_RANK_BINS, RANK_BINS, RATES, TargetKind,
+    TargetSensitivity, ViewVoi,
+};
+use crate::sample::ScenarioModel;
+
+/// Watches a run of one scenario and accumulates its [`Analysis`].
+pub struct AnalysisObserver {
+    targets: Targets,
+    /// Input-vector index of each analysed input.
+    inputs: Vec<usize>,
+    names: Vec<String>,
+    mixes: Vec<String>,
+    keys: Vec<String>,
+    coarse: Vec<QuantileBins>,
+    fine: Vec<QuantileBins>,
+    /// Per target column (see [`Targets::width`]): output bins for ranks.
+    out_bins: Vec<QuantileBins>,
+    /// Per target column: the pilot mean, subtracted before summing.
+    shift: Vec<f64>,
+    factors: Vec<Vec<f64>>,
+}
+
+/// The accumulators of an [`AnalysisObserver`].
+#[derive(Debug, Clone)]
+pub struct AnalysisState {
+    /// Per analysed input: every target column over the input's bins.
+    binned: Vec<Binned>,
+    /// Per target column of a mix that is not do-nothing.
+    ranks: Vec<RankCorrelation>,
+    /// Per key: regret of each mix.
+    regret: Vec<Regret>,
+    counts: Counts,
+}
+
+impl AnalysisObserver {
+    /// Prepares the analysis of a run of `model` over `inputs` (held inputs
+    /// set): the bins of every analysed input, and a pilot — the run's
+    /// first `pilot` samples of `(seed, method, total)`, evaluated once more —
+    /// that fixes the output bins and shifts.
+    pub fn new(
+        model: &ScenarioModel<'_>,
+        inputs: &InputSpace,
+        seed: u64,
+        method: palett_montecarlo::Method,
+        total: u64,
+        pilot: u64,
+    ) -> AnalysisObserver {
+        let s = model.scenario();
+        let plan = model.plan();
+        let targets = Targets::new(plan, s.horizon as usize);
+        let held: Vec<usize> = inputs.held().iter().map(|&(i, _)| i).collect();
+        let analysed: Vec<usize> = (0..inputs.len())
+            .filter(|&i| !inputs.distributions()[i].is_fixed() && !held.contains(&i))
+            .collect();
+        let dists = inputs.distributions();
+        let coarse = analysed
+            .iter()
+            .map(|&i| QuantileBins::of_distribution(&dists[i], INPUT_BINS))
+            .collect();
+        let fine = analysed
+            .iter()
+            .map(|&i| QuantileBins::of_distribution(&dists[i], RANK_BINS))
+            .collect();
+        // Pilot: the same draws the run starts with.
+        let p = pilot.clamp(1, total.max(1)) as usize;
+        let mut x = vec![0.0; p * inputs.len()];
+        inputs.draw_samples(seed, method, total.max(1), 0, &mut x);
+        let mut scratch = model.new_scratch();
+        let mut record = SampleRecord::new(&plan.layout);
+        let w = targets.width();
+        let mut pilot_rows = vec![0.0; p * w];
+        for (s_i, row) in x.chunks_exact(inputs.len().max(1)).take(p).enumerate() {
+            record.clear();
+            model.evaluate(
+                if inputs.is_empty() { &[] } else { row },
+                &mut scratch,
+                &mut record,
+            );
+            targets.row_of_record(&record, &mut pilot_rows[s_i * w..(s_i + 1) * w]);
+        }
+        let column = |c: usize| -> Vec<f64> { (0..p).map(|s| pilot_rows[s * w + c]).collect() };
+        let out_bins = (0..w)
+            .map(|c| QuantileBins::from_sample(&column(c), OUTPUT_RANK_BINS))
+            .collect();
+        let shift = (0..w)
+            .map(|c| {
+                let v: Vec<f64> = column(c).into_iter().filter(|v| v.is_finite()).collect();
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                }
+            })
+            .collect();
+        AnalysisObserver {
+            names: analysed
+                .iter()
+                .map(|&i| inputs.names()[i].clone())
+                .collect(),
+            inputs: analysed,
+            mixes: s.mix_names().iter().map(|m| m.to_string()).collect(),
+            keys: plan
+                .keys
+                .keys(crate::metric::KeySet::ActorsAndTotal)
+                .iter()
+                .map(|k| k.to_string())
+                .collect(),
+            factors: acceptability::factors(&RATES, targets.horizon),
+            targets,
+            coarse,
+            fine,
+            out_bins,
+            shift,
+        }
+    }
+
+    /// Target columns whose rank correlations are kept: those of every mix
+    /// but do-nothing.
+    fn ranked(&self) -> impl Iterator<Item = usize> + '_ {
+        let t = &self.targets;
+        (1..t.mixes).flat_map(move |m| {
+            (0..t.keys)
+                .map(move |k| t.npv_at(m, k))
+                .chain([t.lead_at(m)])
+        })
+    }
+
+    /// The results from the run's final state.
+    pub fn finish(&self, state: &AnalysisState) -> Analysis {
+        let t = &self.targets;
+        let ranked: Vec<usize> = self.ranked().collect();
+        let mut sensitivity = Vec::new();
+        for m in 1..t.mixes {
+            let kinds = (0..t.keys)
+                .map(TargetKind::Npv)
+                .chain([TargetKind::VsRunnerUp]);
+            for kind in kinds {
+                let col = match kind {
+                    TargetKind::Npv(k) => t.npv_at(m, k),
+                    TargetKind::VsRunnerUp => t.lead_at(m),
+                };
+                let r = ranked.iter().position(|&c| c == col);
+                let inputs = (0..self.inputs.len())
+                    .map(|j| InputEffect {
+                        spearman: r.map_or(
+                            super::Estimate {
+                                value: None,
+                                se: None,
+                            },
+                            |r| state.ranks[r].spearman(j),
+                        ),
+                        first_order: state.binned[j].first_order(col),
+                    })
+                    .collect();
+                sensitivity.push(TargetSensitivity {
+                    mix: m,
+                    kind,
+                    inputs,
+                });
+            }
+        }
+        let voi = (0..t.keys)
+            .map(|k| {
+                let regret = &state.regret[k];
+                let best = regret.best().unwrap_or(0);
+                let alts: Vec<usize> = (0..t.mixes).map(|m| t.npv_at(m, k)).collect();
+                ViewVoi {
+                    key: k,
+                    best_mix: best,
+                    evpi: regret.evpi(best),
+                    evppi: state.binned.iter().map(|b| b.evppi(&alts)).collect(),
+                }
+            })
+            .collect();
+        Analysis {
+            samples: state.binned.first().map_or(0, Binned::count),
+            inputs: self.names.clone(),
+            mixes: self.mixes.clone(),
+            keys: self.keys.clone(),
+            sensitivity,
+            voi,
+            acceptability: state.counts.finish(t, &RATES),
+        }
+    }
+}
+
+impl Observer for AnalysisObserver {
+    type State = AnalysisState;
+
+    fn new_state(&self) -> AnalysisState {
+        let t = &self.targets;
+        AnalysisState {
+            binned: self
+                .coarse
+                .iter()
+                .map(|b| Binned::new(b.len(), GROUPS, self.shift.clone()))
+                .collect(),
+            ranks: self
+                .ranked()
+                .map(|c| RankCorrelation::new(self.out_bins[c].clone(), self.inputs.len()))
+                .collect(),
+            regret: (0..t.keys).map(|_| Regret::new(t.mixes)).collect(),
+            counts: Counts::new(RATES.len(), t),
+        }
+    }
+
+    fn observe(&self, state: &mut AnalysisState, block: &Block<'_>) {
+        let n = block.len();
+        let t = &self.targets;
+        let w = t.width();
+        let mut rows = Vec::new();
+        let mut col = Vec::new();
+        t.rows(block, &mut rows, &mut col);
+        // Each analysed input's values, its coarse bin and its rank.
+        let ni = self.inputs.len();
+        let mut bins = vec![0usize; ni * n];
+        let mut u = vec![0.0; n * ni];
+        col.resize(n, 0.0);
+        for (j, &i) in self.inputs.iter().enumerate() {
+            block.input_into(i, &mut col);
+            for (s, &x) in col[..n].iter().enumerate() {
+                bins[j * n + s] = self.coarse[j].bin(x);
+                u[s * ni + j] = self.fine[j].mid_rank(x);
+            }
+        }
+        let first = block.first();
+        // Accumulators are independent; each takes its samples in order, so
+        // how rayon splits them cannot change a bit.
+        state.binned.par_iter_mut().enumerate().for_each(|(j, b)| {
+            for s in 0..n {
+                b.add(first + s as u64, bins[j * n + s], &rows[s * w..(s + 1) * w]);
+            }
+        });
+        let ranked: Vec<usize> = self.ranked().collect();
+        state
+            .ranks
+            .par_iter_mut()
+            .zip(ranked.par_iter())
+            .for_each(|(r, &c)| {
+                for s in 0..n {
+                    r.add(rows[s * w + c], &u[s * ni..(s + 1) * ni]);
+                }
+            });
+        let mut alts = vec![0.0; t.mixes];
+        for (k, regret) in state.regret.iter_mut().enumerate() {
+            for s in 0..n {
+                for (m, a) in alts.iter_mut().enumerate() {
+                    *a = rows[s * w + t.npv_at(m, k)];
+                }
+                regret.add(&alts);
+            }
+        }
+        let npv = acceptability::block_npvs(t, block, &self.factors);
+        state.counts.add(t, RATES.len(), n, &npv);
+    }
+
+    fn merge(&self, into: &mut AnalysisState, later: AnalysisState) {
+        for (a, b) in into.binned.iter_mut().zip(&later.binned) {
+            a.merge(b);
+        }
+        for (a, b) in into.ranks.iter_mut().zip(&later.ranks) {
+            a.merge(b);
+        }
+        for (a, b) in into.regret.iter_mut().zip(&later.regret) {
+            a.merge(b);
+        }
+        into.counts.merge(&later.counts);
+    }
+}
