@@ -12,6 +12,7 @@ use palett_runner::batch::{FileStatus, Index};
 use palett_runner::config::FileKind;
 use palett_runner::diagnostic::Diagnostic;
 use palett_runner::output::{ComparisonTable, Output, summary_json};
+use palett_runner::samples_csv::SamplesOut;
 use palett_runner::{discover, load_scenario, profile_table};
 
 /// Exit codes, documented in `--help`.
@@ -98,6 +99,20 @@ enum Command {
         /// Stop early once every mix's standard error of mean NPV is below this (SEK).
         #[arg(long)]
         target_se: Option<f64>,
+        /// Hold an uncertain input at a value in every sample, by its `palett params` path
+        /// (repeatable), e.g. --set interventions.tore.reach=0.6.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+        set: Vec<(String, f64)>,
+        /// Skip the analysis (sensitivity, value of information, acceptability) and sensitivity.json.
+        #[arg(long)]
+        no_sensitivity: bool,
+        /// Write each sample's inputs and every mix's NPV (total and per actor) to this CSV file
+        /// (one scenario file only).
+        #[arg(long, value_name = "FILE")]
+        samples_out: Option<PathBuf>,
+        /// At most this many samples (rows) in --samples-out.
+        #[arg(long, value_name = "N", default_value_t = palett_runner::samples_csv::DEFAULT_LIMIT)]
+        samples_out_limit: u64,
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         threads: Option<u32>,
@@ -199,6 +214,10 @@ pub fn main() -> ExitCode {
             out,
             format,
             quiet,
+            set,
+            no_sensitivity,
+            samples_out,
+            samples_out_limit,
         } => {
             let method = if deterministic {
                 Some(Method::Deterministic)
@@ -213,7 +232,13 @@ pub fn main() -> ExitCode {
                 seed,
                 method,
                 target_se,
+                held: set,
+                skip_analysis: no_sensitivity,
             };
+            let samples_out = samples_out.map(|path| SamplesOut {
+                path,
+                limit: samples_out_limit,
+            });
             if let Some(n) = samples
                 && n == 0
             {
@@ -230,7 +255,9 @@ pub fn main() -> ExitCode {
                 .num_threads(threads.map_or(0, |t| t as usize))
                 .build();
             match pool {
-                Ok(pool) => pool.install(|| cmd_run(&paths, &options, &out, format, quiet)),
+                Ok(pool) => pool.install(|| {
+                    cmd_run(&paths, &options, samples_out.as_ref(), &out, format, quiet)
+                }),
                 Err(e) => {
                     eprintln!("cannot start {threads:?} threads: {e}");
                     exit::INVALID
@@ -364,9 +391,25 @@ fn cmd_params(file: &std::path::Path) -> u8 {
     exit::OK
 }
 
+/// `PATH=VALUE` of `--set`.
+fn parse_set(s: &str) -> Result<(String, f64), String> {
+    let (path, value) = s.split_once('=').ok_or_else(|| {
+        format!("expected PATH=VALUE, e.g. interventions.tore.reach=0.6; got `{s}`")
+    })?;
+    let v: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number (in `{s}`)"))?;
+    if !v.is_finite() {
+        return Err(format!("the value must be a finite number; got `{value}`"));
+    }
+    Ok((path.trim().to_string(), v))
+}
+
 fn cmd_run(
     paths: &[PathBuf],
     o: &RunOptions,
+    samples_out: Option<&SamplesOut>,
     out: &std::path::Path,
     format: RunFormat,
     quiet: bool,
@@ -382,8 +425,28 @@ fn cmd_run(
         .filter(|f| f.kind != Some(FileKind::Library) || paths.contains(&f.path))
         .map(|f| f.path)
         .collect();
+    if samples_out.is_some() && files.len() != 1 {
+        eprintln!(
+            "--samples-out writes the samples of one scenario; {} scenario files were given",
+            files.len()
+        );
+        return exit::USAGE;
+    }
     let bar = progress::Bars::new(&files, quiet);
-    let results = palett_runner::batch::run_batch(&files, out, o, &|i, p| bar.update(i, p));
+    let results = match samples_out {
+        Some(so) => {
+            let names = palett_runner::batch::output_names(&files);
+            vec![palett_runner::batch::run_file_with(
+                &files[0],
+                &names[0],
+                out,
+                o,
+                Some(so),
+                &|p| bar.update(0, p),
+            )]
+        }
+        None => palett_runner::batch::run_batch(&files, out, o, &|i, p| bar.update(i, p)),
+    };
     bar.finish();
     let index = Index {
         palett_version: env!("CARGO_PKG_VERSION"),

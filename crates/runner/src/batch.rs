@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::error::FileError;
 use crate::output::{self, RESULT_FILES, RunReport};
+use crate::samples_csv::{SamplesCsv, SamplesOut};
 
 /// How one file of a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -118,11 +119,23 @@ pub fn run_scenario(
     o: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(ScenarioRun, Timing), FileError> {
+    run_scenario_with(s, o, progress, &mut [])
+}
+
+/// [`run_scenario`] with `extra` observers of every block (e.g. the
+/// samples CSV).
+pub fn run_scenario_with(
+    s: &Scenario,
+    o: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    extra: &mut [&mut dyn palett_montecarlo::Observe],
+) -> Result<(ScenarioRun, Timing), FileError> {
     let start = Instant::now();
-    let run = palett_model::run::run(s, o, progress).map_err(|source| FileError::Model {
-        file: s.file.clone(),
-        source,
-    })?;
+    let run =
+        palett_model::run::run_with(s, o, progress, extra).map_err(|source| FileError::Model {
+            file: s.file.clone(),
+            source,
+        })?;
     let wall = start.elapsed().as_secs_f64();
     let samples = run.results.samples;
     let cells = run.cells_per_sample * samples as f64;
@@ -193,6 +206,19 @@ pub fn run_file(
     o: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> FileResult {
+    run_file_with(file, name, out, o, None, progress)
+}
+
+/// [`run_file`], also writing each sample's inputs and NPVs to
+/// `samples_out` when given.
+pub fn run_file_with(
+    file: &Path,
+    name: &str,
+    out: &Path,
+    o: &RunOptions,
+    samples_out: Option<&SamplesOut>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> FileResult {
     let dir = out.join(name);
     let scenario = match crate::load_scenario(file) {
         Ok(s) => s,
@@ -205,10 +231,29 @@ pub fn run_file(
         }
     };
     let name_of = Some(scenario.name.clone());
-    let (run, timing) = match run_scenario(&scenario, o, progress) {
-        Ok(x) => x,
-        Err(e) => return FileResult::failed(file, FileStatus::Failed, name_of, e),
+    let mut samples = match samples_out.map(|so| SamplesCsv::create(&scenario, so)) {
+        None => None,
+        Some(Ok(w)) => Some(w),
+        Some(Err(e)) => return FileResult::failed(file, FileStatus::Failed, name_of, e.into()),
     };
+    let ran = match samples.as_mut() {
+        Some(w) => run_scenario_with(&scenario, o, progress, &mut [w]),
+        None => run_scenario(&scenario, o, progress),
+    };
+    let (run, timing) = match ran {
+        Ok(x) => x,
+        Err(e) => {
+            if let Some(w) = samples {
+                w.abandon();
+            }
+            return FileResult::failed(file, FileStatus::Failed, name_of, e);
+        }
+    };
+    if let Some(w) = samples
+        && let Err(e) = w.finish()
+    {
+        return FileResult::failed(file, FileStatus::Failed, name_of, e.into());
+    }
     let checked = check_assertions(&scenario, &run);
     let status = if checked.iter().any(|(a, _)| !a.holds) {
         FileStatus::AssertionsFailed

@@ -19,6 +19,7 @@ pub mod error;
 pub mod output;
 pub mod profile_table;
 pub mod resolve;
+pub mod samples_csv;
 pub mod source;
 pub mod write;
 

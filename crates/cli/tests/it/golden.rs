@@ -15,8 +15,18 @@ use std::path::{Path, PathBuf};
 
 use super::support::{Scratch, palett, root, text};
 
-/// The files every scenario's result folder holds.
-const OUTPUTS: [&str; 2] = ["summary.json", "by_year.csv"];
+/// The files of a result folder, sorted: summary.json and by_year.csv
+/// always, sensitivity.json for a sampled run.
+fn outputs(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// The two settings: folder name and extra arguments of `palett run`.
 const SETTINGS: [(&str, &[&str]); 2] = [("run", &[]), ("deterministic", &["--deterministic"])];
@@ -79,8 +89,8 @@ fn golden_results_are_reproduced_byte_for_byte() {
             for stem in &fresh {
                 let dir = golden.join(stem);
                 std::fs::create_dir_all(&dir).expect("create golden folder");
-                for f in OUTPUTS {
-                    std::fs::copy(out.join(stem).join(f), dir.join(f)).expect("copy golden file");
+                for f in outputs(&out.join(stem)) {
+                    std::fs::copy(out.join(stem).join(&f), dir.join(&f)).expect("copy golden file");
                 }
             }
             continue;
@@ -92,7 +102,13 @@ fn golden_results_are_reproduced_byte_for_byte() {
             ));
         }
         for stem in kept.intersection(&fresh) {
-            for f in OUTPUTS {
+            let (want_files, got_files) = (outputs(&golden.join(stem)), outputs(&out.join(stem)));
+            if want_files != got_files {
+                failures.push(format!(
+                    "{setting}/{stem}: golden files {want_files:?} but the run wrote {got_files:?}"
+                ));
+            }
+            for f in &want_files {
                 let want = std::fs::read_to_string(golden.join(stem).join(f)).unwrap_or_default();
                 let got = std::fs::read_to_string(out.join(stem).join(f)).unwrap_or_default();
                 if want != got {

@@ -5,10 +5,12 @@
 //! field.
 
 mod by_year_csv;
+pub mod sensitivity_json;
 pub mod summary_json;
 mod table;
 
 pub use by_year_csv::ByYearCsv;
+pub use sensitivity_json::SensitivityJson;
 pub use summary_json::SummaryJson;
 pub use table::ComparisonTable;
 
@@ -63,12 +65,19 @@ pub trait Output: Sync {
     /// folder; `None` for an output meant for the terminal.
     fn file_name(&self) -> Option<&'static str>;
 
+    /// Whether this run has anything for this output (sensitivity.json
+    /// needs an analysed run); a folder output that does not apply is
+    /// removed from the folder, so no stale file outlives its run.
+    fn applies(&self, _report: &RunReport<'_>) -> bool {
+        true
+    }
+
     /// The output's bytes.
     fn render(&self, report: &RunReport<'_>) -> Result<Vec<u8>, OutputError>;
 }
 
 /// The files of every result folder, in writing order.
-pub const RESULT_FILES: [&dyn Output; 2] = [&ByYearCsv, &SummaryJson];
+pub const RESULT_FILES: [&dyn Output; 3] = [&ByYearCsv, &SensitivityJson, &SummaryJson];
 
 /// Renders every output of `outputs` that has a file name, then writes them
 /// into `dir` (created if missing), each atomically. Nothing is written
@@ -79,9 +88,14 @@ pub fn write_folder(
     report: &RunReport<'_>,
 ) -> Result<(), OutputError> {
     let mut files = Vec::new();
+    let mut stale = Vec::new();
     for o in outputs {
         if let Some(name) = o.file_name() {
-            files.push((name, o.render(report)?));
+            if o.applies(report) {
+                files.push((name, o.render(report)?));
+            } else {
+                stale.push(name);
+            }
         }
     }
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
@@ -94,6 +108,15 @@ pub fn write_folder(
             path: path.clone(),
             source,
         })?;
+    }
+    for name in stale {
+        let path = dir.join(name);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(OutputError::Io { path, source: e });
+            }
+            _ => {}
+        }
     }
     Ok(())
 }

@@ -53,8 +53,55 @@ struct Summary<'a> {
     budget_period: u32,
     price_year: Option<u32>,
     actors: &'a [String],
+    /// Inputs held at a value (`--set`); absent when none is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    held: Vec<HeldJson<'a>>,
     warnings: Vec<String>,
+    /// EVPI for the choice between mixes, in total and per actor; absent
+    /// when the run was not analysed (base case, `--no-sensitivity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_of_information: Option<VoiJson<'a>>,
     mixes: Vec<MixJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HeldJson<'a> {
+    path: &'a str,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct VoiJson<'a> {
+    evpi: Option<f64>,
+    evpi_se: Option<f64>,
+    best_mix: &'a str,
+    by_actor: Vec<ActorVoiJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ActorVoiJson<'a> {
+    actor: &'a str,
+    evpi: Option<f64>,
+    evpi_se: Option<f64>,
+    best_mix: &'a str,
+}
+
+fn voi<'a>(a: &'a palett_model::analysis::Analysis) -> Option<VoiJson<'a>> {
+    let total = a.total_voi()?;
+    Some(VoiJson {
+        evpi: total.evpi.value,
+        evpi_se: total.evpi.se,
+        best_mix: &a.mixes[total.best_mix],
+        by_actor: a.voi[..a.voi.len() - 1]
+            .iter()
+            .map(|v| ActorVoiJson {
+                actor: &a.keys[v.key],
+                evpi: v.evpi.value,
+                evpi_se: v.evpi.se,
+                best_mix: &a.mixes[v.best_mix],
+            })
+            .collect(),
+    })
 }
 
 fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
@@ -73,6 +120,16 @@ fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
         budget_period: s.budget_period,
         price_year: s.price_year,
         actors: s.actors.names(),
+        held: r
+            .run
+            .held
+            .iter()
+            .map(|(path, value)| HeldJson {
+                path,
+                value: *value,
+            })
+            .collect(),
+        value_of_information: r.run.analysis.as_ref().and_then(voi),
         warnings: r.run.warnings.iter().map(ToString::to_string).collect(),
         mixes: results
             .mixes

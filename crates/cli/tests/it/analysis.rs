@@ -1,0 +1,258 @@
+//! Sensitivity, value of information, held inputs and the samples CSV,
+//! through the binary (docs/analysis.md).
+
+use serde_json::Value;
+
+use super::support::{Scratch, palett, run_summary, text};
+
+fn json(p: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).expect("file written")).expect("valid JSON")
+}
+
+#[test]
+fn every_sampled_run_writes_sensitivity_json_bit_identical_on_1_and_2_threads() {
+    let scratch = Scratch::new();
+    let mut texts = Vec::new();
+    for threads in ["1", "2"] {
+        let out = scratch.dir.path().join(threads);
+        run_summary(
+            &[
+                "scenarios/gang-network.ron",
+                "--samples",
+                "3000",
+                "--threads",
+                threads,
+            ],
+            &out,
+            "gang-network",
+        );
+        texts.push(
+            std::fs::read_to_string(out.join("gang-network/sensitivity.json")).expect("written"),
+        );
+    }
+    assert_eq!(texts[0], texts[1]);
+    let doc: Value = serde_json::from_str(&texts[0]).expect("JSON");
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["samples"], 3000);
+    let inputs = doc["inputs"].as_array().expect("inputs");
+    assert!(!inputs.is_empty());
+    // Every mix but do-nothing has per-key NPV effects and its lead over
+    // the runner-up, one entry per input, shares in [0, 1].
+    let sens = doc["sensitivity"].as_object().expect("sensitivity");
+    assert!(!sens.contains_key("do_nothing"));
+    for (mix, s) in sens {
+        let total = s["npv"]["total"].as_array().expect("total");
+        assert_eq!(total.len(), inputs.len(), "{mix}");
+        for e in total {
+            let fo = e["first_order"].as_f64().expect("share");
+            assert!((0.0..=1.0).contains(&fo), "{mix}: {e}");
+            let r = e["spearman"].as_f64().expect("rho");
+            assert!((-1.0..=1.0).contains(&r), "{mix}: {e}");
+        }
+        assert_eq!(
+            s["lead_over_runner_up"].as_array().expect("lead").len(),
+            inputs.len()
+        );
+    }
+    // Acceptability: P(best) sums to 1 over the mixes at every rate.
+    let acc = &doc["acceptability"];
+    let rates = acc["rates"].as_array().expect("rates").len();
+    let total = acc["by_key"]["total"].as_object().expect("total curves");
+    for r in 0..rates {
+        let sum: f64 = total
+            .values()
+            .map(|c| c["p_best"][r].as_f64().expect("p"))
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-9, "rate {r}: {sum}");
+    }
+    // EVPI in summary.json, the same as in sensitivity.json.
+    let summary = json(&scratch.dir.path().join("1/gang-network/summary.json"));
+    let voi = &summary["value_of_information"];
+    assert_eq!(voi["evpi"], doc["value_of_information"]["total"]["evpi"]);
+    assert!(voi["evpi"].as_f64().expect("evpi") >= 0.0);
+    assert!(!voi["by_actor"].as_array().expect("by actor").is_empty());
+}
+
+#[test]
+fn no_sensitivity_and_the_base_case_write_no_sensitivity_json_and_remove_a_stale_one() {
+    let scratch = Scratch::new();
+    let out = scratch.dir.path();
+    run_summary(
+        &["scenarios/herrgarden.ron", "--samples", "500"],
+        out,
+        "herrgarden",
+    );
+    assert!(out.join("herrgarden/sensitivity.json").exists());
+    let s = run_summary(
+        &["scenarios/herrgarden.ron", "--deterministic"],
+        out,
+        "herrgarden",
+    );
+    assert!(!out.join("herrgarden/sensitivity.json").exists());
+    assert!(!s.contains("value_of_information"));
+    let s = run_summary(
+        &[
+            "scenarios/herrgarden.ron",
+            "--samples",
+            "500",
+            "--no-sensitivity",
+        ],
+        out,
+        "herrgarden",
+    );
+    assert!(!out.join("herrgarden/sensitivity.json").exists());
+    assert!(!s.contains("value_of_information"));
+}
+
+#[test]
+fn set_holds_an_input_records_it_and_names_a_wrong_path() {
+    let scratch = Scratch::new();
+    let params = palett(&["params", "scenarios/sodertalje.ron"]);
+    let (listing, _) = text(&params);
+    assert!(listing.contains("interventions.tore.reach"), "{listing}");
+    let base = json_of(&scratch, "base", &[]);
+    let held = json_of(&scratch, "held", &["--set", "interventions.tore.reach=0.7"]);
+    assert_eq!(held["held"][0]["path"], "interventions.tore.reach");
+    assert_eq!(held["held"][0]["value"], 0.7);
+    assert!(base.get("held").is_none());
+    assert_ne!(base["mixes"], held["mixes"]);
+    // A held input is not analysed.
+    let sens = json(&scratch.dir.path().join("held/sodertalje/sensitivity.json"));
+    let inputs: Vec<&str> = sens["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["path"].as_str().expect("path"))
+        .collect();
+    assert!(!inputs.contains(&"interventions.tore.reach"));
+
+    let out = scratch.dir.path().join("bad");
+    let o = palett(&[
+        "run",
+        "scenarios/sodertalje.ron",
+        "--samples",
+        "100",
+        "-q",
+        "--set",
+        "interventions.tore.rech=0.6",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let (_, err) = text(&o);
+    assert!(
+        err.contains("`interventions.tore.rech` is not an uncertain input"),
+        "{err}"
+    );
+    let o = palett(&[
+        "run",
+        "scenarios/sodertalje.ron",
+        "--set",
+        "interventions.tore.reach=2",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).1.contains("cannot be held at 2"), "{}", text(&o).1);
+    let o = palett(&["run", "scenarios/sodertalje.ron", "--set", "reach"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("PATH=VALUE"));
+}
+
+fn json_of(scratch: &Scratch, name: &str, extra: &[&str]) -> Value {
+    let out = scratch.dir.path().join(name);
+    let mut args = vec!["scenarios/sodertalje.ron", "--samples", "400"];
+    args.extend_from_slice(extra);
+    let s = run_summary(&args, &out, "sodertalje");
+    serde_json::from_str(&s).expect("JSON")
+}
+
+#[test]
+fn samples_out_writes_inputs_and_npvs_up_to_the_limit() {
+    let scratch = Scratch::new();
+    let out = scratch.dir.path().join("out");
+    let csv = scratch.dir.path().join("samples.csv");
+    let summary = run_summary(
+        &[
+            "scenarios/herrgarden.ron",
+            "--samples",
+            "1500",
+            "--samples-out",
+            csv.to_str().expect("utf-8"),
+            "--samples-out-limit",
+            "1200",
+        ],
+        &out,
+        "herrgarden",
+    );
+    let text = std::fs::read_to_string(&csv).expect("samples written");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(header[0], "sample");
+    assert!(
+        header
+            .iter()
+            .any(|h| h.starts_with("npv/") && h.ends_with("/total"))
+    );
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|v| v.parse().expect("number")).collect())
+        .collect();
+    assert_eq!(rows.len(), 1200);
+    assert!(
+        rows.iter()
+            .enumerate()
+            .all(|(i, r)| r[0] == i as f64 && r.len() == header.len())
+    );
+    // The mean of the first mix's total NPV over all samples matches
+    // summary.json when the limit takes every sample.
+    let csv_all = scratch.dir.path().join("all.csv");
+    run_summary(
+        &[
+            "scenarios/herrgarden.ron",
+            "--samples",
+            "1500",
+            "--samples-out",
+            csv_all.to_str().expect("utf-8"),
+        ],
+        &out,
+        "herrgarden",
+    );
+    let text = std::fs::read_to_string(&csv_all).expect("written");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| h.starts_with("npv/") && h.ends_with("/total"))
+        .expect("a total column");
+    let mix = header[col].split('/').nth(1).expect("mix").to_string();
+    let values: Vec<f64> = lines
+        .map(|l| {
+            l.split(',')
+                .nth(col)
+                .expect("cell")
+                .parse()
+                .expect("number")
+        })
+        .collect();
+    assert_eq!(values.len(), 1500);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let s: Value = serde_json::from_str(&summary).expect("JSON");
+    let m = s["mixes"]
+        .as_array()
+        .expect("mixes")
+        .iter()
+        .find(|m| m["name"] == mix.as_str())
+        .expect("the mix");
+    let want = m["npv"]["mean"].as_f64().expect("mean");
+    assert!(
+        (mean - want).abs() <= 1e-6 * want.abs().max(1.0),
+        "{mean} vs {want}"
+    );
+    // One scenario only.
+    let o = palett(&[
+        "run",
+        "scenarios/herrgarden.ron",
+        "scenarios/gang-network.ron",
+        "--samples-out",
+        csv.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
