@@ -3,7 +3,8 @@
 //!
 //! Read the results as ratios within one run (docs/performance.md): the
 //! thread group shows the speed-up from 1 to 2 threads; `sample` against
-//! `cohort_step` shows how much of a sample the cohorts take.
+//! `cohort_step` shows how much of a sample the cohorts take; the analysis
+//! group shows what sensitivity and value of information add to a run.
 
 use std::path::Path;
 
@@ -79,5 +80,30 @@ fn whole_runs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, cohort_step, one_sample, whole_runs);
+/// The cost of the analysis every sampled run makes (docs/analysis.md):
+/// the same run with and without it, on the default pool; read the ratio.
+fn analysis_overhead(c: &mut Criterion) {
+    let s = sodertalje();
+    let mut g = c.benchmark_group("analysis/sodertalje_20k");
+    g.sample_size(10);
+    for (name, skip) in [("with_analysis", false), ("without", true)] {
+        let options = RunOptions {
+            samples: Some(20_000),
+            skip_analysis: skip,
+            ..RunOptions::default()
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| run(&s, &options, &|_| {}).expect("run"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    cohort_step,
+    one_sample,
+    whole_runs,
+    analysis_overhead
+);
 criterion_main!(benches);
