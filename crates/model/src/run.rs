@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use palett_montecarlo::{InputSpace, Observe, Observed, Progress, RunSettings, StopRule};
 
-use crate::analysis::{Analysis, AnalysisObserver, PILOT_SAMPLES};
+use crate::analysis::{Analysis, AnalysisObserver};
 
 use crate::error::ModelError;
 use crate::layout::total_npv;
@@ -204,20 +204,9 @@ pub fn run_with(
     let resolved = settings(s, o, &model);
     let inputs = held_inputs(s, &o.held)?;
     let analyse = !o.skip_analysis && resolved.method != Method::Deterministic;
-    let total = resolved
-        .engine
-        .stop
-        .as_ref()
-        .map_or(resolved.engine.samples, |st| st.max_samples);
     let analysis = analyse.then(|| {
-        AnalysisObserver::new(
-            &model,
-            &inputs,
-            resolved.engine.seed,
-            resolved.engine.method,
-            total,
-            PILOT_SAMPLES,
-        )
+        let mixes = s.mix_names().iter().map(|m| m.to_string()).collect();
+        AnalysisObserver::new(model.plan(), s.horizon, mixes, &inputs)
     });
     let mut watching = analysis.as_ref().map(Observed::new);
     let mut observers: Vec<&mut dyn Observe> = Vec::with_capacity(extra.len() + 1);

@@ -181,6 +181,18 @@ impl InputSpace {
         &self.held
     }
 
+    /// `bins` equiprobable bins of input `i`'s distribution, from the
+    /// space's prepared (fast) quantile function: edges at F⁻¹(b / bins).
+    pub fn quantile_bins(&self, i: usize, bins: usize) -> crate::stats::sensitivity::QuantileBins {
+        let bins = bins.max(1);
+        let p = &self.prepared[i];
+        crate::stats::sensitivity::QuantileBins::from_edges(
+            (1..bins)
+                .map(|b| p.inverse_cdf(b as f64 / bins as f64))
+                .collect(),
+        )
+    }
+
     /// The index of the input called `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)

@@ -26,15 +26,13 @@ pub const INPUT_BINS: usize = 32;
 /// errors and the cross-fitted lower EVPPI.
 pub const GROUPS: usize = 10;
 
-/// Bins per input for its rank u = F(x) in the rank correlations.
-pub const RANK_BINS: usize = 1024;
+/// Bins per input for its rank u = F(x) in the rank correlations; a
+/// multiple of [`INPUT_BINS`], whose edges are every (RANK_BINS /
+/// INPUT_BINS)-th of these.
+pub const RANK_BINS: usize = 256;
 
-/// Samples of the pilot that fixes the output bins of the rank
-/// correlations and the shifts of the conditional sums: the run's own first
-/// samples, evaluated once more before the run.
-pub const PILOT_SAMPLES: u64 = 512;
-
-/// Output bins of the rank correlations, cut at the pilot's quantiles.
+/// Output bins of the rank correlations, cut at the quantiles of a pilot:
+/// the run's first block of samples.
 pub const OUTPUT_RANK_BINS: usize = 64;
 
 /// The discount rates of the acceptability curves (share per year): 0 to

@@ -2,18 +2,26 @@
 //! every accumulator; each block is taken sample by sample in sample order
 //! (parallel only across accumulators, never across the samples of one),
 //! and states of consecutive segments merge in order.
+//!
+//! The output bins of the rank correlations and the shifts of the
+//! conditional sums come from a pilot: the run's first block, which every
+//! run sees first (its values depend only on the seed and settings, so the
+//! pilot is as reproducible as the rest). A state builds its accumulators
+//! when it sees its first block, once the pilot is known.
+
+use std::sync::OnceLock;
 
 use palett_montecarlo::stats::sensitivity::{Binned, QuantileBins, RankCorrelation, Regret};
-use palett_montecarlo::{Block, InputSpace, Model, Observer, SampleRecord};
+use palett_montecarlo::{Block, InputSpace, Observer};
 use rayon::prelude::*;
 
 use super::acceptability::{self, Counts};
 use super::targets::Targets;
 use super::{
-    Analysis, GROUPS, INPUT_BINS, InputEffect, OUTPUT_RANK_BINS, RANK_BINS, RATES, TargetKind,
-    TargetSensitivity, ViewVoi,
+    Analysis, Estimate, GROUPS, INPUT_BINS, InputEffect, OUTPUT_RANK_BINS, RANK_BINS, RATES,
+    TargetKind, TargetSensitivity, ViewVoi,
 };
-use crate::sample::ScenarioModel;
+use crate::layout::Plan;
 
 /// Watches a run of one scenario and accumulates its [`Analysis`].
 pub struct AnalysisObserver {
@@ -25,16 +33,25 @@ pub struct AnalysisObserver {
     keys: Vec<String>,
     coarse: Vec<QuantileBins>,
     fine: Vec<QuantileBins>,
+    pilot: OnceLock<Pilot>,
+    factors: Vec<Vec<f64>>,
+}
+
+/// What the run's first block fixes for every later one.
+#[derive(Debug, Clone)]
+struct Pilot {
     /// Per target column (see [`Targets::width`]): output bins for ranks.
     out_bins: Vec<QuantileBins>,
     /// Per target column: the pilot mean, subtracted before summing.
     shift: Vec<f64>,
-    factors: Vec<Vec<f64>>,
 }
 
-/// The accumulators of an [`AnalysisObserver`].
+/// The accumulators of an [`AnalysisObserver`]; the binned and rank
+/// accumulators are empty until the state sees its first block.
 #[derive(Debug, Clone)]
 pub struct AnalysisState {
+    /// Samples taken.
+    samples: u64,
     /// Per analysed input: every target column over the input's bins.
     binned: Vec<Binned>,
     /// Per target column of a mix that is not do-nothing.
@@ -44,65 +61,28 @@ pub struct AnalysisState {
     counts: Counts,
 }
 
+const NONE: Estimate = Estimate {
+    value: None,
+    se: None,
+};
+
 impl AnalysisObserver {
-    /// Prepares the analysis of a run of `model` over `inputs` (held inputs
-    /// set): the bins of every analysed input, and a pilot — the run's
-    /// first `pilot` samples of `(seed, method, total)`, evaluated once more —
-    /// that fixes the output bins and shifts.
-    pub fn new(
-        model: &ScenarioModel<'_>,
-        inputs: &InputSpace,
-        seed: u64,
-        method: palett_montecarlo::Method,
-        total: u64,
-        pilot: u64,
-    ) -> AnalysisObserver {
-        let s = model.scenario();
-        let plan = model.plan();
-        let targets = Targets::new(plan, s.horizon as usize);
+    /// Prepares the analysis of a run of the scenario laid out by `plan`
+    /// (`horizon` years; `mixes` named, do-nothing first) over `inputs`
+    /// (held inputs set): the bins of every analysed input.
+    pub fn new(plan: &Plan, horizon: u32, mixes: Vec<String>, inputs: &InputSpace) -> Self {
+        let targets = Targets::new(plan, horizon as usize);
         let held: Vec<usize> = inputs.held().iter().map(|&(i, _)| i).collect();
         let analysed: Vec<usize> = (0..inputs.len())
             .filter(|&i| !inputs.distributions()[i].is_fixed() && !held.contains(&i))
             .collect();
-        let dists = inputs.distributions();
-        let coarse = analysed
+        let fine: Vec<QuantileBins> = analysed
             .iter()
-            .map(|&i| QuantileBins::of_distribution(&dists[i], INPUT_BINS))
+            .map(|&i| inputs.quantile_bins(i, RANK_BINS))
             .collect();
-        let fine = analysed
+        let coarse = fine
             .iter()
-            .map(|&i| QuantileBins::of_distribution(&dists[i], RANK_BINS))
-            .collect();
-        // Pilot: the same draws the run starts with.
-        let p = pilot.clamp(1, total.max(1)) as usize;
-        let mut x = vec![0.0; p * inputs.len()];
-        inputs.draw_samples(seed, method, total.max(1), 0, &mut x);
-        let mut scratch = model.new_scratch();
-        let mut record = SampleRecord::new(&plan.layout);
-        let w = targets.width();
-        let mut pilot_rows = vec![0.0; p * w];
-        for (s_i, row) in x.chunks_exact(inputs.len().max(1)).take(p).enumerate() {
-            record.clear();
-            model.evaluate(
-                if inputs.is_empty() { &[] } else { row },
-                &mut scratch,
-                &mut record,
-            );
-            targets.row_of_record(&record, &mut pilot_rows[s_i * w..(s_i + 1) * w]);
-        }
-        let column = |c: usize| -> Vec<f64> { (0..p).map(|s| pilot_rows[s * w + c]).collect() };
-        let out_bins = (0..w)
-            .map(|c| QuantileBins::from_sample(&column(c), OUTPUT_RANK_BINS))
-            .collect();
-        let shift = (0..w)
-            .map(|c| {
-                let v: Vec<f64> = column(c).into_iter().filter(|v| v.is_finite()).collect();
-                if v.is_empty() {
-                    0.0
-                } else {
-                    v.iter().sum::<f64>() / v.len() as f64
-                }
-            })
+            .map(|b| b.coarsen(RANK_BINS / INPUT_BINS))
             .collect();
         AnalysisObserver {
             names: analysed
@@ -110,7 +90,7 @@ impl AnalysisObserver {
                 .map(|&i| inputs.names()[i].clone())
                 .collect(),
             inputs: analysed,
-            mixes: s.mix_names().iter().map(|m| m.to_string()).collect(),
+            mixes,
             keys: plan
                 .keys
                 .keys(crate::metric::KeySet::ActorsAndTotal)
@@ -121,9 +101,32 @@ impl AnalysisObserver {
             targets,
             coarse,
             fine,
-            out_bins,
-            shift,
+            pilot: OnceLock::new(),
         }
+    }
+
+    /// The pilot, fixed by the first block any state sees (the run's
+    /// first), given as `n` rows of target values.
+    fn pilot(&self, rows: &[f64], n: usize) -> &Pilot {
+        self.pilot.get_or_init(|| {
+            let w = self.targets.width();
+            let column = |c: usize| -> Vec<f64> { (0..n).map(|s| rows[s * w + c]).collect() };
+            Pilot {
+                out_bins: (0..w)
+                    .map(|c| QuantileBins::from_sample(&column(c), OUTPUT_RANK_BINS))
+                    .collect(),
+                shift: (0..w)
+                    .map(|c| {
+                        let v: Vec<f64> = column(c).into_iter().filter(|v| v.is_finite()).collect();
+                        if v.is_empty() {
+                            0.0
+                        } else {
+                            v.iter().sum::<f64>() / v.len() as f64
+                        }
+                    })
+                    .collect(),
+            }
+        })
     }
 
     /// Target columns whose rank correlations are kept: those of every mix
@@ -154,14 +157,10 @@ impl AnalysisObserver {
                 let r = ranked.iter().position(|&c| c == col);
                 let inputs = (0..self.inputs.len())
                     .map(|j| InputEffect {
-                        spearman: r.map_or(
-                            super::Estimate {
-                                value: None,
-                                se: None,
-                            },
-                            |r| state.ranks[r].spearman(j),
-                        ),
-                        first_order: state.binned[j].first_order(col),
+                        spearman: r
+                            .and_then(|r| state.ranks.get(r))
+                            .map_or(NONE, |r| r.spearman(j)),
+                        first_order: state.binned.get(j).map_or(NONE, |b| b.first_order(col)),
                     })
                     .collect();
                 sensitivity.push(TargetSensitivity {
@@ -180,12 +179,14 @@ impl AnalysisObserver {
                     key: k,
                     best_mix: best,
                     evpi: regret.evpi(best),
-                    evppi: state.binned.iter().map(|b| b.evppi(&alts)).collect(),
+                    evppi: (0..self.inputs.len())
+                        .map(|j| state.binned.get(j).and_then(|b| b.evppi(&alts)))
+                        .collect(),
                 }
             })
             .collect();
         Analysis {
-            samples: state.binned.first().map_or(0, Binned::count),
+            samples: state.samples,
             inputs: self.names.clone(),
             mixes: self.mixes.clone(),
             keys: self.keys.clone(),
@@ -202,15 +203,9 @@ impl Observer for AnalysisObserver {
     fn new_state(&self) -> AnalysisState {
         let t = &self.targets;
         AnalysisState {
-            binned: self
-                .coarse
-                .iter()
-                .map(|b| Binned::new(b.len(), GROUPS, self.shift.clone()))
-                .collect(),
-            ranks: self
-                .ranked()
-                .map(|c| RankCorrelation::new(self.out_bins[c].clone(), self.inputs.len()))
-                .collect(),
+            samples: 0,
+            binned: Vec::new(),
+            ranks: Vec::new(),
             regret: (0..t.keys).map(|_| Regret::new(t.mixes)).collect(),
             counts: Counts::new(RATES.len(), t),
         }
@@ -223,6 +218,19 @@ impl Observer for AnalysisObserver {
         let mut rows = Vec::new();
         let mut col = Vec::new();
         t.rows(block, &mut rows, &mut col);
+        if state.samples == 0 {
+            let pilot = self.pilot(&rows, n);
+            state.binned = self
+                .coarse
+                .iter()
+                .map(|b| Binned::new(b.len(), GROUPS, pilot.shift.clone()))
+                .collect();
+            state.ranks = self
+                .ranked()
+                .map(|c| RankCorrelation::new(pilot.out_bins[c].clone(), self.inputs.len()))
+                .collect();
+        }
+        state.samples += n as u64;
         // Each analysed input's values, its coarse bin and its rank.
         let ni = self.inputs.len();
         let mut bins = vec![0usize; ni * n];
@@ -267,6 +275,14 @@ impl Observer for AnalysisObserver {
     }
 
     fn merge(&self, into: &mut AnalysisState, later: AnalysisState) {
+        if later.samples == 0 {
+            return;
+        }
+        if into.samples == 0 {
+            *into = later;
+            return;
+        }
+        into.samples += later.samples;
         for (a, b) in into.binned.iter_mut().zip(&later.binned) {
             a.merge(b);
         }

@@ -2,7 +2,7 @@
 //! mix's NPV per key, and the yearly flows that give the NPV at any
 //! discount rate.
 
-use palett_montecarlo::{Block, OutputLayout, SampleRecord};
+use palett_montecarlo::{Block, OutputLayout};
 
 use crate::layout::Plan;
 use crate::metric::{Measure, Quantity};
@@ -85,14 +85,6 @@ impl Targets {
         for row in rows.chunks_exact_mut(w) {
             self.fill_leads(row);
         }
-    }
-
-    /// One sample's row from its record (for the pilot).
-    pub fn row_of_record(&self, record: &SampleRecord, row: &mut [f64]) {
-        for (i, &cell) in self.npv.iter().enumerate() {
-            row[i] = record.scalar(cell).unwrap_or(f64::NAN);
-        }
-        self.fill_leads(row);
     }
 
     /// Each mix's total NPV minus the best other mix's, from the row's NPVs.

@@ -35,6 +35,31 @@ impl QuantileBins {
         QuantileBins { edges }
     }
 
+    /// Bins with the given edges (ascending; NaN edges become +∞).
+    pub(crate) fn from_edges(edges: Vec<f64>) -> QuantileBins {
+        let edges = edges
+            .into_iter()
+            .map(|e| if e.is_nan() { f64::INFINITY } else { e })
+            .collect();
+        QuantileBins { edges }
+    }
+
+    /// Every `factor`-th bin boundary of these bins: `len / factor` bins
+    /// (when `factor` divides `len`) with the same edges as the coarse
+    /// bins of the same distribution would have.
+    pub fn coarsen(&self, factor: usize) -> QuantileBins {
+        let factor = factor.max(1);
+        QuantileBins {
+            edges: self
+                .edges
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (i + 1) % factor == 0)
+                .map(|(_, &e)| e)
+                .collect(),
+        }
+    }
+
     /// Up to `bins` bins with edges at the empirical quantiles of `values`
     /// (a pilot sample; NaN values are ignored). Repeated values give
     /// repeated edges. No values: one bin.

@@ -193,3 +193,27 @@ fn held_values_must_be_possible() {
     assert!(inputs.with_held(&[(p, f64::NAN)]).is_err());
     assert!(inputs.with_held(&[(d, 2.0), (p, 0.0)]).is_ok());
 }
+
+#[test]
+fn input_bins_are_equiprobable_and_coarsen_to_the_coarse_bins() {
+    use palett_montecarlo::stats::sensitivity::QuantileBins;
+    let inputs = toy_inputs();
+    for (i, d) in inputs.distributions().iter().enumerate() {
+        if d.is_fixed() {
+            continue;
+        }
+        let fine = inputs.quantile_bins(i, 256);
+        assert_eq!(fine.len(), 256);
+        let coarse = fine.coarsen(8);
+        assert_eq!(coarse.len(), 32);
+        let exact = QuantileBins::of_distribution(d, 32);
+        // The prepared quantile function is tabulated: equal to within
+        // rounding, so no sample lands in a different bin beyond an edge.
+        for k in 1..32 {
+            let u = k as f64 / 32.0;
+            let x = d.inverse_cdf(u);
+            let (lo, hi) = (x - 1e-9 * x.abs().max(1.0), x + 1e-9 * x.abs().max(1.0));
+            assert!(coarse.bin(lo) <= exact.bin(hi) && exact.bin(lo) <= coarse.bin(hi));
+        }
+    }
+}

@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use palett_model::analysis::{
-    Analysis, Estimate, GROUPS, INPUT_BINS, OUTPUT_RANK_BINS, PILOT_SAMPLES, RANK_BINS, TargetKind,
-    VoiEstimate,
+    Analysis, Estimate, GROUPS, INPUT_BINS, OUTPUT_RANK_BINS, RANK_BINS, TargetKind, VoiEstimate,
 };
 use serde::Serialize;
 
@@ -67,7 +66,6 @@ struct Estimators {
     input_bins: usize,
     groups: usize,
     rank_bins: usize,
-    pilot_samples: u64,
     output_rank_bins: usize,
 }
 
@@ -220,7 +218,6 @@ fn document<'a>(r: &RunReport<'a>, a: &'a Analysis) -> Doc<'a> {
             input_bins: INPUT_BINS,
             groups: GROUPS,
             rank_bins: RANK_BINS,
-            pilot_samples: PILOT_SAMPLES,
             output_rank_bins: OUTPUT_RANK_BINS,
         },
         inputs: a
