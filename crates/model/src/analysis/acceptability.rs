@@ -20,18 +20,30 @@ pub(crate) fn factors(rates: &[f64], horizon: usize) -> Vec<Vec<f64>> {
 /// Streaming counts for the acceptability curves.
 #[derive(Debug, Clone)]
 pub(crate) struct Counts {
-    /// `[rate · keys + key]`: wins per mix.
-    best: Vec<BestCounter>,
-    /// `[(rate · keys + key) · mixes + mix]`: samples with NPV > 0.
-    positive: Vec<u64>,
+    /// `[rate · keys + key]`.
+    cells: Vec<Cell>,
     samples: u64,
+}
+
+/// The counts of one rate and key.
+#[derive(Debug, Clone)]
+struct Cell {
+    /// Wins per mix.
+    best: BestCounter,
+    /// Samples with NPV > 0, per mix.
+    positive: Vec<u64>,
 }
 
 impl Counts {
     pub fn new(rates: usize, t: &Targets) -> Counts {
         Counts {
-            best: vec![BestCounter::new(t.mixes); rates * t.keys],
-            positive: vec![0; rates * t.keys * t.mixes],
+            cells: vec![
+                Cell {
+                    best: BestCounter::new(t.mixes),
+                    positive: vec![0; t.mixes],
+                };
+                rates * t.keys
+            ],
             samples: 0,
         }
     }
@@ -39,51 +51,45 @@ impl Counts {
     /// Takes one block: `npv[(m · keys + k) · rates · n + r · n + s]` holds
     /// mix m's NPV for key k at rate r in the block's sample s.
     pub fn add(&mut self, t: &Targets, rates: usize, n: usize, npv: &[f64]) {
-        let mut values = vec![0.0; t.mixes];
-        let at = |m: usize, k: usize, r: usize, s: usize| ((m * t.keys + k) * rates + r) * n + s;
-        for s in 0..n {
-            for r in 0..rates {
-                for k in 0..t.keys {
+        use rayon::prelude::*;
+        // Each (rate, key) cell takes the samples in order on its own, so
+        // the split over threads cannot change a bit.
+        self.cells.par_iter_mut().enumerate().for_each_init(
+            || vec![0.0; t.mixes],
+            |values, (i, cell)| {
+                let (r, k) = (i / t.keys, i % t.keys);
+                for s in 0..n {
                     for (m, v) in values.iter_mut().enumerate() {
-                        *v = npv[at(m, k, r, s)];
-                        if *v > 0.0 {
-                            self.positive[(r * t.keys + k) * t.mixes + m] += 1;
-                        }
+                        *v = npv[((m * t.keys + k) * rates + r) * n + s];
+                        cell.positive[m] += u64::from(*v > 0.0);
                     }
-                    self.best[r * t.keys + k].record(&values);
+                    cell.best.record(values);
                 }
-            }
-        }
+            },
+        );
         self.samples += n as u64;
     }
 
     pub fn merge(&mut self, other: &Counts) {
-        for (a, b) in self.best.iter_mut().zip(&other.best) {
-            a.merge(b);
-        }
-        for (a, b) in self.positive.iter_mut().zip(&other.positive) {
-            *a += b;
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.best.merge(&b.best);
+            for (x, y) in a.positive.iter_mut().zip(&b.positive) {
+                *x += y;
+            }
         }
         self.samples += other.samples;
     }
 
     pub fn finish(&self, t: &Targets, rates: &[f64]) -> Acceptability {
         let n = self.samples.max(1) as f64;
+        let cell = |r: usize, k: usize| &self.cells[r * t.keys + k];
         let p_best = (0..rates.len())
-            .map(|r| {
-                (0..t.keys)
-                    .map(|k| self.best[r * t.keys + k].shares())
-                    .collect()
-            })
+            .map(|r| (0..t.keys).map(|k| cell(r, k).best.shares()).collect())
             .collect();
         let p_positive = (0..rates.len())
             .map(|r| {
                 (0..t.keys)
-                    .map(|k| {
-                        (0..t.mixes)
-                            .map(|m| self.positive[(r * t.keys + k) * t.mixes + m] as f64 / n)
-                            .collect()
-                    })
+                    .map(|k| cell(r, k).positive.iter().map(|&c| c as f64 / n).collect())
                     .collect()
             })
             .collect();

@@ -231,47 +231,79 @@ impl Observer for AnalysisObserver {
                 .collect();
         }
         state.samples += n as u64;
-        // Each analysed input's values, its coarse bin and its rank.
+        // Each analysed input's coarse bin per sample (input-major) and its
+        // rank (sample-major, as the rank correlations take a sample's
+        // ranks together).
         let ni = self.inputs.len();
-        let mut bins = vec![0usize; ni * n];
+        let per_input: Vec<(Vec<usize>, Vec<f64>)> = self
+            .inputs
+            .par_iter()
+            .enumerate()
+            .map(|(j, &i)| {
+                let mut x = vec![0.0; n];
+                block.input_into(i, &mut x);
+                let bins = x.iter().map(|&v| self.coarse[j].bin(v)).collect();
+                let u = x.iter().map(|&v| self.fine[j].mid_rank(v)).collect();
+                (bins, u)
+            })
+            .collect();
         let mut u = vec![0.0; n * ni];
-        col.resize(n, 0.0);
-        for (j, &i) in self.inputs.iter().enumerate() {
-            block.input_into(i, &mut col);
-            for (s, &x) in col[..n].iter().enumerate() {
-                bins[j * n + s] = self.coarse[j].bin(x);
-                u[s * ni + j] = self.fine[j].mid_rank(x);
+        for (j, (_, uj)) in per_input.iter().enumerate() {
+            for (s, &v) in uj.iter().enumerate() {
+                u[s * ni + j] = v;
             }
         }
         let first = block.first();
-        // Accumulators are independent; each takes its samples in order, so
-        // how rayon splits them cannot change a bit.
-        state.binned.par_iter_mut().enumerate().for_each(|(j, b)| {
-            for s in 0..n {
-                b.add(first + s as u64, bins[j * n + s], &rows[s * w..(s + 1) * w]);
-            }
-        });
         let ranked: Vec<usize> = self.ranked().collect();
-        state
-            .ranks
-            .par_iter_mut()
-            .zip(ranked.par_iter())
-            .for_each(|(r, &c)| {
-                for s in 0..n {
-                    r.add(rows[s * w + c], &u[s * ni..(s + 1) * ni]);
-                }
-            });
-        let mut alts = vec![0.0; t.mixes];
-        for (k, regret) in state.regret.iter_mut().enumerate() {
-            for s in 0..n {
-                for (m, a) in alts.iter_mut().enumerate() {
-                    *a = rows[s * w + t.npv_at(m, k)];
-                }
-                regret.add(&alts);
-            }
-        }
-        let npv = acceptability::block_npvs(t, block, &self.factors);
-        state.counts.add(t, RATES.len(), n, &npv);
+        let AnalysisState {
+            binned,
+            ranks,
+            regret,
+            counts,
+            ..
+        } = state;
+        // Accumulators are independent and each takes its samples in
+        // order, so how rayon splits or interleaves them cannot change a
+        // bit.
+        rayon::join(
+            || {
+                binned
+                    .par_iter_mut()
+                    .zip(per_input.par_iter())
+                    .for_each(|(b, (bins, _))| {
+                        for (s, &bin) in bins.iter().enumerate() {
+                            b.add(first + s as u64, bin, &rows[s * w..(s + 1) * w]);
+                        }
+                    });
+            },
+            || {
+                rayon::join(
+                    || {
+                        ranks
+                            .par_iter_mut()
+                            .zip(ranked.par_iter())
+                            .for_each(|(r, &c)| {
+                                for s in 0..n {
+                                    r.add(rows[s * w + c], &u[s * ni..(s + 1) * ni]);
+                                }
+                            });
+                    },
+                    || {
+                        regret.par_iter_mut().enumerate().for_each(|(k, regret)| {
+                            let mut alts = vec![0.0; t.mixes];
+                            for s in 0..n {
+                                for (m, a) in alts.iter_mut().enumerate() {
+                                    *a = rows[s * w + t.npv_at(m, k)];
+                                }
+                                regret.add(&alts);
+                            }
+                        });
+                        let npv = acceptability::block_npvs(t, block, &self.factors);
+                        counts.add(t, RATES.len(), n, &npv);
+                    },
+                );
+            },
+        );
     }
 
     fn merge(&self, into: &mut AnalysisState, later: AnalysisState) {
