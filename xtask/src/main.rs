@@ -6,7 +6,8 @@
 //!   what .ci/run runs): formatting, the declared minimum Rust version, the
 //!   crate boundaries (no serde, ron, clap or indicatif below palett-runner),
 //!   clippy with warnings denied on all targets, the documentation with
-//!   warnings denied, every test in release mode, and the golden results again
+//!   warnings denied, every test in release mode, the optional `parquet`
+//!   feature of palett-runner on its own, and the golden results again
 //!   on a portable build (x86-64-v2), so "results do not depend on the
 //!   processor" is tested.
 //! - `bless`: regenerates the golden results (tests/golden) after a
@@ -177,6 +178,35 @@ fn ci() -> Result<(), ExitCode> {
     run(Step {
         what: "tests (release)",
         cmd: cargo(&["test", "--workspace", "--release", "--locked"]),
+    })?;
+    // The optional Parquet writer is not in the default build; check and
+    // test it on its own (debug build of one crate, so it stays cheap).
+    run(Step {
+        what: "the `parquet` feature: clippy and tests",
+        cmd: cargo(&[
+            "clippy",
+            "-p",
+            "palett-runner",
+            "--features",
+            "parquet",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    })?;
+    run(Step {
+        what: "the `parquet` feature: tests",
+        cmd: cargo(&[
+            "test",
+            "-p",
+            "palett-runner",
+            "--features",
+            "parquet",
+            "--locked",
+            "samples",
+        ]),
     })?;
     let mut portable = cargo(&[
         "test",

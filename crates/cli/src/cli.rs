@@ -12,7 +12,7 @@ use palett_runner::batch::{FileStatus, Index};
 use palett_runner::config::FileKind;
 use palett_runner::diagnostic::Diagnostic;
 use palett_runner::output::{ComparisonTable, Output, summary_json};
-use palett_runner::samples_csv::SamplesOut;
+use palett_runner::samples::SamplesOut;
 use palett_runner::{discover, load_scenario, profile_table};
 
 /// Exit codes, documented in `--help`.
@@ -106,12 +106,13 @@ enum Command {
         /// Skip the analysis (sensitivity, value of information, acceptability) and sensitivity.json.
         #[arg(long)]
         no_sensitivity: bool,
-        /// Write each sample's inputs and every mix's NPV (total and per actor) to this CSV file
-        /// (one scenario file only).
+        /// Write each sample's inputs and every mix's NPV (total and per actor) to this file:
+        /// CSV, or Parquet if it ends in .parquet (build with --features parquet); one scenario
+        /// file only.
         #[arg(long, value_name = "FILE")]
         samples_out: Option<PathBuf>,
         /// At most this many samples (rows) in --samples-out.
-        #[arg(long, value_name = "N", default_value_t = palett_runner::samples_csv::DEFAULT_LIMIT)]
+        #[arg(long, value_name = "N", default_value_t = palett_runner::samples::DEFAULT_LIMIT)]
         samples_out_limit: u64,
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::error::FileError;
 use crate::output::{self, RESULT_FILES, RunReport};
-use crate::samples_csv::{SamplesCsv, SamplesOut};
+use crate::samples::{SamplesFile, SamplesOut};
 
 /// How one file of a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -231,7 +231,7 @@ pub fn run_file_with(
         }
     };
     let name_of = Some(scenario.name.clone());
-    let mut samples = match samples_out.map(|so| SamplesCsv::create(&scenario, so)) {
+    let mut samples = match samples_out.map(|so| SamplesFile::create(&scenario, so)) {
         None => None,
         Some(Ok(w)) => Some(w),
         Some(Err(e)) => return FileResult::failed(file, FileStatus::Failed, name_of, e.into()),

@@ -24,9 +24,9 @@ pub enum FileError {
     /// The results could not be rendered or written.
     #[error(transparent)]
     Output(#[from] OutputError),
-    /// The samples CSV could not be written.
+    /// The samples file could not be written.
     #[error(transparent)]
-    Samples(#[from] crate::samples_csv::SamplesError),
+    Samples(#[from] crate::samples::SamplesError),
 }
 
 impl FileError {

@@ -19,7 +19,7 @@ pub mod error;
 pub mod output;
 pub mod profile_table;
 pub mod resolve;
-pub mod samples_csv;
+pub mod samples;
 pub mod source;
 pub mod write;
 

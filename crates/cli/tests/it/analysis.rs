@@ -256,3 +256,28 @@ fn samples_out_writes_inputs_and_npvs_up_to_the_limit() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn samples_out_parquet_without_the_feature_says_how_to_get_it() {
+    if cfg!(feature = "parquet") {
+        return;
+    }
+    let scratch = Scratch::new();
+    let file = scratch.dir.path().join("s.parquet");
+    let out = scratch.dir.path().join("out");
+    let o = palett(&[
+        "run",
+        "scenarios/herrgarden.ron",
+        "--samples",
+        "100",
+        "-q",
+        "--samples-out",
+        file.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let (_, err) = text(&o);
+    assert!(err.contains("--features parquet"), "{err}");
+    assert!(!file.exists());
+}
