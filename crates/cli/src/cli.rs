@@ -33,6 +33,7 @@ Examples:
   palett run scenarios/sodertalje.ron --samples 100000 --threads 2
   palett run scenarios/herrgarden.ron --deterministic
   palett params scenarios/sodertalje.ron
+  palett sensitivity scenarios/sodertalje.ron --oneway
   palett table scenarios/lib/seed-profiles.ron --profile sammy --years 1,2,5,10,12,15
   palett table scenarios/seed-cases.ron --profile patrik --years 1,4,10,20,30 --format csv
   palett validate scenarios/
@@ -127,6 +128,30 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Deeper sensitivity analyses of one scenario (today: --oneway, a tornado).
+    #[command(
+        after_help = "Writes DIR/<file stem>/oneway.json (docs/output-format.md) and prints the tornado.\n\nExample:\n  palett sensitivity scenarios/sodertalje.ron --oneway"
+    )]
+    Sensitivity {
+        /// A scenario file.
+        file: PathBuf,
+        /// One-way: each uncertain input alone at its 5th and 95th percentile, the others
+        /// central; every mix's NPV, the best mix at each end and where it changes.
+        #[arg(long, required = true)]
+        oneway: bool,
+        /// Hold an uncertain input at a value (repeatable), as for `run`.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+        set: Vec<(String, f64)>,
+        /// Inputs shown in the terminal table (all are in oneway.json).
+        #[arg(long, default_value_t = 15)]
+        rows: usize,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        threads: Option<u32>,
+        /// Output directory.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+    },
     /// List every uncertain input: its path (the name used in correlations), distribution and central value.
     #[command(after_help = "Example:\n  palett params scenarios/sodertalje.ron")]
     Params {
@@ -189,6 +214,25 @@ pub fn main() -> ExitCode {
         } => cmd_table(&file, &profile, &years, rate, format),
         Command::Validate { paths } => cmd_validate(&paths),
         Command::Params { file } => cmd_params(&file),
+        Command::Sensitivity {
+            file,
+            oneway: _,
+            set,
+            rows,
+            threads,
+            out,
+        } => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.map_or(0, |t| t as usize))
+                .build();
+            match pool {
+                Ok(pool) => pool.install(|| cmd_oneway(&file, &set, rows, &out)),
+                Err(e) => {
+                    eprintln!("cannot start {threads:?} threads: {e}");
+                    exit::INVALID
+                }
+            }
+        }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "palett", &mut std::io::stdout());
@@ -347,6 +391,45 @@ fn cmd_validate(paths: &[PathBuf]) -> u8 {
     } else {
         exit::INVALID
     }
+}
+
+fn cmd_oneway(
+    file: &std::path::Path,
+    set: &[(String, f64)],
+    rows: usize,
+    out: &std::path::Path,
+) -> u8 {
+    let s = match load_scenario(file) {
+        Ok(s) => s,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            return exit::INVALID;
+        }
+    };
+    let w = match palett_model::oneway::oneway(&s, set) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return exit::INVALID;
+        }
+    };
+    let name = palett_runner::batch::output_names(&[file.to_path_buf()]);
+    let dir = out.join(&name[0]);
+    let written = palett_runner::output::oneway::json(&s, set, &w)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            std::fs::create_dir_all(&dir)
+                .and_then(|_| palett_runner::write::write_atomic(&dir.join("oneway.json"), &bytes))
+                .map_err(|e| format!("{}: cannot write oneway.json: {e}", dir.display()))
+        });
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return exit::INVALID;
+    }
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(palett_runner::output::oneway::table(&s, &w, rows).as_bytes());
+    exit::OK
 }
 
 fn cmd_params(file: &std::path::Path) -> u8 {

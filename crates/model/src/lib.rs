@@ -20,6 +20,7 @@ mod interventions;
 pub mod layout;
 pub mod metric;
 pub mod names;
+pub mod oneway;
 pub mod results;
 pub mod run;
 mod sample;

@@ -281,3 +281,47 @@ fn samples_out_parquet_without_the_feature_says_how_to_get_it() {
     assert!(err.contains("--features parquet"), "{err}");
     assert!(!file.exists());
 }
+
+#[test]
+fn sensitivity_oneway_writes_a_tornado_identical_on_1_and_2_threads() {
+    let scratch = Scratch::new();
+    let mut docs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = scratch.dir.path().join(threads);
+        let o = palett(&[
+            "sensitivity",
+            "scenarios/gang-network.ron",
+            "--oneway",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        let (stdout, stderr) = text(&o);
+        assert!(o.status.success(), "{stderr}");
+        assert!(stdout.contains("one-way sensitivity"), "{stdout}");
+        docs.push(
+            std::fs::read_to_string(out.join("gang-network/oneway.json")).expect("written"),
+        );
+    }
+    assert_eq!(docs[0], docs[1]);
+    let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
+    let params = text(&palett(&["params", "scenarios/gang-network.ron"])).0;
+    let inputs = doc["inputs"].as_array().expect("inputs");
+    assert!(!inputs.is_empty());
+    for i in inputs {
+        let path = i["input"].as_str().expect("path");
+        assert!(params.contains(path), "{path}");
+        assert!(i["low"]["value"].as_f64() <= i["high"]["value"].as_f64());
+        if let Some(t) = i["threshold"].as_object() {
+            let v = t["value"].as_f64().expect("value");
+            let (lo, hi) = (
+                i["low"]["value"].as_f64().expect("lo"),
+                i["high"]["value"].as_f64().expect("hi"),
+            );
+            assert!(lo.min(hi) <= v && v <= lo.max(hi));
+        }
+    }
+    let o = palett(&["sensitivity", "scenarios/gang-network.ron"]);
+    assert_eq!(o.status.code(), Some(2), "an analysis must be chosen");
+}
