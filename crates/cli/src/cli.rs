@@ -128,17 +128,32 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Deeper sensitivity analyses of one scenario (today: --oneway, a tornado).
+    /// Deeper analyses of one scenario: a tornado (--oneway) and a budget frontier (--frontier).
     #[command(
-        after_help = "Writes DIR/<file stem>/oneway.json (docs/output-format.md) and prints the tornado.\n\nExample:\n  palett sensitivity scenarios/sodertalje.ron --oneway"
+        after_help = "Writes DIR/<file stem>/oneway.json and frontier.json (docs/output-format.md) and prints them.\n\nExamples:\n  palett sensitivity scenarios/sodertalje.ron --oneway\n  palett sensitivity scenarios/kommun-budget.ron --frontier kommun --confidence 0.95",
+        group = clap::ArgGroup::new("analysis").required(true).multiple(true).args(["oneway", "frontier"])
     )]
     Sensitivity {
         /// A scenario file.
         file: PathBuf,
         /// One-way: each uncertain input alone at its 5th and 95th percentile, the others
         /// central; every mix's NPV, the best mix at each end and where it changes.
-        #[arg(long, required = true)]
+        #[arg(long)]
         oneway: bool,
+        /// Budget frontier for this actor's PV of investment: the mix of highest expected NPV
+        /// within each budget (runs the scenario with its own settings or --samples/--seed).
+        #[arg(long, value_name = "ACTOR")]
+        frontier: Option<String>,
+        /// With --frontier: keep within budget with at least this probability (0.5, 0.75 or 0.95)
+        /// instead of in expectation.
+        #[arg(long, requires = "frontier")]
+        confidence: Option<f64>,
+        /// Monte Carlo samples for --frontier (default: the file's).
+        #[arg(long)]
+        samples: Option<u64>,
+        /// Seed for --frontier (default: the file's).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Hold an uncertain input at a value (repeatable), as for `run`.
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
         set: Vec<(String, f64)>,
@@ -216,7 +231,11 @@ pub fn main() -> ExitCode {
         Command::Params { file } => cmd_params(&file),
         Command::Sensitivity {
             file,
-            oneway: _,
+            oneway,
+            frontier,
+            confidence,
+            samples,
+            seed,
             set,
             rows,
             threads,
@@ -226,7 +245,23 @@ pub fn main() -> ExitCode {
                 .num_threads(threads.map_or(0, |t| t as usize))
                 .build();
             match pool {
-                Ok(pool) => pool.install(|| cmd_oneway(&file, &set, rows, &out)),
+                Ok(pool) => pool.install(|| {
+                    let mut code = exit::OK;
+                    if oneway {
+                        code = code.max(cmd_oneway(&file, &set, rows, &out));
+                    }
+                    if let Some(actor) = &frontier {
+                        let o = RunOptions {
+                            samples,
+                            seed,
+                            held: set.clone(),
+                            skip_analysis: true,
+                            ..RunOptions::default()
+                        };
+                        code = code.max(cmd_frontier(&file, &o, actor, confidence, &out));
+                    }
+                    code
+                }),
                 Err(e) => {
                     eprintln!("cannot start {threads:?} threads: {e}");
                     exit::INVALID
@@ -429,6 +464,55 @@ fn cmd_oneway(
     let _ = std::io::stdout()
         .lock()
         .write_all(palett_runner::output::oneway::table(&s, &w, rows).as_bytes());
+    exit::OK
+}
+
+fn cmd_frontier(
+    file: &std::path::Path,
+    o: &RunOptions,
+    actor: &str,
+    confidence: Option<f64>,
+    out: &std::path::Path,
+) -> u8 {
+    let s = match load_scenario(file) {
+        Ok(s) => s,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            return exit::INVALID;
+        }
+    };
+    let run = match palett_model::run::run(&s, o, &|_| {}) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return exit::INVALID;
+        }
+    };
+    let f = match palett_model::frontier::frontier(&run.results, actor, confidence) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return exit::USAGE;
+        }
+    };
+    let name = palett_runner::batch::output_names(&[file.to_path_buf()]);
+    let dir = out.join(&name[0]);
+    let written = palett_runner::output::frontier::json(&s, &run, &f)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            std::fs::create_dir_all(&dir)
+                .and_then(|_| {
+                    palett_runner::write::write_atomic(&dir.join("frontier.json"), &bytes)
+                })
+                .map_err(|e| format!("{}: cannot write frontier.json: {e}", dir.display()))
+        });
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return exit::INVALID;
+    }
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(palett_runner::output::frontier::table(&s, &run, &f).as_bytes());
     exit::OK
 }
 

@@ -16,6 +16,7 @@ pub mod analysis;
 mod area;
 pub mod assertion;
 pub mod error;
+pub mod frontier;
 mod interventions;
 pub mod layout;
 pub mod metric;

@@ -300,9 +300,7 @@ fn sensitivity_oneway_writes_a_tornado_identical_on_1_and_2_threads() {
         let (stdout, stderr) = text(&o);
         assert!(o.status.success(), "{stderr}");
         assert!(stdout.contains("one-way sensitivity"), "{stdout}");
-        docs.push(
-            std::fs::read_to_string(out.join("gang-network/oneway.json")).expect("written"),
-        );
+        docs.push(std::fs::read_to_string(out.join("gang-network/oneway.json")).expect("written"));
     }
     assert_eq!(docs[0], docs[1]);
     let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
@@ -324,4 +322,40 @@ fn sensitivity_oneway_writes_a_tornado_identical_on_1_and_2_threads() {
     }
     let o = palett(&["sensitivity", "scenarios/gang-network.ron"]);
     assert_eq!(o.status.code(), Some(2), "an analysis must be chosen");
+}
+
+#[test]
+fn sensitivity_frontier_gives_the_best_mix_within_each_budget() {
+    let scratch = Scratch::new();
+    let out = scratch.dir.path();
+    let o = palett(&[
+        "sensitivity",
+        "scenarios/herrgarden.ron",
+        "--frontier",
+        "landlord",
+        "--samples",
+        "500",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stdout.contains("budget frontier for landlord"), "{stdout}");
+    let doc = json(&out.join("herrgarden/frontier.json"));
+    let steps = doc["steps"].as_array().expect("steps");
+    assert_eq!(steps[0]["from_budget"], 0.0);
+    assert_eq!(steps[0]["best_mix"], "do_nothing");
+    // Budgets grow and so does the best mean NPV along the frontier.
+    for w in steps.windows(2) {
+        assert!(w[0]["from_budget"].as_f64() < w[1]["from_budget"].as_f64());
+        assert!(w[0]["npv_mean"].as_f64() < w[1]["npv_mean"].as_f64());
+    }
+    let o = palett(&[
+        "sensitivity",
+        "scenarios/herrgarden.ron",
+        "--frontier",
+        "landlrd",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("not an actor"), "{}", text(&o).1);
 }

@@ -5,6 +5,7 @@
 //! field.
 
 mod by_year_csv;
+pub mod frontier;
 pub mod oneway;
 pub mod sensitivity_json;
 pub mod summary_json;
