@@ -89,11 +89,12 @@ pub fn frontier(
             let inv = m.scalar(Quantity::PvInvestment, a);
             let cost = match confidence {
                 None => inv.mean,
-                Some(q) if q == 0.5 => inv.p50,
-                Some(q) if q == 0.75 => inv.p75,
+                Some(q) if q < 0.6 => inv.p50,
+                Some(q) if q < 0.9 => inv.p75,
                 Some(_) => inv.p95,
             };
-            // An actor the mix never charges invests 0 in every sample.
+            // q is one of CONFIDENCES (checked above). An actor the mix
+            // never charges invests 0 in every sample.
             (
                 cost.unwrap_or(0.0).max(0.0),
                 m.npv().mean.unwrap_or(f64::NAN),
