@@ -7,4 +7,5 @@ mod cli;
 mod errors;
 mod golden;
 mod run;
+mod scenarios_sources;
 mod support;

@@ -397,6 +397,7 @@ fn main_job_runs_every_shipped_scenario_and_prints_tables() {
         "Södertälje",
         "Seed cases: Patrik and Sammy",
         "My area",
+        "A municipality's social investment budget",
     ] {
         assert!(
             stdout.contains(&format!("{name} — ")),
@@ -407,7 +408,7 @@ fn main_job_runs_every_shipped_scenario_and_prints_tables() {
     let index = read_json(&s.dir.path().join("index.json"));
     assert_eq!(
         index["files"].as_array().expect("files").len(),
-        5,
+        6,
         "libraries are skipped"
     );
     assert!(
@@ -423,7 +424,7 @@ fn params_lists_uncertain_inputs_with_paths() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stdout.contains("interventions.tore.reach") && stdout.contains("Pert(0.3, 0.5, 0.7)"),
+        stdout.contains("interventions.tore.reach") && stdout.contains("Pert(0.2, 0.5, 0.8)"),
         "{stdout}"
     );
     assert!(stdout.contains("synergy.w.school.labour"), "{stdout}");
