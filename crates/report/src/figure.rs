@@ -37,7 +37,14 @@ fn parse(chart: &Chart, opt: &usvg::Options<'_>) -> Result<usvg::Tree, ReportErr
 /// The chart as a standalone SVG with its text as outlines.
 pub fn svg(chart: &Chart, opt: &usvg::Options<'_>) -> Result<String, ReportError> {
     let tree = parse(chart, opt)?;
-    Ok(tree.to_string(&usvg::WriteOptions::default()))
+    // Two decimals of a pixel are finer than print resolution and keep
+    // the outlined text small.
+    let w = usvg::WriteOptions {
+        coordinates_precision: 2,
+        transforms_precision: 4,
+        ..usvg::WriteOptions::default()
+    };
+    Ok(tree.to_string(&w))
 }
 
 /// The chart as a PNG at [`PNG_SCALE`].

@@ -13,7 +13,8 @@ const CSS: &str = "\
 body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:0 auto;max-width:980px;padding:1rem 1.5rem;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #0072B2;padding-bottom:.2rem}
 h3{margin-top:1.6rem}.sub{color:#555}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right;vertical-align:top;white-space:nowrap}
+td.l{white-space:normal}
 th{background:#f2f2f2}td.l,th.l{text-align:left}tr.best td{font-weight:bold}
 .key{display:inline-block;border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:.3rem .6rem .3rem 0;background:#fafafa}
 .key b{display:block;font-size:1.4rem}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444;max-width:720px}

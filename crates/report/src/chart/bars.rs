@@ -38,7 +38,7 @@ pub fn chart(
 ) -> Chart {
     let label_w = rows
         .iter()
-        .map(|r| text_width(&shorten(&r.label, 32), 12.0))
+        .map(|r| text_width(&shorten(&r.label, 40), 12.0))
         .fold(40.0, f64::max)
         + 16.0;
     let row_h = 26.0;
@@ -70,7 +70,7 @@ pub fn chart(
     }
     for (i, r) in rows.iter().enumerate() {
         let cy = top + row_h * (i as f64 + 0.5);
-        svg.text(label_w - 8.0, cy + 4.0, "end", "", &shorten(&r.label, 32));
+        svg.text(label_w - 8.0, cy + 4.0, "end", "", &shorten(&r.label, 40));
         let Some(v) = r.value else {
             svg.text(zero + 4.0, cy + 4.0, "start", "fill=\"#555555\"", "undefined");
             continue;

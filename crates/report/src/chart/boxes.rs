@@ -51,7 +51,12 @@ pub fn chart(id: &str, title: &str, caption: &str, what: &str, horizon: u32, row
                 cy + 4.0,
                 "start",
                 "fill=\"#555555\"",
-                &format!("{} within {horizon} years in at least 95 % of samples", if what == "tips" { "does not tip" } else { "not reached" }),
+                &match r.reached {
+                    Some(p) if p > 0.0 => {
+                        format!("{what} within {horizon} years in only {:.0} % of samples", p * 100.0)
+                    }
+                    _ => format!("never {what} within {horizon} years"),
+                },
             );
             continue;
         };
