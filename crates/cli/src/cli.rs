@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::progress;
+use crate::color::{self, ColorChoice, Paint};
+use crate::{progress, report};
 use palett_model::{Method, RunOptions};
 use palett_runner::batch::{FileStatus, Index};
 use palett_runner::config::FileKind;
@@ -35,6 +36,9 @@ Examples:
   palett table scenarios/lib/seed-profiles.ron --profile sammy --years 1,2,5,10,12,15
   palett table scenarios/seed-cases.ron --profile patrik --years 1,4,10,20,30 --format csv
   palett validate scenarios/
+  palett run scenarios/ --report              results plus results/index.html and a report per scenario
+  palett show results/sodertalje --mix four_tracks_together
+  palett show --actors                        what kommun, rattsvasende … mean
 
 Exit codes:
   0  all ran and all assertions hold
@@ -51,6 +55,9 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour on the terminal: auto (a terminal without NO_COLOR or TERM=dumb), always or never.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +117,37 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Also write an HTML report per scenario (DIR/<stem>/report.html,
+        /// figures in DIR/<stem>/figures/) and DIR/index.html.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Write HTML reports and figures from result folders (docs/report.md).
+    #[command(
+        after_help = "DIR is an output folder of `palett run` (a report per scenario folder in it and DIR/index.html)\nor one scenario's result folder. Writes DIR/<stem>/report.html and DIR/<stem>/figures/*.svg|png.\nThe pages are self-contained: they read offline and load nothing from elsewhere.\n\nExamples:\n  palett report results/\n  palett report results/sodertalje"
+    )]
+    Report {
+        /// An output folder of `palett run`, or one scenario's result folder.
+        #[arg(default_value = "results")]
+        dir: std::path::PathBuf,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print who pays and who gains per actor, from a scenario's result folder.
+    #[command(
+        after_help = "Per actor: investment, avoided cost, NPV with its 90 % interval, payback year (or the first year it\ngains, for an actor that invests nothing) and P(recovered within the budget period).\n\nExamples:\n  palett show results/sodertalje\n  palett show results/sodertalje --mix four_tracks_together\n  palett show --actors"
+    )]
+    Show {
+        /// A scenario's result folder (DIR/<file stem> of `palett run`).
+        #[arg(required_unless_present = "actors")]
+        dir: Option<std::path::PathBuf>,
+        /// Only this mix.
+        #[arg(long)]
+        mix: Option<String>,
+        /// Explain the actors' names (kommun = municipality, …) instead.
+        #[arg(long, conflicts_with_all = ["dir", "mix"])]
+        actors: bool,
     },
     /// List every uncertain input: its path (the name used in correlations), distribution and central value.
     #[command(after_help = "Example:\n  palett params scenarios/sodertalje.ron")]
@@ -125,9 +163,14 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) generated from these definitions.
-    #[command(after_help = "Example:\n  palett man > palett.1 && man ./palett.1")]
-    Man,
+    /// Print the man page (roff) of palett or of one subcommand.
+    #[command(
+        after_help = "Examples:\n  palett man > palett.1 && man ./palett.1\n  palett man run > palett-run.1"
+    )]
+    Man {
+        /// A subcommand (run, report, show, table, params, validate, completions, man).
+        subcommand: Option<String>,
+    },
     /// Check scenario and library files; directories are searched for *.ron.
     #[command(
         after_help = "Every problem is printed as FILE:LINE:COL: message.\nExit code 0 when all files are valid, 3 otherwise."
@@ -163,6 +206,7 @@ enum TableFormat {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let paint = Paint::new(color::enabled(cli.color));
     let code = match cli.command {
         Command::Table {
             file,
@@ -178,16 +222,12 @@ pub fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "palett", &mut std::io::stdout());
             exit::OK
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("cannot write the man page: {e}");
-                    exit::INVALID
-                }
-            }
-        }
+        Command::Man { subcommand } => cmd_man(subcommand.as_deref()),
+        Command::Report { dir, quiet } => report::write(&dir, None, quiet),
+        Command::Show { dir, mix, actors } => match dir {
+            Some(dir) if !actors => report::show(&dir, mix.as_deref(), paint),
+            _ => report::actors_table(paint),
+        },
         Command::Run {
             paths,
             samples,
@@ -199,6 +239,7 @@ pub fn main() -> ExitCode {
             out,
             format,
             quiet,
+            report,
         } => {
             let method = if deterministic {
                 Some(Method::Deterministic)
@@ -230,7 +271,15 @@ pub fn main() -> ExitCode {
                 .num_threads(threads.map_or(0, |t| t as usize))
                 .build();
             match pool {
-                Ok(pool) => pool.install(|| cmd_run(&paths, &options, &out, format, quiet)),
+                Ok(pool) => {
+                    let code = pool.install(|| cmd_run(&paths, &options, &out, format, quiet));
+                    if report {
+                        let written = report::write(&out, None, quiet);
+                        code.max(written)
+                    } else {
+                        code
+                    }
+                }
                 Err(e) => {
                     eprintln!("cannot start {threads:?} threads: {e}");
                     exit::INVALID
@@ -239,6 +288,38 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// The man page of palett, or of one of its subcommands as `palett-NAME`.
+fn cmd_man(subcommand: Option<&str>) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            // After build() a subcommand's display name is `palett-NAME`,
+            // which the page takes as its title.
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<String> = cmd
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                eprintln!(
+                    "no subcommand `{name}`; man pages exist for: {}",
+                    names.join(", ")
+                );
+                return exit::USAGE;
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(&mut std::io::stdout()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("cannot write the man page: {e}");
+            exit::INVALID
+        }
+    }
 }
 
 fn print_diagnostics(ds: &[Diagnostic]) {
