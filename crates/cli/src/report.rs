@@ -23,7 +23,10 @@ pub fn write(dir: &Path, only: Option<&[String]>, quiet: bool) -> u8 {
                 if let Some(i) = &w.index {
                     eprintln!("index:  {}", i.display());
                 }
-                eprintln!("{} figure files (SVG and PNG) in the figures/ folders", w.figures);
+                eprintln!(
+                    "{} figure files (SVG and PNG) in the figures/ folders",
+                    w.figures
+                );
             }
             exit::OK
         }

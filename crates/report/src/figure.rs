@@ -50,12 +50,14 @@ pub fn svg(chart: &Chart, opt: &usvg::Options<'_>) -> Result<String, ReportError
 /// The chart as a PNG at [`PNG_SCALE`].
 pub fn png(chart: &Chart, opt: &usvg::Options<'_>) -> Result<Vec<u8>, ReportError> {
     let tree = parse(chart, opt)?;
-    let size = tree.size().to_int_size().scale_by(PNG_SCALE).ok_or_else(|| {
-        ReportError::Figure {
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(PNG_SCALE)
+        .ok_or_else(|| ReportError::Figure {
             figure: chart.id.clone(),
             message: "empty picture".into(),
-        }
-    })?;
+        })?;
     let mut pixmap =
         tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| ReportError::Figure {
             figure: chart.id.clone(),

@@ -130,9 +130,12 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
         escape(&s.scenario),
         escape(&s.file),
         s.horizon,
-        s.discount_rate
-            .map_or(String::new(), |d| format!("{} % discount rate", group(&format!("{}", d * 100.0)))),
-        s.price_year.map_or(String::new(), |y| format!(" · {y} prices")),
+        s.discount_rate.map_or(String::new(), |d| format!(
+            "{} % discount rate",
+            group(&format!("{}", d * 100.0))
+        )),
+        s.price_year
+            .map_or(String::new(), |y| format!(" · {y} prices")),
         escape(palett_version),
     );
     for w in &s.warnings {
@@ -171,7 +174,9 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
 
     b.push_str("<h2 id=\"compare\">The mixes compared with doing nothing</h2>\n");
     if s.alternatives().count() == 0 {
-        b.push_str("<p>This scenario has no mix besides doing nothing: it prices the baseline only.</p>\n");
+        b.push_str(
+            "<p>This scenario has no mix besides doing nothing: it prices the baseline only.</p>\n",
+        );
     } else {
         let best = s.best().map(|m| m.name.clone());
         b.push_str(
@@ -188,7 +193,11 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
                     ""
                 },
                 escape(&m.name),
-                if best.as_deref() == Some(m.name.as_str()) { " ★" } else { "" },
+                if best.as_deref() == Some(m.name.as_str()) {
+                    " ★"
+                } else {
+                    ""
+                },
                 msek(m.npv.mean),
                 msek_interval(&m.npv),
                 ratio(&m.bcr),
@@ -244,12 +253,16 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
     }
 
     if let Some(a) = &r.analysis {
-        b.push_str("<h2 id=\"analysis\">Analysis</h2>\n<p class=\"sub\">From sensitivity.json.</p>\n");
+        b.push_str(
+            "<h2 id=\"analysis\">Analysis</h2>\n<p class=\"sub\">From sensitivity.json.</p>\n",
+        );
         for c in &a.charts {
             figure(&mut b, c);
         }
         if a.charts.is_empty() {
-            b.push_str("<p>sensitivity.json holds nothing this version of the report recognises.</p>\n");
+            b.push_str(
+                "<p>sensitivity.json holds nothing this version of the report recognises.</p>\n",
+            );
         }
         if !a.skipped.is_empty() {
             let _ = writeln!(
@@ -273,7 +286,8 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
                     "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{}</td><td class=\"l\">{}</td></tr>",
                     escape(&i.path),
                     escape(&i.distribution),
-                    i.central.map_or("–".into(), |c| format!("{}", (c * 1e6).round() / 1e6)),
+                    i.central
+                        .map_or("–".into(), |c| format!("{}", (c * 1e6).round() / 1e6)),
                     escape(&i.file)
                 );
             }
@@ -294,14 +308,27 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
         ("seed", s.seed.map_or("–".into(), |v| v.to_string())),
         ("samples", s.samples.map_or("–".into(), |v| v.to_string())),
         ("method", s.method.replace('_', " ")),
-        ("stopped early", if s.stopped_early { "yes" } else { "no" }.into()),
+        (
+            "stopped early",
+            if s.stopped_early { "yes" } else { "no" }.into(),
+        ),
         ("horizon", format!("{} years", s.horizon)),
-        ("discount rate", s.discount_rate.map_or("–".into(), |d| format!("{d}"))),
-        ("budget period", s.budget_period.map_or("–".into(), |n| format!("{n} years"))),
+        (
+            "discount rate",
+            s.discount_rate.map_or("–".into(), |d| format!("{d}")),
+        ),
+        (
+            "budget period",
+            s.budget_period.map_or("–".into(), |n| format!("{n} years")),
+        ),
         ("palett", palett_version.to_string()),
     ];
     for (k, v) in rows {
-        let _ = writeln!(b, "<tr><th class=\"l\">{k}</th><td class=\"l\">{}</td></tr>", escape(&v));
+        let _ = writeln!(
+            b,
+            "<tr><th class=\"l\">{k}</th><td class=\"l\">{}</td></tr>",
+            escape(&v)
+        );
     }
     b.push_str("</table>\n");
     let method = match s.method.as_str() {
@@ -323,7 +350,11 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
 }
 
 /// The index page of a batch.
-pub fn index_page(reports: &[ScenarioReport], index: Option<&Index>, palett_version: &str) -> String {
+pub fn index_page(
+    reports: &[ScenarioReport],
+    index: Option<&Index>,
+    palett_version: &str,
+) -> String {
     let mut b = String::new();
     let _ = write!(
         b,

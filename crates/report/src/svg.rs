@@ -14,7 +14,9 @@ pub const FONT_FAMILY: &str = "DejaVu Sans";
 const COLOURS: [&str; 8] = [
     "#0072B2", "#E69F00", "#000000", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#7F7F7F",
 ];
-const DASHES: [&str; 8] = ["", "6 3", "2 2", "8 3 2 3", "12 4", "4 2 1 2", "1 3", "10 2 2 2"];
+const DASHES: [&str; 8] = [
+    "", "6 3", "2 2", "8 3 2 3", "12 4", "4 2 1 2", "1 3", "10 2 2 2",
+];
 
 /// A series' look: colour and dash pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +315,12 @@ mod tests {
     #[test]
     fn lines_break_at_gaps() {
         assert_eq!(
-            polyline(&[(0.0, Some(1.0)), (1.0, None), (2.0, Some(3.0)), (3.0, Some(4.0))]),
+            polyline(&[
+                (0.0, Some(1.0)),
+                (1.0, None),
+                (2.0, Some(3.0)),
+                (3.0, Some(4.0))
+            ]),
             "M0,1M2,3L3,4"
         );
     }

@@ -116,7 +116,11 @@ pub fn write_reports(
     stems.sort();
     // The batch's own order when index.json gives it.
     if let Some(ix) = &index {
-        let order: Vec<&str> = ix.files.iter().filter_map(|f| f.outputs.as_deref()).collect();
+        let order: Vec<&str> = ix
+            .files
+            .iter()
+            .filter_map(|f| f.outputs.as_deref())
+            .collect();
         stems.sort_by_key(|s| order.iter().position(|o| o == s).unwrap_or(usize::MAX));
     }
     if let Some(only) = only {
@@ -155,7 +159,10 @@ mod tests {
     fn golden_copy() -> tempfile::TempDir {
         let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/run");
         let tmp = tempfile::tempdir().expect("tempdir");
-        for e in std::fs::read_dir(&golden).expect("golden results").flatten() {
+        for e in std::fs::read_dir(&golden)
+            .expect("golden results")
+            .flatten()
+        {
             let to = tmp.path().join(e.file_name());
             std::fs::create_dir_all(&to).expect("mkdir");
             for f in ["summary.json", "by_year.csv"] {
@@ -177,25 +184,51 @@ mod tests {
             let text = std::fs::read_to_string(p).expect("page");
             let doc = scraper::Html::parse_document(&text);
             assert!(doc.errors.is_empty(), "{}: {:?}", p.display(), doc.errors);
-            assert!(text.len() < 2_000_000, "{}: {} bytes", p.display(), text.len());
-            for banned in ["http://", "https://", "<script", "<link", "<img", "@import", "url("] {
+            assert!(
+                text.len() < 2_000_000,
+                "{}: {} bytes",
+                p.display(),
+                text.len()
+            );
+            for banned in [
+                "http://", "https://", "<script", "<link", "<img", "@import", "url(",
+            ] {
                 let outside = text.replace("http://www.w3.org/2000/svg", "");
                 assert!(!outside.contains(banned), "{}: {banned}", p.display());
             }
         }
         // Every chart on a page has a figure pair and declares what it draws.
-        let page = std::fs::read_to_string(tmp.path().join("sodertalje/report.html")).expect("page");
+        let page =
+            std::fs::read_to_string(tmp.path().join("sodertalje/report.html")).expect("page");
         let doc = scraper::Html::parse_document(&page);
         let chart = scraper::Selector::parse("svg.chart").expect("selector");
         let series = scraper::Selector::parse("g.series").expect("selector");
         let mut n = 0;
         for c in doc.select(&chart) {
             n += 1;
-            let want: usize = c.value().attr("data-series").and_then(|s| s.parse().ok()).expect("data-series");
-            assert_eq!(c.select(&series).count(), want, "{:?}", c.value().attr("id"));
-            let id = c.value().attr("id").expect("id").trim_start_matches("chart-");
+            let want: usize = c
+                .value()
+                .attr("data-series")
+                .and_then(|s| s.parse().ok())
+                .expect("data-series");
+            assert_eq!(
+                c.select(&series).count(),
+                want,
+                "{:?}",
+                c.value().attr("id")
+            );
+            let id = c
+                .value()
+                .attr("id")
+                .expect("id")
+                .trim_start_matches("chart-");
             for ext in ["svg", "png"] {
-                assert!(tmp.path().join("sodertalje/figures").join(format!("{id}.{ext}")).is_file());
+                assert!(
+                    tmp.path()
+                        .join("sodertalje/figures")
+                        .join(format!("{id}.{ext}"))
+                        .is_file()
+                );
             }
         }
         // do-nothing, npv, 5 × actors, fan, 6 × tracks, tipping

@@ -1,6 +1,7 @@
 //! Whole scenarios through the `palett` binary. One test binary with topic
 //! modules, so it links once.
 
+mod browser;
 mod calibration;
 mod cli;
 mod errors;

@@ -13,7 +13,15 @@ use super::bars::{self, Row, Series};
 use crate::svg::style;
 
 /// Keys that name the entry of a list.
-const NAME_KEYS: [&str; 7] = ["input", "path", "name", "parameter", "group", "label", "key"];
+const NAME_KEYS: [&str; 7] = [
+    "input",
+    "path",
+    "name",
+    "parameter",
+    "group",
+    "label",
+    "key",
+];
 /// Most rows one chart shows (the largest by magnitude).
 const MAX_ROWS: usize = 15;
 /// Most charts one sensitivity.json gives.
@@ -36,7 +44,13 @@ fn name_of(o: &serde_json::Map<String, Value>) -> Option<String> {
 
 fn slug(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .split('-')
         .filter(|p| !p.is_empty())
@@ -111,7 +125,9 @@ fn walk(v: &Value, path: &str, a: &mut Analysis) {
                             Row {
                                 label: name_of(o).unwrap_or_default(),
                                 value,
-                                interval: value.zip(se).map(|(v, s)| (v - 1.645 * s, v + 1.645 * s)),
+                                interval: value
+                                    .zip(se)
+                                    .map(|(v, s)| (v - 1.645 * s, v + 1.645 * s)),
                                 style: style(0),
                             }
                         })

@@ -48,7 +48,11 @@ pub fn chart(
     let mut lo: f64 = 0.0;
     let mut hi: f64 = 0.0;
     for r in rows {
-        for v in r.value.into_iter().chain(r.interval.into_iter().flat_map(|(a, b)| [a, b])) {
+        for v in r
+            .value
+            .into_iter()
+            .chain(r.interval.into_iter().flat_map(|(a, b)| [a, b]))
+        {
             if v.is_finite() {
                 lo = lo.min(v);
                 hi = hi.max(v);
@@ -72,7 +76,13 @@ pub fn chart(
         let cy = top + row_h * (i as f64 + 0.5);
         svg.text(label_w - 8.0, cy + 4.0, "end", "", &shorten(&r.label, 40));
         let Some(v) = r.value else {
-            svg.text(zero + 4.0, cy + 4.0, "start", "fill=\"#555555\"", "undefined");
+            svg.text(
+                zero + 4.0,
+                cy + 4.0,
+                "start",
+                "fill=\"#555555\"",
+                "undefined",
+            );
             continue;
         };
         if series == Series::PerRow {
@@ -88,8 +98,20 @@ pub fn chart(
         if let Some((a, b)) = r.interval {
             let (a, b) = (x.at(a), x.at(b));
             svg.line(a, cy, b, cy, "stroke=\"#000000\" stroke-width=\"1.5\"");
-            svg.line(a, cy - 5.0, a, cy + 5.0, "stroke=\"#000000\" stroke-width=\"1.5\"");
-            svg.line(b, cy - 5.0, b, cy + 5.0, "stroke=\"#000000\" stroke-width=\"1.5\"");
+            svg.line(
+                a,
+                cy - 5.0,
+                a,
+                cy + 5.0,
+                "stroke=\"#000000\" stroke-width=\"1.5\"",
+            );
+            svg.line(
+                b,
+                cy - 5.0,
+                b,
+                cy + 5.0,
+                "stroke=\"#000000\" stroke-width=\"1.5\"",
+            );
         }
         if series == Series::PerRow {
             svg.end_series();

@@ -21,7 +21,14 @@ pub struct Row {
 }
 
 /// The chart over years 1..=`horizon`; `what` is the event (`tips`).
-pub fn chart(id: &str, title: &str, caption: &str, what: &str, horizon: u32, rows: &[Row]) -> Chart {
+pub fn chart(
+    id: &str,
+    title: &str,
+    caption: &str,
+    what: &str,
+    horizon: u32,
+    rows: &[Row],
+) -> Chart {
     let label_w = rows
         .iter()
         .map(|r| text_width(&shorten(&r.label, 28), 12.0))
@@ -38,7 +45,13 @@ pub fn chart(id: &str, title: &str, caption: &str, what: &str, horizon: u32, row
     let mut svg = Svg::new(id, title, WIDTH, h, drawn);
     heading(&mut svg, title);
     x_axis(&mut svg, &x, top + plot_h, top, "year of the scenario");
-    svg.text(WIDTH - right_w + 10.0, top - 6.0, "start", "fill=\"#333333\"", &format!("P({what})"));
+    svg.text(
+        WIDTH - right_w + 10.0,
+        top - 6.0,
+        "start",
+        "fill=\"#333333\"",
+        &format!("P({what})"),
+    );
     for (i, r) in rows.iter().enumerate() {
         let cy = top + row_h * (i as f64 + 0.5);
         svg.text(label_w - 8.0, cy + 4.0, "end", "", &shorten(&r.label, 28));
@@ -53,7 +66,10 @@ pub fn chart(id: &str, title: &str, caption: &str, what: &str, horizon: u32, row
                 "fill=\"#555555\"",
                 &match r.reached {
                     Some(p) if p > 0.0 => {
-                        format!("{what} within {horizon} years in only {:.0} % of samples", p * 100.0)
+                        format!(
+                            "{what} within {horizon} years in only {:.0} % of samples",
+                            p * 100.0
+                        )
                     }
                     _ => format!("never {what} within {horizon} years"),
                 },
@@ -75,10 +91,7 @@ pub fn chart(id: &str, title: &str, caption: &str, what: &str, horizon: u32, row
                 cy - 9.0,
                 end(s.p75),
                 cy + 9.0,
-                &format!(
-                    "fill=\"{}\" fill-opacity=\"0.35\" {stroke}",
-                    r.style.colour
-                ),
+                &format!("fill=\"{}\" fill-opacity=\"0.35\" {stroke}", r.style.colour),
             );
         }
         if let Some(p50) = s.p50 {

@@ -146,7 +146,14 @@ pub fn chart(id: &str, title: &str, caption: &str, axis: &str, rows: &[Row]) -> 
                 &format!("fill=\"{AVOIDED}\""),
             );
         }
-        whisker(&mut svg, &x, cy(i) - 3.0, r.avoided.p5, r.avoided.p95, "#00304d");
+        whisker(
+            &mut svg,
+            &x,
+            cy(i) - 3.0,
+            r.avoided.p5,
+            r.avoided.p95,
+            "#00304d",
+        );
     }
     svg.end_series();
     svg.begin_series("net");

@@ -79,7 +79,13 @@ pub fn chart(
     y_axis(&mut svg, &y, left, WIDTH - 24.0, y_title);
     x_axis(&mut svg, &x, bottom, top, "year of the scenario");
     if y.d0 < 0.0 && y.d1 > 0.0 {
-        svg.line(left, y.at(0.0), WIDTH - 24.0, y.at(0.0), "stroke=\"#333333\"");
+        svg.line(
+            left,
+            y.at(0.0),
+            WIDTH - 24.0,
+            y.at(0.0),
+            "stroke=\"#333333\"",
+        );
     }
     for s in &drawn {
         svg.begin_series(&s.label);

@@ -49,11 +49,10 @@ impl Output for InputsJson {
                 })
                 .collect(),
         };
-        let json =
-            serde_json::to_string_pretty(&inputs).map_err(|source| OutputError::Json {
-                output: "inputs.json",
-                source,
-            })?;
+        let json = serde_json::to_string_pretty(&inputs).map_err(|source| OutputError::Json {
+            output: "inputs.json",
+            source,
+        })?;
         Ok((json + "\n").into_bytes())
     }
 }
