@@ -6,5 +6,6 @@ mod calibration;
 mod cli;
 mod errors;
 mod golden;
+mod report;
 mod run;
 mod support;
