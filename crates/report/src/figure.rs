@@ -49,11 +49,16 @@ pub fn svg(chart: &Chart, opt: &usvg::Options<'_>) -> Result<String, ReportError
 
 /// The chart as a PNG at [`PNG_SCALE`].
 pub fn png(chart: &Chart, opt: &usvg::Options<'_>) -> Result<Vec<u8>, ReportError> {
+    png_at(chart, opt, PNG_SCALE)
+}
+
+/// The chart as a PNG with `scale` pixels per SVG pixel.
+pub fn png_at(chart: &Chart, opt: &usvg::Options<'_>, scale: f32) -> Result<Vec<u8>, ReportError> {
     let tree = parse(chart, opt)?;
     let size = tree
         .size()
         .to_int_size()
-        .scale_by(PNG_SCALE)
+        .scale_by(scale)
         .ok_or_else(|| ReportError::Figure {
             figure: chart.id.clone(),
             message: "empty picture".into(),
@@ -65,7 +70,7 @@ pub fn png(chart: &Chart, opt: &usvg::Options<'_>) -> Result<Vec<u8>, ReportErro
         })?;
     resvg::render(
         &tree,
-        tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
+        tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
     pixmap.encode_png().map_err(|e| ReportError::Figure {
