@@ -117,8 +117,8 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
-        /// Also write an HTML report per scenario (DIR/<stem>/report.html,
-        /// figures in DIR/<stem>/figures/) and DIR/index.html.
+        /// Also write an HTML report per scenario (OUT/SCENARIO/report.html,
+        /// figures in OUT/SCENARIO/figures/) and OUT/index.html.
         #[arg(long)]
         report: bool,
     },
@@ -139,7 +139,7 @@ enum Command {
         after_help = "Per actor: investment, avoided cost, NPV with its 90 % interval, payback year (or the first year it\ngains, for an actor that invests nothing) and P(recovered within the budget period).\n\nExamples:\n  palett show results/sodertalje\n  palett show results/sodertalje --mix four_tracks_together\n  palett show --actors"
     )]
     Show {
-        /// A scenario's result folder (DIR/<file stem> of `palett run`).
+        /// A scenario's result folder (OUT/SCENARIO of `palett run`, named for the file stem).
         #[arg(required_unless_present = "actors")]
         dir: Option<std::path::PathBuf>,
         /// Only this mix.
