@@ -274,7 +274,8 @@ pub fn main() -> ExitCode {
                 Ok(pool) => {
                     let code = pool.install(|| cmd_run(&paths, &options, &out, format, quiet));
                     if report {
-                        let written = report::write(&out, None, quiet);
+                        let stems = report::batch_stems(&out);
+                        let written = report::write(&out, stems.as_deref(), quiet);
                         code.max(written)
                     } else {
                         code

@@ -37,6 +37,14 @@ pub fn write(dir: &Path, only: Option<&[String]>, quiet: bool) -> u8 {
     }
 }
 
+/// The result folders of the batch that `palett run` just wrote into
+/// `out`, from its index.json: `run --report` reports those, not folders
+/// left there by earlier runs.
+pub fn batch_stems(out: &Path) -> Option<Vec<String>> {
+    let index = palett_report::data::Index::read(out).ok()??;
+    Some(index.files.into_iter().filter_map(|f| f.outputs).collect())
+}
+
 /// `palett show --actors`: the actors' names explained.
 pub fn actors_table(paint: Paint) -> u8 {
     println!(

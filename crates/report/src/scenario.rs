@@ -33,9 +33,26 @@ pub struct ActorView {
     pub p_recovered: Option<f64>,
     /// Whether it invests anything (mean investment above zero).
     pub invests: bool,
-    /// For an actor that gains without investing: the first year in which
-    /// its median cumulative net PV is above zero.
+    /// For an actor that gains without investing: the year from which its
+    /// median cumulative net PV stays above zero to the horizon.
     pub gains_from: Option<u32>,
+}
+
+/// The year from which the median of a cumulative series stays above
+/// zero to its end; `None` when it ends at or below zero. A cost that
+/// rises before it falls (worse before better) can make the cumulative net
+/// positive early and negative again, so the first positive year would
+/// mislead.
+pub fn gains_from(cum: &[Band]) -> Option<u32> {
+    let last = cum.last()?;
+    if !last.p50.is_some_and(|v| v > 0.0) {
+        return None;
+    }
+    let from = cum
+        .iter()
+        .rposition(|b| !b.p50.is_some_and(|v| v > 0.0))
+        .map_or(0, |i| i + 1);
+    cum.get(from).map(|b| b.year)
 }
 
 /// The per-actor view of mix `mix` (the `total` row last).
@@ -62,11 +79,7 @@ pub fn actor_view(r: &ResultFolder, mix: &str) -> Vec<ActorView> {
             let gains_from = if invests {
                 None
             } else {
-                r.by_year
-                    .series(mix, "cum_net_pv", a)
-                    .iter()
-                    .find(|b| b.p50.is_some_and(|v| v > 0.0))
-                    .map(|b| b.year)
+                gains_from(r.by_year.series(mix, "cum_net_pv", a))
             };
             ActorView {
                 actor: a.to_string(),
@@ -333,5 +346,32 @@ pub fn build(stem: &str, folder: ResultFolder) -> ScenarioReport {
         tipping,
         analysis,
         folder,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cum(medians: &[f64]) -> Vec<Band> {
+        medians
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Band {
+                year: i as u32 + 1,
+                mean: Some(*v),
+                p5: None,
+                p50: Some(*v),
+                p95: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gains_count_from_the_last_time_the_net_turns_positive() {
+        assert_eq!(gains_from(&cum(&[1.0, 2.0, 3.0])), Some(1));
+        assert_eq!(gains_from(&cum(&[1.0, -2.0, -1.0, 0.5, 2.0])), Some(4));
+        assert_eq!(gains_from(&cum(&[1.0, 2.0, -1.0])), None);
+        assert_eq!(gains_from(&[]), None);
     }
 }
