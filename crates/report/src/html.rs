@@ -14,7 +14,7 @@ body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:0 auto;max-width:980p
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #0072B2;padding-bottom:.2rem}
 h3{margin-top:1.6rem}.sub{color:#555}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right;vertical-align:top;white-space:nowrap}
-td.l{white-space:normal}
+td.l,th{white-space:normal}
 th{background:#f2f2f2}td.l,th.l{text-align:left}tr.best td{font-weight:bold}
 .key{display:inline-block;border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:.3rem .6rem .3rem 0;background:#fafafa}
 .key b{display:block;font-size:1.4rem}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444;max-width:720px}
@@ -170,6 +170,9 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
         );
     }
     b.push_str("</div>\n");
+    if base.mean == Some(0.0) {
+        b.push_str("<p class=\"sub\">This scenario books no cost under doing nothing: what its mixes gain is avoided cost they create (area effects), not a baseline bill.</p>\n");
+    }
     figure(&mut b, &r.do_nothing);
 
     b.push_str("<h2 id=\"compare\">The mixes compared with doing nothing</h2>\n");
