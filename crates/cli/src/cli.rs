@@ -272,7 +272,8 @@ pub fn main() -> ExitCode {
                 .build();
             match pool {
                 Ok(pool) => {
-                    let code = pool.install(|| cmd_run(&paths, &options, &out, format, quiet));
+                    let code =
+                        pool.install(|| cmd_run(&paths, &options, &out, format, quiet, paint));
                     if report {
                         let stems = report::batch_stems(&out);
                         let written = report::write(&out, stems.as_deref(), quiet);
@@ -452,6 +453,7 @@ fn cmd_run(
     out: &std::path::Path,
     format: RunFormat,
     quiet: bool,
+    paint: Paint,
 ) -> u8 {
     let (found, missing) = discover::discover(paths);
     for m in &missing {
@@ -502,7 +504,8 @@ fn cmd_run(
             && format == RunFormat::Text
             && let Ok(table) = ComparisonTable.render(&rep)
         {
-            let _ = writeln!(stdout, "{}", String::from_utf8_lossy(&table));
+            let table = String::from_utf8_lossy(&table);
+            let _ = writeln!(stdout, "{}", report::paint_table(&table, paint));
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
             any_failed_assertion = true;

@@ -45,6 +45,24 @@ pub fn batch_stems(out: &Path) -> Option<Vec<String>> {
     Some(index.files.into_iter().filter_map(|f| f.outputs).collect())
 }
 
+/// The comparison table of `palett run` with colour: the scenario's
+/// heading and the best mix (the row marked `*`) in bold, the legend dim.
+pub fn paint_table(table: &str, paint: Paint) -> String {
+    let mut out = String::with_capacity(table.len());
+    for (i, line) in table.lines().enumerate() {
+        let painted = if i == 0 || line.starts_with("* ") {
+            paint.bold(line)
+        } else if line.starts_with("  * ") {
+            paint.dim(line)
+        } else {
+            line.to_string()
+        };
+        out.push_str(&painted);
+        out.push('\n');
+    }
+    out
+}
+
 /// `palett show --actors`: the actors' names explained.
 pub fn actors_table(paint: Paint) -> u8 {
     println!(
@@ -167,4 +185,18 @@ pub fn show(dir: &Path, mix: Option<&str>, paint: Paint) -> u8 {
         ))
     );
     exit::OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_unchanged_without_colour_and_marks_the_best_row_with_it() {
+        let table = "S — f.ron\n  mix\n* best 1.0\n  other 0.5\n  * best mix\n";
+        assert_eq!(paint_table(table, Paint::new(false)), table);
+        let painted = paint_table(table, Paint::new(true));
+        assert!(painted.contains("\x1b[1m* best 1.0\x1b[0m"));
+        assert!(painted.contains("\n  other 0.5\n"));
+    }
 }
