@@ -9,7 +9,9 @@
 //!   warnings denied, every test in release mode, the optional `parquet`
 //!   feature of palett-runner on its own, and the golden results again
 //!   on a portable build (x86-64-v2), so "results do not depend on the
-//!   processor" is tested.
+//!   processor" is tested. The report's browser test needs Chromium: when
+//!   it is missing, `ci` installs Debian's `chromium` with apt-get, or
+//!   stops and says what to install.
 //! - `bless`: regenerates the golden results (tests/golden) after a
 //!   deliberate change of numbers; commit them on their own, saying why.
 
@@ -150,6 +152,64 @@ fn check_boundaries() -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// Browser binaries the report's browser test looks for (crates/cli/tests/it/browser.rs).
+const CHROMIUM_NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
+
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+        .unwrap_or(false)
+}
+
+/// Makes sure the browser test has a Chromium: PALETT_CHROMIUM or one on
+/// PATH; otherwise installs Debian's package with apt-get, or stops and
+/// says what to install. The test is never skipped.
+fn ensure_chromium() -> Result<(), ExitCode> {
+    eprintln!("\n==> Chromium for the report's browser test");
+    if std::env::var_os("PALETT_CHROMIUM").is_some() || CHROMIUM_NAMES.iter().any(|n| on_path(n)) {
+        eprintln!("==> Chromium: found");
+        return Ok(());
+    }
+    if !on_path("apt-get") {
+        eprintln!(
+            "==> Chromium is missing and there is no apt-get here: install Chromium \
+             (Debian: apt-get install chromium) or set PALETT_CHROMIUM to its binary"
+        );
+        return Err(ExitCode::from(1));
+    }
+    eprintln!("==> Chromium is missing: installing Debian's `chromium` with apt-get");
+    let mut update = Command::new("apt-get");
+    update.args(["update", "-qq"]);
+    let mut install = Command::new("apt-get");
+    install
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    let installed = run(Step {
+        what: "apt-get update",
+        cmd: update,
+    })
+    .and_then(|()| {
+        run(Step {
+            what: "apt-get install chromium",
+            cmd: install,
+        })
+    });
+    if installed.is_err() || !CHROMIUM_NAMES.iter().any(|n| on_path(n)) {
+        eprintln!(
+            "==> could not install Chromium: run `apt-get install chromium` as root \
+             (or set PALETT_CHROMIUM to a Chromium binary), then `cargo xtask ci` again"
+        );
+        return Err(ExitCode::from(1));
+    }
+    Ok(())
+}
+
 fn ci() -> Result<(), ExitCode> {
     run(Step {
         what: "formatting (cargo fmt --check)",
@@ -175,6 +235,7 @@ fn ci() -> Result<(), ExitCode> {
         what: "documentation, warnings denied",
         cmd: doc,
     })?;
+    ensure_chromium()?;
     run(Step {
         what: "tests (release)",
         cmd: cargo(&["test", "--workspace", "--release", "--locked"]),
@@ -254,7 +315,7 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci      everything CI checks: fmt, clippy, docs, MSRV, tests, portable golden results
+  ci      everything CI checks: fmt, clippy, docs, MSRV, tests (Chromium installed if missing), portable golden results
   bless   regenerate the golden results after a deliberate change of numbers";
 
 fn main() -> ExitCode {

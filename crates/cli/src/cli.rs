@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::progress;
+use crate::color::{self, ColorChoice, Paint};
+use crate::{progress, report};
 use palett_model::{Method, RunOptions};
 use palett_runner::batch::{FileStatus, Index};
 use palett_runner::config::FileKind;
@@ -37,6 +38,9 @@ Examples:
   palett table scenarios/lib/seed-profiles.ron --profile sammy --years 1,2,5,10,12,15
   palett table scenarios/seed-cases.ron --profile patrik --years 1,4,10,20,30 --format csv
   palett validate scenarios/
+  palett run scenarios/ --report              results plus results/index.html and a report per scenario
+  palett show results/sodertalje --mix four_tracks_together
+  palett show --actors                        what kommun, rattsvasende … mean
 
 Exit codes:
   0  all ran and all assertions hold
@@ -53,6 +57,9 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour on the terminal: auto (a terminal without NO_COLOR or TERM=dumb), always or never.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +134,37 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Also write an HTML report per scenario (OUT/SCENARIO/report.html,
+        /// figures in OUT/SCENARIO/figures/) and OUT/index.html.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Write HTML reports and figures from result folders (docs/report.md).
+    #[command(
+        after_help = "DIR is an output folder of `palett run` (a report per scenario folder in it and DIR/index.html)\nor one scenario's result folder. Writes DIR/<stem>/report.html and DIR/<stem>/figures/*.svg|png.\nThe pages are self-contained: they read offline and load nothing from elsewhere.\n\nExamples:\n  palett report results/\n  palett report results/sodertalje"
+    )]
+    Report {
+        /// An output folder of `palett run`, or one scenario's result folder.
+        #[arg(default_value = "results")]
+        dir: std::path::PathBuf,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print who pays and who gains per actor, from a scenario's result folder.
+    #[command(
+        after_help = "Per actor: investment, avoided cost, NPV with its 90 % interval, payback year (or the first year it\ngains, for an actor that invests nothing) and P(recovered within the budget period).\n\nExamples:\n  palett show results/sodertalje\n  palett show results/sodertalje --mix four_tracks_together\n  palett show --actors"
+    )]
+    Show {
+        /// A scenario's result folder (OUT/SCENARIO of `palett run`, named for the file stem).
+        #[arg(required_unless_present = "actors")]
+        dir: Option<std::path::PathBuf>,
+        /// Only this mix.
+        #[arg(long)]
+        mix: Option<String>,
+        /// Explain the actors' names (kommun = municipality, …) instead.
+        #[arg(long, conflicts_with_all = ["dir", "mix"])]
+        actors: bool,
     },
     /// Deeper analyses of one scenario: a tornado (--oneway) and a budget frontier (--frontier).
     #[command(
@@ -181,9 +219,14 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) generated from these definitions.
-    #[command(after_help = "Example:\n  palett man > palett.1 && man ./palett.1")]
-    Man,
+    /// Print the man page (roff) of palett or of one subcommand.
+    #[command(
+        after_help = "Examples:\n  palett man > palett.1 && man ./palett.1\n  palett man run > palett-run.1"
+    )]
+    Man {
+        /// A subcommand (run, report, show, table, params, validate, completions, man).
+        subcommand: Option<String>,
+    },
     /// Check scenario and library files; directories are searched for *.ron.
     #[command(
         after_help = "Every problem is printed as FILE:LINE:COL: message.\nExit code 0 when all files are valid, 3 otherwise."
@@ -219,6 +262,7 @@ enum TableFormat {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let paint = Paint::new(color::enabled(cli.color));
     let code = match cli.command {
         Command::Table {
             file,
@@ -273,16 +317,12 @@ pub fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "palett", &mut std::io::stdout());
             exit::OK
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("cannot write the man page: {e}");
-                    exit::INVALID
-                }
-            }
-        }
+        Command::Man { subcommand } => cmd_man(subcommand.as_deref()),
+        Command::Report { dir, quiet } => report::write(&dir, None, quiet),
+        Command::Show { dir, mix, actors } => match dir {
+            Some(dir) if !actors => report::show(&dir, mix.as_deref(), paint),
+            _ => report::actors_table(paint),
+        },
         Command::Run {
             paths,
             samples,
@@ -298,6 +338,7 @@ pub fn main() -> ExitCode {
             no_sensitivity,
             samples_out,
             samples_out_limit,
+            report,
         } => {
             let method = if deterministic {
                 Some(Method::Deterministic)
@@ -335,9 +376,18 @@ pub fn main() -> ExitCode {
                 .num_threads(threads.map_or(0, |t| t as usize))
                 .build();
             match pool {
-                Ok(pool) => pool.install(|| {
-                    cmd_run(&paths, &options, samples_out.as_ref(), &out, format, quiet)
-                }),
+                Ok(pool) => {
+                    let code = pool.install(|| {
+                        cmd_run(&paths, &options, samples_out.as_ref(), &out, format, quiet, paint)
+                    });
+                    if report {
+                        let stems = report::batch_stems(&out);
+                        let written = report::write(&out, stems.as_deref(), quiet);
+                        code.max(written)
+                    } else {
+                        code
+                    }
+                }
                 Err(e) => {
                     eprintln!("cannot start {threads:?} threads: {e}");
                     exit::INVALID
@@ -346,6 +396,38 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// The man page of palett, or of one of its subcommands as `palett-NAME`.
+fn cmd_man(subcommand: Option<&str>) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            // After build() a subcommand's display name is `palett-NAME`,
+            // which the page takes as its title.
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<String> = cmd
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                eprintln!(
+                    "no subcommand `{name}`; man pages exist for: {}",
+                    names.join(", ")
+                );
+                return exit::USAGE;
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(&mut std::io::stdout()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("cannot write the man page: {e}");
+            exit::INVALID
+        }
+    }
 }
 
 fn print_diagnostics(ds: &[Diagnostic]) {
@@ -581,6 +663,7 @@ fn cmd_run(
     out: &std::path::Path,
     format: RunFormat,
     quiet: bool,
+    paint: Paint,
 ) -> u8 {
     let (found, missing) = discover::discover(paths);
     for m in &missing {
@@ -651,7 +734,8 @@ fn cmd_run(
             && format == RunFormat::Text
             && let Ok(table) = ComparisonTable.render(&rep)
         {
-            let _ = writeln!(stdout, "{}", String::from_utf8_lossy(&table));
+            let table = String::from_utf8_lossy(&table);
+            let _ = writeln!(stdout, "{}", report::paint_table(&table, paint));
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
             any_failed_assertion = true;

@@ -2,7 +2,9 @@
 //! runner library and turns its results into output and exit codes.
 
 mod cli;
+mod color;
 mod progress;
+mod report;
 
 use std::process::ExitCode;
 

@@ -2,10 +2,12 @@
 //! modules, so it links once.
 
 mod analysis;
+mod browser;
 mod calibration;
 mod cli;
 mod errors;
 mod golden;
+mod report;
 mod run;
 mod scenarios_sources;
 mod support;

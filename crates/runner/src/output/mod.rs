@@ -1,17 +1,19 @@
 //! What a run's results become: the files of a scenario's result folder
-//! (summary.json, by_year.csv) and the terminal table, each an [`Output`]
+//! (summary.json, by_year.csv, inputs.json) and the terminal table, each an [`Output`]
 //! that renders a [`RunReport`] to bytes. The folder is written through
 //! [`crate::write::write_atomic`]. docs/output-format.md describes every
 //! field.
 
 mod by_year_csv;
 pub mod frontier;
+mod inputs_json;
 pub mod oneway;
 pub mod sensitivity_json;
 pub mod summary_json;
 mod table;
 
 pub use by_year_csv::ByYearCsv;
+pub use inputs_json::InputsJson;
 pub use sensitivity_json::SensitivityJson;
 pub use summary_json::SummaryJson;
 pub use table::ComparisonTable;
@@ -79,7 +81,7 @@ pub trait Output: Sync {
 }
 
 /// The files of every result folder, in writing order.
-pub const RESULT_FILES: [&dyn Output; 3] = [&ByYearCsv, &SensitivityJson, &SummaryJson];
+pub const RESULT_FILES: [&dyn Output; 4] = [&ByYearCsv, &InputsJson, &SensitivityJson, &SummaryJson];
 
 /// Renders every output of `outputs` that has a file name, then writes them
 /// into `dir` (created if missing), each atomically. Nothing is written

@@ -64,13 +64,29 @@ fn comparison_table(r: &RunReport<'_>) -> String {
         s.horizon,
         s.discount_rate.get(&central) * 100.0
     );
+    // The cost of doing nothing leads: it is what every mix is measured against.
+    if let Some(base) = mixes.first() {
+        let cost = base.scalars(Quantity::PvBaselineCost);
+        if let Some(total) = cost.last() {
+            let interval = if deterministic {
+                String::new()
+            } else {
+                format!(" (90 %: {} … {})", msek(total.p5), msek(total.p95))
+            };
+            out.push_str(&format!(
+                "  cost of doing nothing: {} MSEK present value over {} years{interval}\n",
+                msek(total.mean),
+                s.horizon
+            ));
+        }
+    }
     for w in &r.run.warnings {
         out.push_str(&format!("  warning: {w}\n"));
     }
     let name_w = mixes.iter().map(|m| m.name.len()).max().unwrap_or(4).max(4) + 2;
     out.push_str(&format!(
-        "  {:<name_w$} {:>10} {:>23} {:>9} {:>7} {:>8} {:>8}\n",
-        "mix", "NPV MSEK", "90 % interval MSEK", "P(NPV>0)", "P(best)", "payback", "tipping"
+        "  {:<name_w$} {:>10} {:>23} {:>6} {:>9} {:>7} {:>8} {:>8}\n",
+        "mix", "NPV MSEK", "90 % interval MSEK", "BCR", "P(NPV>0)", "P(best)", "payback", "tipping"
     ));
     for (i, m) in mixes.iter().enumerate() {
         let mark = if Some(i) == best { "* " } else { "  " };
@@ -83,17 +99,22 @@ fn comparison_table(r: &RunReport<'_>) -> String {
         let payback = m.scalars(Quantity::PaybackYear);
         let payback = &payback[payback.len() - 1];
         let tipping = m.scalar(Quantity::TippingYear, 0);
+        let bcr = m
+            .scalar(Quantity::Bcr, 0)
+            .mean
+            .map_or("–".to_string(), |b| format!("{b:.2}"));
         out.push_str(&format!(
-            "{mark}{:<name_w$} {:>10} {:>23} {:>9.2} {:>7.2} {:>8} {:>8}\n",
+            "{mark}{:<name_w$} {:>10} {:>23} {:>6} {:>9.2} {:>7.2} {:>8} {:>8}\n",
             m.name,
             msek(npv.mean),
             interval,
+            bcr,
             npv.p_positive,
             m.p_best,
             year(payback.p50),
             year(tipping.p50),
         ));
     }
-    out.push_str("  * best mix (highest P(best)); payback and tipping are median years\n");
+    out.push_str("  * best mix (highest P(best)); BCR = PV(avoided)/PV(investment), mean; payback and tipping are median years\n");
     out
 }
