@@ -359,3 +359,23 @@ fn sensitivity_frontier_gives_the_best_mix_within_each_budget() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("not an actor"), "{}", text(&o).1);
 }
+
+#[test]
+fn a_shipped_scenario_has_a_decision_worth_more_information() {
+    // The golden test keeps this file equal to a fresh run of the
+    // scenario at its own settings.
+    let s = json(&super::support::root().join("tests/golden/run/kommun-budget/summary.json"));
+    let voi = &s["value_of_information"];
+    let (evpi, se) = (
+        voi["evpi"].as_f64().expect("evpi"),
+        voi["evpi_se"].as_f64().expect("se"),
+    );
+    assert!(evpi > 3.0 * se && se > 0.0, "EVPI {evpi} ± {se}");
+    let p_best: Vec<f64> = s["mixes"]
+        .as_array()
+        .expect("mixes")
+        .iter()
+        .map(|m| m["p_best"].as_f64().expect("p_best"))
+        .collect();
+    assert!(p_best.iter().any(|&p| 0.05 < p && p < 0.95), "{p_best:?}");
+}
