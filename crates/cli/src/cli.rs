@@ -35,6 +35,7 @@ Examples:
   palett run scenarios/herrgarden.ron --deterministic
   palett params scenarios/sodertalje.ron
   palett sensitivity scenarios/sodertalje.ron --oneway
+  palett discover scenarios/kommun-budget.ron --mix school_first --when \"not best\"
   palett table scenarios/lib/seed-profiles.ron --profile sammy --years 1,2,5,10,12,15
   palett table scenarios/seed-cases.ron --profile patrik --years 1,4,10,20,30 --format csv
   palett validate scenarios/
@@ -205,6 +206,35 @@ enum Command {
         #[arg(long, default_value = "results")]
         out: PathBuf,
     },
+    /// Scenario discovery: under which inputs does a mix meet a condition (PRIM boxes).
+    #[command(
+        after_help = "Writes DIR/<file stem>/discover.json (docs/output-format.md) and prints the finding.\n\nConditions: \"npv < 0\", \"npv >= 100 MSEK\", \"actor kommun npv < 0\", \"best\", \"not best\".\n\nExample:\n  palett discover scenarios/kommun-budget.ron --mix school_first --when \"not best\""
+    )]
+    Discover {
+        /// A scenario file.
+        file: PathBuf,
+        /// The mix.
+        #[arg(long)]
+        mix: String,
+        /// The condition that makes a sample a case of interest.
+        #[arg(long)]
+        when: String,
+        /// Monte Carlo samples (default: the file's); at most 20 000 are kept for PRIM.
+        #[arg(long)]
+        samples: Option<u64>,
+        /// Seed (default: the file's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Hold an uncertain input at a value (repeatable), as for `run`.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+        set: Vec<(String, f64)>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        threads: Option<u32>,
+        /// Output directory.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+    },
     /// List every uncertain input: its path (the name used in correlations), distribution and central value.
     #[command(after_help = "Example:\n  palett params scenarios/sodertalje.ron")]
     Params {
@@ -273,6 +303,42 @@ pub fn main() -> ExitCode {
         } => cmd_table(&file, &profile, &years, rate, format),
         Command::Validate { paths } => cmd_validate(&paths),
         Command::Params { file } => cmd_params(&file),
+        Command::Discover {
+            file,
+            mix,
+            when,
+            samples,
+            seed,
+            set,
+            threads,
+            out,
+        } => {
+            let condition = match palett_model::discover::Condition::parse(&when) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("--when: {e}");
+                    return ExitCode::from(exit::USAGE);
+                }
+            };
+            let o = RunOptions {
+                samples,
+                seed,
+                held: set,
+                ..RunOptions::default()
+            };
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.map_or(0, |t| t as usize))
+                .build();
+            match pool {
+                Ok(pool) => {
+                    pool.install(|| cmd_discover(&file, &o, &mix, (&when, &condition), &out))
+                }
+                Err(e) => {
+                    eprintln!("cannot start {threads:?} threads: {e}");
+                    exit::INVALID
+                }
+            }
+        }
         Command::Sensitivity {
             file,
             oneway,
@@ -378,7 +444,15 @@ pub fn main() -> ExitCode {
             match pool {
                 Ok(pool) => {
                     let code = pool.install(|| {
-                        cmd_run(&paths, &options, samples_out.as_ref(), &out, format, quiet, paint)
+                        cmd_run(
+                            &paths,
+                            &options,
+                            samples_out.as_ref(),
+                            &out,
+                            format,
+                            quiet,
+                            paint,
+                        )
                     });
                     if report {
                         let stems = report::batch_stems(&out);
@@ -595,6 +669,53 @@ fn cmd_frontier(
     let _ = std::io::stdout()
         .lock()
         .write_all(palett_runner::output::frontier::table(&s, &run, &f).as_bytes());
+    exit::OK
+}
+
+fn cmd_discover(
+    file: &std::path::Path,
+    o: &RunOptions,
+    mix: &str,
+    (when, condition): (&str, &palett_model::discover::Condition),
+    out: &std::path::Path,
+) -> u8 {
+    use palett_model::discover::DiscoverError;
+    let s = match load_scenario(file) {
+        Ok(s) => s,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            return exit::INVALID;
+        }
+    };
+    let d = match palett_model::discover::discover(&s, o, mix, condition) {
+        Ok(d) => d,
+        Err(e @ (DiscoverError::UnknownMix { .. } | DiscoverError::UnknownActor { .. })) => {
+            eprintln!("{}: {e}", file.display());
+            return exit::USAGE;
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return exit::INVALID;
+        }
+    };
+    let name = palett_runner::batch::output_names(&[file.to_path_buf()]);
+    let dir = out.join(&name[0]);
+    let written = palett_runner::output::discover::json(&s, when, &d)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            std::fs::create_dir_all(&dir)
+                .and_then(|_| {
+                    palett_runner::write::write_atomic(&dir.join("discover.json"), &bytes)
+                })
+                .map_err(|e| format!("{}: cannot write discover.json: {e}", dir.display()))
+        });
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return exit::INVALID;
+    }
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(palett_runner::output::discover::text(&s, when, &d).as_bytes());
     exit::OK
 }
 

@@ -15,6 +15,7 @@ mod accounts;
 pub mod analysis;
 mod area;
 pub mod assertion;
+pub mod discover;
 pub mod error;
 pub mod frontier;
 mod interventions;

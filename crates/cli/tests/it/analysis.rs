@@ -379,3 +379,49 @@ fn a_shipped_scenario_has_a_decision_worth_more_information() {
         .collect();
     assert!(p_best.iter().any(|&p| 0.05 < p && p < 0.95), "{p_best:?}");
 }
+
+#[test]
+fn discover_names_the_inputs_under_which_a_mix_is_not_best() {
+    let scratch = Scratch::new();
+    let mut docs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = scratch.dir.path().join(threads);
+        let o = palett(&[
+            "discover",
+            "scenarios/kommun-budget.ron",
+            "--mix",
+            "school_first",
+            "--when",
+            "not best",
+            "--samples",
+            "2000",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        let (stdout, stderr) = text(&o);
+        assert!(o.status.success(), "{stderr}");
+        assert!(stdout.contains("Mostly when"), "{stdout}");
+        docs.push(
+            std::fs::read_to_string(out.join("kommun-budget/discover.json")).expect("written"),
+        );
+    }
+    assert_eq!(docs[0], docs[1]);
+    let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
+    assert_eq!(doc["points"], 2000);
+    let t = doc["trajectory"].as_array().expect("trajectory");
+    let chosen = &t[doc["chosen"].as_u64().expect("chosen") as usize];
+    assert!(chosen["coverage"].as_f64().expect("coverage") >= 0.5);
+    assert!(!chosen["limits"].as_array().expect("limits").is_empty());
+    let o = palett(&[
+        "discover",
+        "scenarios/kommun-budget.ron",
+        "--mix",
+        "school_first",
+        "--when",
+        "npv is low",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("cannot read the condition"));
+}

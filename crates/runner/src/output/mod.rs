@@ -5,6 +5,7 @@
 //! field.
 
 mod by_year_csv;
+pub mod discover;
 pub mod frontier;
 mod inputs_json;
 pub mod oneway;
@@ -81,7 +82,8 @@ pub trait Output: Sync {
 }
 
 /// The files of every result folder, in writing order.
-pub const RESULT_FILES: [&dyn Output; 4] = [&ByYearCsv, &InputsJson, &SensitivityJson, &SummaryJson];
+pub const RESULT_FILES: [&dyn Output; 4] =
+    [&ByYearCsv, &InputsJson, &SensitivityJson, &SummaryJson];
 
 /// Renders every output of `outputs` that has a file name, then writes them
 /// into `dir` (created if missing), each atomically. Nothing is written
