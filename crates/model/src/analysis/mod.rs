@@ -5,7 +5,7 @@
 //! point of view, and acceptability over a grid of discount rates.
 //!
 //! Everything is accumulated by one observer of the Monte Carlo engine
-//! ([`observer`]) from the samples the run draws anyway, streaming, in
+//! ([`AnalysisObserver`]) from the samples the run draws anyway, streaming, in
 //! memory flat in the sample count, and folded in sample order, so the
 //! results are bit-identical on any thread count.
 
