@@ -6,6 +6,7 @@ use palett_synergy::Track;
 use super::{Range, Resolver, Source, collect};
 use crate::config::{InflowSpec, ProfileSpec};
 use crate::source::FileId;
+use crate::source::limits::MAX_PROFILE_YEARS;
 use palett_model::scenario::{GroupDef, ProfileDef, Scenario};
 use palett_model::value::Value;
 
@@ -113,6 +114,31 @@ fn profile(
     spec: &ProfileSpec,
 ) -> Option<ProfileDef> {
     let n = actors.len();
+    // The profile is built per year: refuse a length over the limit before
+    // anything is allocated from it.
+    let (length, length_path) = match spec {
+        ProfileSpec::Checkpoints { years, .. } => (
+            years.iter().copied().max().unwrap_or(0),
+            format!(
+                "{path}.years[{}]",
+                years
+                    .iter()
+                    .position(|y| *y > MAX_PROFILE_YEARS)
+                    .unwrap_or(0)
+            ),
+        ),
+        ProfileSpec::Annual { years, .. } | ProfileSpec::Resources { years, .. } => {
+            (*years, format!("{path}.years"))
+        }
+    };
+    if length > MAX_PROFILE_YEARS {
+        r.error(
+            file,
+            &length_path,
+            format!("a profile may be at most {MAX_PROFILE_YEARS} years long; got {length}"),
+        );
+        return None;
+    }
     let (built, scale, description) = match spec {
         ProfileSpec::Checkpoints {
             rate,
