@@ -159,29 +159,55 @@ pub fn check_assertions(
         .collect()
 }
 
-/// Output folder names for a batch: the file stem, or `<parent>-<stem>`
-/// where two files share a stem, so no result overwrites another.
+/// Output folder names for a batch, one per file, all distinct. The rule
+/// (docs/output-format.md): the file stem; where several files share a
+/// stem, `<parent folder>-<stem>`; a name still taken by an earlier file of
+/// the batch gets `-2`, `-3`, … in input order. The same files in the same
+/// order always get the same names.
 pub fn output_names(files: &[PathBuf]) -> Vec<String> {
     let stem = |p: &PathBuf| {
         p.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+            .filter(|s| !s.is_empty() && !s.starts_with('.'))
+            .unwrap_or_else(|| "scenario".to_string())
     };
+    let mut used = std::collections::HashSet::new();
     files
         .iter()
         .map(|f| {
             let s = stem(f);
-            if files.iter().filter(|g| stem(g) == s).count() > 1 {
+            let base = if files.iter().filter(|g| stem(g) == s).count() > 1 {
                 let parent = f
                     .parent()
                     .and_then(|p| p.file_name())
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                format!("{parent}-{s}")
+                if parent.is_empty() {
+                    s
+                } else {
+                    format!("{parent}-{s}")
+                }
             } else {
                 s
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while !used.insert(name.clone()) {
+                name = format!("{base}-{n}");
+                n += 1;
             }
+            name
         })
+        .collect()
+}
+
+/// The files of a batch with repeats removed: a file named twice (by the
+/// same or another path to it) runs once, where it first appears.
+pub fn distinct_files(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())))
         .collect()
 }
 
@@ -194,7 +220,8 @@ pub fn run_file(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> FileResult {
     let dir = out.join(name);
-    let scenario = match crate::load_scenario(file) {
+    // Only a scenario runs: a library given by name is reported as one.
+    let scenario = match crate::source::load(file).and_then(|l| crate::resolve::resolve(&l)) {
         Ok(s) => s,
         Err(ds) => {
             // Stale results of an earlier run would contradict index.json.
@@ -243,12 +270,57 @@ pub fn run_batch(
     progress: &(dyn Fn(usize, Progress) + Sync),
 ) -> Vec<FileResult> {
     let names = output_names(files);
+    crate::output::remove_stale_temporaries(out);
     files
         .par_iter()
         .zip(names.par_iter())
         .enumerate()
-        .map(|(i, (f, n))| run_file(f, n, out, o, &|p| progress(i, p)))
+        .map(|(i, (f, n))| {
+            // One file's internal error must not take the batch with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_file(f, n, out, o, &|p| progress(i, p))
+            }))
+            .unwrap_or_else(|panic| {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown".to_string());
+                FileResult::failed(
+                    f,
+                    FileStatus::Failed,
+                    None,
+                    FileError::Internal {
+                        file: f.clone(),
+                        message,
+                    },
+                )
+            })
+        })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(ps: &[&str]) -> Vec<PathBuf> {
+        ps.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn output_names_are_distinct_and_deterministic() {
+        let files = paths(&["a/x/s.ron", "b/x/s.ron", "x-s.ron", "c/t.ron", "d/y/s.ron"]);
+        let names = output_names(&files);
+        assert_eq!(names, ["x-s", "x-s-2", "x-s-3", "t", "y-s"]);
+        assert_eq!(output_names(&files), names);
+    }
+
+    #[test]
+    fn a_file_given_twice_runs_once() {
+        let files = paths(&["a.ron", "b.ron", "a.ron"]);
+        assert_eq!(distinct_files(files), paths(&["a.ron", "b.ron"]));
+    }
 }
 
 /// A path given on the command line that does not exist, as a batch entry.

@@ -21,6 +21,15 @@ pub enum FileError {
         /// Why.
         source: palett_model::ModelError,
     },
+    /// The run stopped on an internal error (a panic); the other files of
+    /// the batch still ran.
+    #[error("{}: internal error while running this file (please report it): {message}", .file.display())]
+    Internal {
+        /// The scenario file.
+        file: PathBuf,
+        /// The panic's message.
+        message: String,
+    },
     /// The results could not be rendered or written.
     #[error(transparent)]
     Output(#[from] OutputError),
