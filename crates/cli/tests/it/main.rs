@@ -5,5 +5,6 @@ mod calibration;
 mod cli;
 mod errors;
 mod golden;
+mod robust;
 mod run;
 mod support;
