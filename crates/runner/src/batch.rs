@@ -137,6 +137,36 @@ pub fn run_scenario(
     Ok((run, timing))
 }
 
+/// The first figure (`mix / summary.json path`) whose mean is not a finite
+/// number although samples define it: an overflow, which must fail the
+/// scenario rather than reach summary.json as a silent null.
+pub fn first_non_finite(run: &ScenarioRun) -> Option<String> {
+    use palett_model::metric::FIGURES;
+    use palett_model::results::FigureValue;
+    let keys = &run.results.keys;
+    for mix in &run.results.mixes {
+        for f in &FIGURES {
+            let names = keys.keys(f.quantity.def().keys);
+            for k in keys.figure_keys(f) {
+                let bad = match mix.figure(f, k) {
+                    FigureValue::Stats(st) => {
+                        st.n_defined > 0 && !st.mean.is_some_and(f64::is_finite)
+                    }
+                    FigureValue::Share(v) => !v.is_finite(),
+                };
+                if bad {
+                    return Some(format!(
+                        "{} of mix `{}`",
+                        f.path.replace("{key}", names[k]),
+                        mix.name
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Checks the scenario's assertions against a run's results.
 pub fn check_assertions(
     s: &Scenario,
@@ -236,6 +266,17 @@ pub fn run_file(
         Ok(x) => x,
         Err(e) => return FileResult::failed(file, FileStatus::Failed, name_of, e),
     };
+    if let Some(what) = first_non_finite(&run) {
+        return FileResult::failed(
+            file,
+            FileStatus::Failed,
+            name_of,
+            FileError::NonFinite {
+                file: file.to_path_buf(),
+                what,
+            },
+        );
+    }
     let checked = check_assertions(&scenario, &run);
     let status = if checked.iter().any(|(a, _)| !a.holds) {
         FileStatus::AssertionsFailed

@@ -30,6 +30,14 @@ pub enum FileError {
         /// The panic's message.
         message: String,
     },
+    /// A result overflowed to a non-finite number.
+    #[error("{}: {what} is not a finite number (the inputs are too large for the arithmetic); the results were not written", .file.display())]
+    NonFinite {
+        /// The scenario file.
+        file: PathBuf,
+        /// The figure and mix.
+        what: String,
+    },
     /// The results could not be rendered or written.
     #[error(transparent)]
     Output(#[from] OutputError),

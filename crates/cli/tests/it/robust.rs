@@ -239,3 +239,35 @@ fn closed_pipe_exits_quietly() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn numbers_near_overflow_are_invalid_with_the_limit_stated() {
+    let s = Scratch::new();
+    with_lib(&s, ".");
+    let stock = seed_cases().replace("stock: 19", "stock: 1e308");
+    let (code, err) = validate_one(&s, "stock.ron", &stock);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(
+        err.contains("stock.ron:28:") && err.contains("1e12"),
+        "{err}"
+    );
+}
+
+#[test]
+fn distributions_bounded_near_the_float_limit_validate_fast() {
+    let s = Scratch::new();
+    with_lib(&s, ".");
+    let body = seed_cases().replace(
+        "stock: 19",
+        "stock: Uniform(0, 1e308), inflow: [Pert(-1e308, 0, 1e308), Triangular(0, 1, 1.7e308)]",
+    );
+    let start = std::time::Instant::now();
+    let (code, err) = validate_one(&s, "wide.ron", &body);
+    assert!(
+        start.elapsed().as_secs_f64() < 2.0,
+        "validation took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("1e12"), "{err}");
+}

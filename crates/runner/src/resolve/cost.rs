@@ -3,6 +3,7 @@
 use palett_cost::{ActorId, ActorSet, Catalogue, CatalogueItem, CostError, Profile};
 use palett_synergy::Track;
 
+use super::scalar::{magnitude_message, within_magnitude};
 use super::{Range, Resolver, Source, collect};
 use crate::config::{InflowSpec, ProfileSpec};
 use crate::source::FileId;
@@ -62,11 +63,11 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
     });
     for (file, name, item) in items {
         let path = format!("catalogue.{name}");
-        if !(item.price.is_finite()) {
+        if !within_magnitude(item.price) {
             r.error(
                 file,
                 &format!("{path}.price"),
-                "the price must be a finite number of SEK per unit",
+                magnitude_message("the price (SEK per unit)", item.price),
             );
         }
         let Some(actor) = actor(r, actors, file, &format!("{path}.actor"), &item.actor) else {
@@ -131,6 +132,31 @@ fn profile(
             (*years, format!("{path}.years"))
         }
     };
+    // Every amount of the profile within the magnitude limit, so no cost
+    // overflows to infinity in a run.
+    let (field, rows) = match spec {
+        ProfileSpec::Checkpoints { cumulative, .. } => ("cumulative", cumulative),
+        ProfileSpec::Annual { amounts, .. } => ("amounts", amounts),
+        ProfileSpec::Resources { quantities, .. } => ("quantities", quantities),
+    };
+    let mut too_large = false;
+    for (key, values) in rows.iter() {
+        if let Some((i, v)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !within_magnitude(**v))
+        {
+            r.error(
+                file,
+                &format!("{path}.{field}.{key}[{i}]"),
+                magnitude_message("a profile amount", *v),
+            );
+            too_large = true;
+        }
+    }
+    if too_large {
+        return None;
+    }
     if length > MAX_PROFILE_YEARS {
         r.error(
             file,
