@@ -310,7 +310,11 @@ fn cmd_validate(paths: &[PathBuf]) -> u8 {
         // Loading reports every kind of file: one it cannot read (too
         // large, not UTF-8) with the place, one that is neither a scenario
         // nor a library as such.
-        let result = load_scenario(&f.path).map(|_| ());
+        let result = load_scenario(&f.path).map(|s| {
+            for w in palett_model::run::input_warnings(&s) {
+                eprintln!("{}: warning: {w}", f.path.display());
+            }
+        });
         if let Err(ds) = result {
             invalid += 1;
             print_diagnostics(&ds);
@@ -440,6 +444,12 @@ fn cmd_run(
         }
         for e in &r.errors {
             eprintln!("{e}");
+        }
+        // Warnings go to stderr (and summary.json), never into the table.
+        if let Some((_, run)) = &r.run {
+            for w in &run.warnings {
+                eprintln!("{}: warning: {w}", r.file);
+            }
         }
         if let Some(rep) = r.report()
             && format == RunFormat::Text

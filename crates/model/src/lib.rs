@@ -15,6 +15,7 @@ mod accounts;
 mod area;
 pub mod assertion;
 pub mod error;
+pub mod format;
 mod interventions;
 pub mod layout;
 pub mod metric;

@@ -271,3 +271,17 @@ fn distributions_bounded_near_the_float_limit_validate_fast() {
     assert_eq!(code, Some(3), "{err}");
     assert!(err.contains("1e12"), "{err}");
 }
+
+#[test]
+fn implausible_discount_rate_warns_in_validate() {
+    let s = Scratch::new();
+    with_lib(&s, ".");
+    let body = seed_cases().replace("discount_rate: 0.04", "discount_rate: 3.5");
+    let (code, err) = validate_one(&s, "rate.ron", &body);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: the discount rate is 3.5 per year, 350 %"),
+        "{err}"
+    );
+    assert!(err.contains("written 0.035"), "{err}");
+}
