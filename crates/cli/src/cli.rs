@@ -459,10 +459,14 @@ fn cmd_run(
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
             any_failed_assertion = true;
-            let value = a.value.map_or("undefined".to_string(), |v| format!("{v}"));
+            let best = a
+                .best
+                .as_ref()
+                .map(|b| format!("; the best is `{b}`"))
+                .unwrap_or_default();
             eprintln!(
-                "{}: assertion failed: {} (value: {value})",
-                a.location, a.claim
+                "{}: assertion failed: {} (value: {}{best})",
+                a.location, a.claim, a.value_text
             );
         }
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use palett_model::assertion::{self, AssertionOutcome};
+use palett_model::scenario::Claim;
 use palett_model::{RunOptions, Scenario, ScenarioRun};
 use palett_montecarlo::Progress;
 use rayon::prelude::*;
@@ -40,6 +41,26 @@ pub struct AssertionResult {
     pub holds: bool,
     /// The value found (null when undefined).
     pub value: Option<f64>,
+    /// For a `Best` claim: the mix with the highest value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best: Option<String>,
+    /// The value for people: SEK amounts in MSEK, "undefined" for null
+    /// (messages only).
+    #[serde(skip)]
+    pub value_text: String,
+}
+
+/// An assertion's value for a message: SEK statistics in MSEK with their
+/// unit, other values as they are, `undefined` when there is none.
+fn value_text(metric: &palett_model::metric::MetricRef, value: Option<f64>) -> String {
+    use palett_model::metric::Unit;
+    match value {
+        None => "undefined".to_string(),
+        Some(v) if metric.stat.is_some() && metric.figure().quantity.def().unit == Unit::Sek => {
+            format!("{:.2} MSEK", v / 1e6)
+        }
+        Some(v) => format!("{v}"),
+    }
 }
 
 /// How fast one scenario ran (index.json only: timings vary between reruns).
@@ -176,12 +197,22 @@ pub fn check_assertions(
         .iter()
         .map(|a| {
             let outcome = assertion::check(a, &run.results);
+            let (Claim::Metric { metric, .. } | Claim::Best { metric, .. }) = &a.claim;
+            let best = match a.claim {
+                Claim::Best { .. } => outcome
+                    .best
+                    .and_then(|i| run.results.mixes.get(i))
+                    .map(|m| m.name.clone()),
+                Claim::Metric { .. } => None,
+            };
             (
                 AssertionResult {
                     claim: a.text.clone(),
                     location: a.location.to_string(),
                     holds: outcome.holds,
                     value: outcome.value,
+                    best,
+                    value_text: value_text(metric, outcome.value),
                 },
                 outcome,
             )

@@ -285,3 +285,25 @@ fn implausible_discount_rate_warns_in_validate() {
     );
     assert!(err.contains("written 0.035"), "{err}");
 }
+
+#[test]
+fn failed_assertions_speak_msek_and_name_the_best_mix() {
+    let s = Scratch::new();
+    with_lib(&s, ".");
+    let body = seed_cases().replace("at_least: 452000000, at_most: 453000000", "at_most: 1000");
+    let f = s.write("a.ron", &body);
+    let out = s.dir.path().join("out");
+    let o = palett(&[
+        "run",
+        f.to_str().expect("utf-8"),
+        "-q",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let err = text(&o).1;
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("(value: 452.") && err.contains(" MSEK)"),
+        "{err}"
+    );
+}
