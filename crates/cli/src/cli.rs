@@ -16,6 +16,16 @@ use palett_runner::output::{ComparisonTable, Output, summary_json};
 use palett_runner::samples::SamplesOut;
 use palett_runner::{discover, load_scenario, profile_table};
 
+/// Most worker threads `--threads` accepts: more would only cost memory.
+const MAX_THREADS: u32 = 256;
+
+/// Writes `bytes` to stdout. A reader that stopped reading (`| head`) is
+/// not an error: the rest is dropped quietly.
+fn print_out(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
+}
+
 /// Exit codes, documented in `--help`.
 pub mod exit {
     /// Everything ran and every assertion holds.
@@ -87,7 +97,7 @@ enum Command {
     },
     /// Run scenarios: compare every mix with doing nothing, with uncertainty ranges.
     #[command(
-        after_help = "Writes DIR/<file stem>/summary.json and by_year.csv per scenario and DIR/index.json for the batch\n(docs/output-format.md). Prints a comparison table per scenario on stdout.\n\nExamples:\n  palett run scenarios/\n  palett run scenarios/sodertalje.ron --samples 100000 --seed 7 --threads 2\n  palett run scenarios/herrgarden.ron --deterministic --format json\n\nExit codes: 0 all ran and all assertions hold; 1 an assertion failed; 2 usage error;\n3 a file was invalid or a run failed (the others still ran and were written)."
+        after_help = "Writes DIR/<file stem>/summary.json and by_year.csv per scenario (files sharing a stem get\n<parent>-<stem>, then -2, -3, ...; a file given twice runs once) and DIR/index.json for the batch\n(docs/output-format.md). Prints a comparison table per scenario on stdout.\n\nExamples:\n  palett run scenarios/\n  palett run scenarios/sodertalje.ron --samples 100000 --seed 7 --threads 2\n  palett run scenarios/herrgarden.ron --deterministic --format json\n\nExit codes: 0 all ran and all assertions hold; 1 an assertion failed; 2 usage error;\n3 a file was invalid or a run failed (the others still ran and were written)."
     )]
     Run {
         /// Scenario files or directories (searched for *.ron; library files are skipped).
@@ -123,8 +133,8 @@ enum Command {
         /// At most this many samples (rows) in --samples-out.
         #[arg(long, value_name = "N", default_value_t = palett_runner::samples::DEFAULT_LIMIT)]
         samples_out_limit: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        /// Worker threads, 1 to 256 (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
         threads: Option<u32>,
         /// Output directory.
         #[arg(long, default_value = "results")]
@@ -380,7 +390,9 @@ pub fn main() -> ExitCode {
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "palett", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "palett", &mut script);
+            print_out(&script);
             exit::OK
         }
         Command::Man { subcommand } => cmd_man(subcommand.as_deref()),
@@ -543,7 +555,7 @@ fn cmd_table(
             }
         },
     };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    print_out(out.as_bytes());
     exit::OK
 }
 
@@ -554,28 +566,27 @@ fn cmd_validate(paths: &[PathBuf]) -> u8 {
     }
     let mut invalid = missing.len();
     for f in &found {
-        let result = match f.kind {
-            Some(FileKind::Scenario) | Some(FileKind::Library) => {
-                load_scenario(&f.path).map(|_| ())
+        // Loading reports every kind of file: one it cannot read (too
+        // large, not UTF-8) with the place, one that is neither a scenario
+        // nor a library as such.
+        let result = load_scenario(&f.path).map(|s| {
+            for w in palett_model::run::input_warnings(&s) {
+                eprintln!("{}: warning: {w}", f.path.display());
             }
-            None => Err(vec![Diagnostic {
-                file: f.path.clone(),
-                line: 1,
-                col: 1,
-                message: "not a palett file: expected `Scenario(` or `Library(` as the first word"
-                    .into(),
-            }]),
-        };
+        });
         if let Err(ds) = result {
             invalid += 1;
             print_diagnostics(&ds);
         }
     }
     let total = found.len() + missing.len();
-    println!(
-        "{total} file{} checked: {} valid, {invalid} invalid",
-        if total == 1 { "" } else { "s" },
-        total - invalid
+    print_out(
+        format!(
+            "{total} file{} checked: {} valid, {invalid} invalid\n",
+            if total == 1 { "" } else { "s" },
+            total - invalid
+        )
+        .as_bytes(),
     );
     if invalid == 0 {
         exit::OK
@@ -728,9 +739,12 @@ fn cmd_params(file: &std::path::Path) -> u8 {
         }
     };
     if s.params.entries.is_empty() {
-        println!(
-            "{}: no uncertain inputs (every scalar is a fixed number)",
-            file.display()
+        print_out(
+            format!(
+                "{}: no uncertain inputs (every scalar is a fixed number)\n",
+                file.display()
+            )
+            .as_bytes(),
         );
         return exit::OK;
     }
@@ -750,15 +764,19 @@ fn cmd_params(file: &std::path::Path) -> u8 {
         .max()
         .unwrap_or(12)
         .max(12);
-    println!("{:<w$}  {:<dw$}  {:>12}", "path", "distribution", "central");
+    let mut text = format!(
+        "{:<w$}  {:<dw$}  {:>12}\n",
+        "path", "distribution", "central"
+    );
     for p in &s.params.entries {
-        println!(
-            "{:<w$}  {:<dw$}  {:>12}",
+        text.push_str(&format!(
+            "{:<w$}  {:<dw$}  {:>12}\n",
             p.path,
             p.distribution.to_string(),
             format!("{}", p.distribution.central())
-        );
+        ));
     }
+    print_out(text.as_bytes());
     exit::OK
 }
 
@@ -786,10 +804,8 @@ fn cmd_run(
     quiet: bool,
     paint: Paint,
 ) -> u8 {
+    // Missing paths are reported with the batch's results below.
     let (found, missing) = discover::discover(paths);
-    for m in &missing {
-        eprintln!("{m}");
-    }
     // Library files are only included by scenarios; a file given by name
     // that is not a scenario is still reported (as invalid) by run_file.
     let files: Vec<PathBuf> = found
@@ -797,6 +813,7 @@ fn cmd_run(
         .filter(|f| f.kind != Some(FileKind::Library) || paths.contains(&f.path))
         .map(|f| f.path)
         .collect();
+    let files = palett_runner::batch::distinct_files(files);
     if samples_out.is_some() && files.len() != 1 {
         eprintln!(
             "--samples-out writes the samples of one scenario; {} scenario files were given",
@@ -805,7 +822,7 @@ fn cmd_run(
         return exit::USAGE;
     }
     let bar = progress::Bars::new(&files, quiet);
-    let results = match samples_out {
+    let mut results = match samples_out {
         Some(so) => {
             let names = palett_runner::batch::output_names(&files);
             vec![palett_runner::batch::run_file_with(
@@ -820,6 +837,14 @@ fn cmd_run(
         None => palett_runner::batch::run_batch(&files, out, o, &|i, p| bar.update(i, p)),
     };
     bar.finish();
+    // A path that does not exist is an invalid entry of the batch, so
+    // index.json says what happened to it.
+    results.extend(
+        paths
+            .iter()
+            .filter(|p| !p.exists())
+            .map(|p| palett_runner::batch::missing(p)),
+    );
     let index = Index {
         palett_version: env!("CARGO_PKG_VERSION"),
         files: &results,
@@ -851,6 +876,12 @@ fn cmd_run(
         for e in &r.errors {
             eprintln!("{e}");
         }
+        // Warnings go to stderr (and summary.json), never into the table.
+        if let Some((_, run)) = &r.run {
+            for w in &run.warnings {
+                eprintln!("{}: warning: {w}", r.file);
+            }
+        }
         if let Some(rep) = r.report()
             && format == RunFormat::Text
             && let Ok(table) = ComparisonTable.render(&rep)
@@ -860,10 +891,14 @@ fn cmd_run(
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
             any_failed_assertion = true;
-            let value = a.value.map_or("undefined".to_string(), |v| format!("{v}"));
+            let best = a
+                .best
+                .as_ref()
+                .map(|b| format!("; the best is `{b}`"))
+                .unwrap_or_default();
             eprintln!(
-                "{}: assertion failed: {} (value: {value})",
-                a.location, a.claim
+                "{}: assertion failed: {} (value: {}{best})",
+                a.location, a.claim, a.value_text
             );
         }
     }

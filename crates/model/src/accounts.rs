@@ -140,6 +140,8 @@ pub fn write(shape: Shape, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleR
     let npv = slots.scalar(Quantity::Npv);
     let paybacks = slots.scalar(Quantity::PaybackYear);
     let recovers = slots.scalar(Quantity::RecoversInBudget);
+    let first_gains = slots.scalar(Quantity::FirstGainYear);
+    let invests = slots.scalar(Quantity::Invests);
     let pv_slots = [
         slots.scalar(Quantity::PvBaselineCost),
         slots.scalar(Quantity::PvInvestment),
@@ -179,7 +181,15 @@ pub fn write(shape: Shape, m: &MixAccounts, buf: &mut Buffers, out: &mut SampleR
         let pb = payback(&buf.cum, first_invest);
         npv[key].set(out, Some(cum_net));
         paybacks[key].set(out, pb);
+        // An actor that gains without investing reads "gains from year t".
+        let first_gain = buf
+            .cum
+            .iter()
+            .position(|&c| c > 0.0)
+            .map(|t| (t + 1) as f64);
+        first_gains[key].set(out, first_gain);
         if key < n {
+            invests[key].set(out, Some(if first_invest.is_some() { 1.0 } else { 0.0 }));
             let budget = shape.budget_period.min(h);
             let recovered = if first_invest.is_some() {
                 pb.is_some_and(|y| y <= budget as f64)

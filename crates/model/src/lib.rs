@@ -18,6 +18,7 @@ pub mod assertion;
 pub mod discover;
 pub mod error;
 pub mod frontier;
+pub mod format;
 mod interventions;
 pub mod layout;
 pub mod metric;

@@ -115,20 +115,48 @@ pub enum Warning {
     /// (spectral radius above 1, model.md §5 "Diagnostics"); the message
     /// says how far.
     UnstableSynergy(String),
+    /// The discount rate (share per year) at its central value is above
+    /// [`PLAUSIBLE_DISCOUNT_RATE`]: probably a percentage written as a
+    /// number (3.5 for 3.5 %).
+    ImplausibleDiscountRate(f64),
 }
+
+/// Largest discount rate (share per year, model.md §6) taken without a
+/// warning: 0.2 is 20 % a year, far above any rate used for public
+/// investment.
+pub const PLAUSIBLE_DISCOUNT_RATE: f64 = 0.2;
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Warning::UnstableSynergy(msg) => f.write_str(msg),
+            Warning::ImplausibleDiscountRate(r) => write!(
+                f,
+                "the discount rate is {r} per year, {} % — a rate is a share per year, \
+                 so {r} % is written {}",
+                crate::format::percent(*r),
+                r / 100.0
+            ),
         }
     }
+}
+
+/// Warnings about a scenario's inputs that need no model: implausible
+/// values, at their central values (what `palett validate` prints).
+pub fn input_warnings(s: &Scenario) -> Vec<Warning> {
+    let central = s.params.central_values();
+    let rate = s.discount_rate.get(&central);
+    let mut w = Vec::new();
+    if rate > PLAUSIBLE_DISCOUNT_RATE {
+        w.push(Warning::ImplausibleDiscountRate(rate));
+    }
+    w
 }
 
 /// Warnings about a scenario at its central values.
 pub fn warnings(s: &Scenario, model: &ScenarioModel) -> Vec<Warning> {
     let central = s.params.central_values();
-    let mut w = Vec::new();
+    let mut w = input_warnings(s);
     if let Ok(m) = model.synergy_params(&central).validate()
         && let Some(msg) = m.diagnostics().warning
     {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use palett_model::assertion::{self, AssertionOutcome};
+use palett_model::scenario::Claim;
 use palett_model::{RunOptions, Scenario, ScenarioRun};
 use palett_montecarlo::Progress;
 use rayon::prelude::*;
@@ -41,6 +42,26 @@ pub struct AssertionResult {
     pub holds: bool,
     /// The value found (null when undefined).
     pub value: Option<f64>,
+    /// For a `Best` claim: the mix with the highest value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best: Option<String>,
+    /// The value for people: SEK amounts in MSEK, "undefined" for null
+    /// (messages only).
+    #[serde(skip)]
+    pub value_text: String,
+}
+
+/// An assertion's value for a message: SEK statistics in MSEK with their
+/// unit, other values as they are, `undefined` when there is none.
+fn value_text(metric: &palett_model::metric::MetricRef, value: Option<f64>) -> String {
+    use palett_model::metric::Unit;
+    match value {
+        None => "undefined".to_string(),
+        Some(v) if metric.stat.is_some() && metric.figure().quantity.def().unit == Unit::Sek => {
+            format!("{:.2} MSEK", v / 1e6)
+        }
+        Some(v) => format!("{v}"),
+    }
 }
 
 /// How fast one scenario ran (index.json only: timings vary between reruns).
@@ -150,6 +171,36 @@ pub fn run_scenario_with(
     Ok((run, timing))
 }
 
+/// The first figure (`mix / summary.json path`) whose mean is not a finite
+/// number although samples define it: an overflow, which must fail the
+/// scenario rather than reach summary.json as a silent null.
+pub fn first_non_finite(run: &ScenarioRun) -> Option<String> {
+    use palett_model::metric::FIGURES;
+    use palett_model::results::FigureValue;
+    let keys = &run.results.keys;
+    for mix in &run.results.mixes {
+        for f in &FIGURES {
+            let names = keys.keys(f.quantity.def().keys);
+            for k in keys.figure_keys(f) {
+                let bad = match mix.figure(f, k) {
+                    FigureValue::Stats(st) => {
+                        st.n_defined > 0 && !st.mean.is_some_and(f64::is_finite)
+                    }
+                    FigureValue::Share(v) => !v.is_finite(),
+                };
+                if bad {
+                    return Some(format!(
+                        "{} of mix `{}`",
+                        f.path.replace("{key}", names[k]),
+                        mix.name
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Checks the scenario's assertions against a run's results.
 pub fn check_assertions(
     s: &Scenario,
@@ -159,12 +210,22 @@ pub fn check_assertions(
         .iter()
         .map(|a| {
             let outcome = assertion::check(a, &run.results);
+            let (Claim::Metric { metric, .. } | Claim::Best { metric, .. }) = &a.claim;
+            let best = match a.claim {
+                Claim::Best { .. } => outcome
+                    .best
+                    .and_then(|i| run.results.mixes.get(i))
+                    .map(|m| m.name.clone()),
+                Claim::Metric { .. } => None,
+            };
             (
                 AssertionResult {
                     claim: a.text.clone(),
                     location: a.location.to_string(),
                     holds: outcome.holds,
                     value: outcome.value,
+                    best,
+                    value_text: value_text(metric, outcome.value),
                 },
                 outcome,
             )
@@ -172,29 +233,55 @@ pub fn check_assertions(
         .collect()
 }
 
-/// Output folder names for a batch: the file stem, or `<parent>-<stem>`
-/// where two files share a stem, so no result overwrites another.
+/// Output folder names for a batch, one per file, all distinct. The rule
+/// (docs/output-format.md): the file stem; where several files share a
+/// stem, `<parent folder>-<stem>`; a name still taken by an earlier file of
+/// the batch gets `-2`, `-3`, … in input order. The same files in the same
+/// order always get the same names.
 pub fn output_names(files: &[PathBuf]) -> Vec<String> {
     let stem = |p: &PathBuf| {
         p.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+            .filter(|s| !s.is_empty() && !s.starts_with('.'))
+            .unwrap_or_else(|| "scenario".to_string())
     };
+    let mut used = std::collections::HashSet::new();
     files
         .iter()
         .map(|f| {
             let s = stem(f);
-            if files.iter().filter(|g| stem(g) == s).count() > 1 {
+            let base = if files.iter().filter(|g| stem(g) == s).count() > 1 {
                 let parent = f
                     .parent()
                     .and_then(|p| p.file_name())
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                format!("{parent}-{s}")
+                if parent.is_empty() {
+                    s
+                } else {
+                    format!("{parent}-{s}")
+                }
             } else {
                 s
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while !used.insert(name.clone()) {
+                name = format!("{base}-{n}");
+                n += 1;
             }
+            name
         })
+        .collect()
+}
+
+/// The files of a batch with repeats removed: a file named twice (by the
+/// same or another path to it) runs once, where it first appears.
+pub fn distinct_files(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())))
         .collect()
 }
 
@@ -220,7 +307,8 @@ pub fn run_file_with(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> FileResult {
     let dir = out.join(name);
-    let scenario = match crate::load_scenario(file) {
+    // Only a scenario runs: a library given by name is reported as one.
+    let scenario = match crate::source::load(file).and_then(|l| crate::resolve::resolve(&l)) {
         Ok(s) => s,
         Err(ds) => {
             // Stale results of an earlier run would contradict index.json.
@@ -253,6 +341,17 @@ pub fn run_file_with(
         && let Err(e) = w.finish()
     {
         return FileResult::failed(file, FileStatus::Failed, name_of, e.into());
+    }
+    if let Some(what) = first_non_finite(&run) {
+        return FileResult::failed(
+            file,
+            FileStatus::Failed,
+            name_of,
+            FileError::NonFinite {
+                file: file.to_path_buf(),
+                what,
+            },
+        );
     }
     let checked = check_assertions(&scenario, &run);
     let status = if checked.iter().any(|(a, _)| !a.holds) {
@@ -288,12 +387,57 @@ pub fn run_batch(
     progress: &(dyn Fn(usize, Progress) + Sync),
 ) -> Vec<FileResult> {
     let names = output_names(files);
+    crate::output::remove_stale_temporaries(out);
     files
         .par_iter()
         .zip(names.par_iter())
         .enumerate()
-        .map(|(i, (f, n))| run_file(f, n, out, o, &|p| progress(i, p)))
+        .map(|(i, (f, n))| {
+            // One file's internal error must not take the batch with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_file(f, n, out, o, &|p| progress(i, p))
+            }))
+            .unwrap_or_else(|panic| {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown".to_string());
+                FileResult::failed(
+                    f,
+                    FileStatus::Failed,
+                    None,
+                    FileError::Internal {
+                        file: f.clone(),
+                        message,
+                    },
+                )
+            })
+        })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(ps: &[&str]) -> Vec<PathBuf> {
+        ps.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn output_names_are_distinct_and_deterministic() {
+        let files = paths(&["a/x/s.ron", "b/x/s.ron", "x-s.ron", "c/t.ron", "d/y/s.ron"]);
+        let names = output_names(&files);
+        assert_eq!(names, ["x-s", "x-s-2", "x-s-3", "t", "y-s"]);
+        assert_eq!(output_names(&files), names);
+    }
+
+    #[test]
+    fn a_file_given_twice_runs_once() {
+        let files = paths(&["a.ron", "b.ron", "a.ron"]);
+        assert_eq!(distinct_files(files), paths(&["a.ron", "b.ron"]));
+    }
 }
 
 /// A path given on the command line that does not exist, as a batch entry.

@@ -27,13 +27,15 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<String>) {
             walk(p, &mut files);
             files.sort();
             for f in files {
-                let kind = std::fs::read_to_string(&f)
+                let kind = crate::source::limits::read_text(&f)
                     .ok()
                     .and_then(|t| sniff_kind(&t));
                 found.push(Found { path: f, kind });
             }
         } else if p.is_file() {
-            let kind = std::fs::read_to_string(p).ok().and_then(|t| sniff_kind(&t));
+            let kind = crate::source::limits::read_text(p)
+                .ok()
+                .and_then(|t| sniff_kind(&t));
             found.push(Found {
                 path: p.clone(),
                 kind,

@@ -21,6 +21,23 @@ pub enum FileError {
         /// Why.
         source: palett_model::ModelError,
     },
+    /// The run stopped on an internal error (a panic); the other files of
+    /// the batch still ran.
+    #[error("{}: internal error while running this file (please report it): {message}", .file.display())]
+    Internal {
+        /// The scenario file.
+        file: PathBuf,
+        /// The panic's message.
+        message: String,
+    },
+    /// A result overflowed to a non-finite number.
+    #[error("{}: {what} is not a finite number (the inputs are too large for the arithmetic); the results were not written", .file.display())]
+    NonFinite {
+        /// The scenario file.
+        file: PathBuf,
+        /// The figure and mix.
+        what: String,
+    },
     /// The results could not be rendered or written.
     #[error(transparent)]
     Output(#[from] OutputError),

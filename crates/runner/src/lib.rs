@@ -33,12 +33,7 @@ use palett_model::Scenario;
 /// too and becomes a scenario with only its definitions (useful for
 /// `palett table` on a profile library).
 pub fn load_scenario(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diagnostic::whole_file(
-            path,
-            format!("cannot read the file: {e}"),
-        )]
-    })?;
+    let text = source::limits::read_text(path).map_err(|d| vec![d])?;
     let loaded = match source::sniff_kind(&text) {
         Some(FileKind::Library) => source::load_library(path)?,
         _ => source::load(path)?,

@@ -8,6 +8,7 @@ mod cli;
 mod errors;
 mod golden;
 mod report;
+mod robust;
 mod run;
 mod scenarios_sources;
 mod support;

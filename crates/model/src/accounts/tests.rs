@@ -138,6 +138,18 @@ fn payback_years() {
 }
 
 #[test]
+fn first_gain_year_for_every_actor_and_whether_it_invests() {
+    let b = book(2);
+    // region invests nothing but avoids 20 a year from year 2: it gains
+    // from year 2, where it has no payback year.
+    assert_eq!(b.get(Quantity::FirstGainYear, REGION), Some(2.0));
+    assert_eq!(b.get(Quantity::FirstGainYear, KOMMUN), Some(3.0));
+    assert_eq!(b.get(Quantity::FirstGainYear, TOTAL), Some(3.0));
+    assert_eq!(b.get(Quantity::Invests, KOMMUN), Some(1.0));
+    assert_eq!(b.get(Quantity::Invests, REGION), Some(0.0));
+}
+
+#[test]
 fn recovery_within_the_budget_period() {
     let actor = |b: &Booked, k| b.get(Quantity::RecoversInBudget, k);
     // N = 2: kommun pays back in year 3, too late; region gains without

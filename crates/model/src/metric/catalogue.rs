@@ -106,11 +106,16 @@ pub enum Quantity {
     AreaEffectPv,
     /// PV of each cohort group's cost under the mix, all actors.
     GroupCostPv,
+    /// First year with cumulative discounted net > 0, per actor and in
+    /// total, whether or not the actor invests (model.md §6).
+    FirstGainYear,
+    /// 1 when the actor invests anything under the mix, else 0 (model.md §6).
+    Invests,
 }
 
 impl Quantity {
     /// Every quantity, in catalogue order.
-    pub const ALL: [Quantity; 10] = [
+    pub const ALL: [Quantity; 12] = [
         Quantity::Npv,
         Quantity::Bcr,
         Quantity::PaybackYear,
@@ -121,6 +126,8 @@ impl Quantity {
         Quantity::PvAvoided,
         Quantity::AreaEffectPv,
         Quantity::GroupCostPv,
+        Quantity::FirstGainYear,
+        Quantity::Invests,
     ];
 
     /// Its declaration.
@@ -152,7 +159,7 @@ pub struct QuantityDef {
 }
 
 /// Every [`Quantity`], in [`Quantity::ALL`] order.
-pub const QUANTITIES: [QuantityDef; 10] = [
+pub const QUANTITIES: [QuantityDef; 12] = [
     QuantityDef {
         quantity: Quantity::Npv,
         name: "npv",
@@ -234,6 +241,23 @@ pub const QUANTITIES: [QuantityDef; 10] = [
         keys: KeySet::CohortGroups,
         missing: Missing::Skip,
         doc: "present value of each cohort group's cost under the mix, all actors: where the money goes",
+    },
+    QuantityDef {
+        quantity: Quantity::FirstGainYear,
+        name: "first_gain",
+        unit: Unit::Year,
+        keys: KeySet::ActorsAndTotal,
+        missing: Missing::BeyondRange,
+        doc: "first year in which the cumulative discounted net is above 0, invested or not \
+              (\"gains from year 3\"); undefined (never) when that does not happen within the horizon",
+    },
+    QuantityDef {
+        quantity: Quantity::Invests,
+        name: "invests",
+        unit: Unit::Share,
+        keys: KeySet::Actors,
+        missing: Missing::Skip,
+        doc: "1 when the actor invests anything under the mix, else 0",
     },
 ];
 
@@ -393,7 +417,7 @@ impl FigureDef {
 }
 
 /// The entries of a mix's summary, in summary.json order.
-pub const FIGURES: [FigureDef; 17] = [
+pub const FIGURES: [FigureDef; 20] = [
     FigureDef {
         path: "npv",
         quantity: Quantity::Npv,
@@ -453,6 +477,24 @@ pub const FIGURES: [FigureDef; 17] = [
         quantity: Quantity::RecoversInBudget,
         keys: KeyChoice::Each,
         reading: Reading::MeanShare,
+    },
+    FigureDef {
+        path: "payback_by_actor.{key}.p_invests",
+        quantity: Quantity::Invests,
+        keys: KeyChoice::Each,
+        reading: Reading::MeanShare,
+    },
+    FigureDef {
+        path: "first_gain_year_by_actor.{key}",
+        quantity: Quantity::FirstGainYear,
+        keys: KeyChoice::Each,
+        reading: Reading::Stats,
+    },
+    FigureDef {
+        path: "first_gain_year_by_actor.{key}.p_within_horizon",
+        quantity: Quantity::FirstGainYear,
+        keys: KeyChoice::Each,
+        reading: Reading::ShareDefined,
     },
     FigureDef {
         path: "p_npv_positive",

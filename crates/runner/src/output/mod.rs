@@ -72,7 +72,7 @@ pub trait Output: Sync {
 
     /// Whether this run has anything for this output (sensitivity.json
     /// needs an analysed run); a folder output that does not apply is
-    /// removed from the folder, so no stale file outlives its run.
+    /// absent from the folder (which is replaced as a whole).
     fn applies(&self, _report: &RunReport<'_>) -> bool {
         true
     }
@@ -85,44 +85,127 @@ pub trait Output: Sync {
 pub const RESULT_FILES: [&dyn Output; 4] =
     [&ByYearCsv, &InputsJson, &SensitivityJson, &SummaryJson];
 
-/// Renders every output of `outputs` that has a file name, then writes them
-/// into `dir` (created if missing), each atomically. Nothing is written
-/// unless every output rendered.
+/// Renders every output of `outputs` that has a file name, then replaces
+/// the folder `dir` as a whole: the files are written into a temporary
+/// sibling folder (`.<name>.<pid>.tmp`), flushed, and renamed into place,
+/// so `dir` always holds files of one run. Nothing is written unless every
+/// output rendered.
 pub fn write_folder(
     dir: &Path,
     outputs: &[&dyn Output],
     report: &RunReport<'_>,
 ) -> Result<(), OutputError> {
     let mut files = Vec::new();
-    let mut stale = Vec::new();
     for o in outputs {
-        if let Some(name) = o.file_name() {
-            if o.applies(report) {
-                files.push((name, o.render(report)?));
-            } else {
-                stale.push(name);
-            }
+        if let Some(name) = o.file_name()
+            && o.applies(report)
+        {
+            files.push((name, o.render(report)?));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        crate::write::write_atomic(&path, &bytes).map_err(|source| OutputError::Io {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    for name in stale {
-        let path = dir.join(name);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(OutputError::Io { path, source: e });
-            }
-            _ => {}
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, source }
+    };
+    let parent = dir.parent().unwrap_or_else(|| Path::new("."));
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let pid = std::process::id();
+    let fresh = parent.join(format!(".{name}.{pid}.tmp"));
+    let old = parent.join(format!(".{name}.{pid}.old.tmp"));
+    let _ = std::fs::remove_dir_all(&fresh);
+    let _ = std::fs::remove_dir_all(&old);
+    let built = (|| {
+        std::fs::create_dir(&fresh)?;
+        for (file, bytes) in &files {
+            let mut f = std::fs::File::create(fresh.join(file))?;
+            std::io::Write::write_all(&mut f, bytes)?;
+            f.sync_all()?;
         }
+        Ok(())
+    })();
+    if let Err(e) = built {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(io(&fresh)(e));
     }
+    // A folder cannot be renamed over a non-empty one: move the old one
+    // aside first, then put the new one in its place.
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(io(dir))?;
+    }
+    if let Err(e) = std::fs::rename(&fresh, dir) {
+        let _ = std::fs::rename(&old, dir);
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(io(dir)(e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Removes what an interrupted run left in the output directory `out`:
+/// temporary result folders and files (`.*.tmp`), directly in `out` and one
+/// level down (inside result folders). Called before a batch writes.
+pub fn remove_stale_temporaries(out: &Path) {
+    let is_tmp = |n: &std::ffi::OsStr| {
+        let n = n.to_string_lossy();
+        n.starts_with('.') && n.ends_with(".tmp")
+    };
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if is_tmp(&e.file_name()) {
+            let _ = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        } else if p.is_dir()
+            && let Ok(inner) = std::fs::read_dir(&p)
+        {
+            for f in inner.flatten() {
+                if is_tmp(&f.file_name()) && f.path().is_file() {
+                    let _ = std::fs::remove_file(f.path());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_temporaries_are_removed_and_results_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("s")).expect("mkdir");
+        std::fs::create_dir_all(out.join(".s.123.tmp")).expect("mkdir");
+        std::fs::write(out.join("s/summary.json"), "{}").expect("write");
+        std::fs::write(out.join("s/.summary.json.99.tmp"), "x").expect("write");
+        std::fs::write(out.join(".index.json.99.tmp"), "x").expect("write");
+        remove_stale_temporaries(out);
+        let mut left: Vec<_> = walk(out);
+        left.sort();
+        assert_eq!(left, vec!["s".to_string(), "s/summary.json".to_string()]);
+    }
+
+    fn walk(root: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(root).expect("list").flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                for f in std::fs::read_dir(e.path()).expect("list").flatten() {
+                    out.push(format!("{n}/{}", f.file_name().to_string_lossy()));
+                }
+            }
+            out.push(n);
+        }
+        out
+    }
 }

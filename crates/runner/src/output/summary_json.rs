@@ -169,12 +169,20 @@ impl Serialize for MixJson<'_> {
                 let path = f.path.replace("{key}", names[k]);
                 let parts: Vec<&str> = path.split('.').collect();
                 let node = match self.mix.figure(f, k) {
-                    FigureValue::Stats(st) => Node::Object(
-                        Stat::ALL
-                            .iter()
-                            .map(|x| (x.name().to_string(), Node::Number(x.of(st))))
-                            .collect(),
-                    ),
+                    // A statistic is never shown beside an undefined mean
+                    // (an sd of 0 next to a null mean would read as certainty).
+                    FigureValue::Stats(st) => {
+                        let defined = st.mean.is_some_and(f64::is_finite);
+                        Node::Object(
+                            Stat::ALL
+                                .iter()
+                                .map(|x| {
+                                    let v = x.of(st).filter(|v| defined && v.is_finite());
+                                    (x.name().to_string(), Node::Number(v))
+                                })
+                                .collect(),
+                        )
+                    }
                     FigureValue::Share(v) => Node::Number(Some(v)),
                 };
                 root.insert(&parts, node);

@@ -54,7 +54,7 @@ fn comparison_table(r: &RunReport<'_>) -> String {
     let deterministic = r.run.method == Method::Deterministic;
     let central = s.params.central_values();
     let mut out = format!(
-        "{} — {} ({} sample{}, {}, seed {}, horizon {} years, {}% discount rate)\n",
+        "{} — {} ({} sample{}, {}, seed {}, horizon {} years, {} % discount rate)\n",
         s.name,
         s.file.display(),
         results.samples,
@@ -62,7 +62,7 @@ fn comparison_table(r: &RunReport<'_>) -> String {
         r.run.method.name().replace('_', " "),
         r.run.seed,
         s.horizon,
-        s.discount_rate.get(&central) * 100.0
+        palett_model::format::percent(s.discount_rate.get(&central))
     );
     // The cost of doing nothing leads: it is what every mix is measured against.
     if let Some(base) = mixes.first() {

@@ -3,9 +3,11 @@
 use palett_cost::{ActorId, ActorSet, Catalogue, CatalogueItem, CostError, Profile};
 use palett_synergy::Track;
 
+use super::scalar::{magnitude_message, within_magnitude};
 use super::{Range, Resolver, Source, collect};
 use crate::config::{InflowSpec, ProfileSpec};
 use crate::source::FileId;
+use crate::source::limits::MAX_PROFILE_YEARS;
 use palett_model::scenario::{GroupDef, ProfileDef, Scenario};
 use palett_model::value::Value;
 
@@ -61,11 +63,11 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
     });
     for (file, name, item) in items {
         let path = format!("catalogue.{name}");
-        if !(item.price.is_finite()) {
+        if !within_magnitude(item.price) {
             r.error(
                 file,
                 &format!("{path}.price"),
-                "the price must be a finite number of SEK per unit",
+                magnitude_message("the price (SEK per unit)", item.price),
             );
         }
         let Some(actor) = actor(r, actors, file, &format!("{path}.actor"), &item.actor) else {
@@ -113,6 +115,56 @@ fn profile(
     spec: &ProfileSpec,
 ) -> Option<ProfileDef> {
     let n = actors.len();
+    // The profile is built per year: refuse a length over the limit before
+    // anything is allocated from it.
+    let (length, length_path) = match spec {
+        ProfileSpec::Checkpoints { years, .. } => (
+            years.iter().copied().max().unwrap_or(0),
+            format!(
+                "{path}.years[{}]",
+                years
+                    .iter()
+                    .position(|y| *y > MAX_PROFILE_YEARS)
+                    .unwrap_or(0)
+            ),
+        ),
+        ProfileSpec::Annual { years, .. } | ProfileSpec::Resources { years, .. } => {
+            (*years, format!("{path}.years"))
+        }
+    };
+    // Every amount of the profile within the magnitude limit, so no cost
+    // overflows to infinity in a run.
+    let (field, rows) = match spec {
+        ProfileSpec::Checkpoints { cumulative, .. } => ("cumulative", cumulative),
+        ProfileSpec::Annual { amounts, .. } => ("amounts", amounts),
+        ProfileSpec::Resources { quantities, .. } => ("quantities", quantities),
+    };
+    let mut too_large = false;
+    for (key, values) in rows.iter() {
+        if let Some((i, v)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !within_magnitude(**v))
+        {
+            r.error(
+                file,
+                &format!("{path}.{field}.{key}[{i}]"),
+                magnitude_message("a profile amount", *v),
+            );
+            too_large = true;
+        }
+    }
+    if too_large {
+        return None;
+    }
+    if length > MAX_PROFILE_YEARS {
+        r.error(
+            file,
+            &length_path,
+            format!("a profile may be at most {MAX_PROFILE_YEARS} years long; got {length}"),
+        );
+        return None;
+    }
     let (built, scale, description) = match spec {
         ProfileSpec::Checkpoints {
             rate,

@@ -11,6 +11,7 @@ pub use scalar::Range;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+use crate::source::limits::MAX_HORIZON;
 use crate::source::{FileId, Loaded};
 use palett_model::metric::KeyNames;
 use palett_model::names::DO_NOTHING;
@@ -71,12 +72,15 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
     let root = FileId(0);
 
     let horizon = sf.settings.horizon;
-    if !(1..=200).contains(&horizon) {
+    if !(1..=MAX_HORIZON).contains(&horizon) {
         r.error(
             root,
             "settings.horizon",
-            format!("horizon must be between 1 and 200 years; got {horizon}"),
+            format!("horizon must be between 1 and {MAX_HORIZON} years; got {horizon}"),
         );
+        // Everything below allocates per year of the horizon: stop here
+        // rather than build from an out-of-range size.
+        return Err(r.problems);
     }
     let discount_rate = r.scalar(
         root,

@@ -107,6 +107,45 @@ impl Range {
     }
 }
 
+/// Largest magnitude of any number in a scenario (SEK, people, units,
+/// parameters): 10¹². Products of a few such numbers over the horizon and
+/// the samples stay far from overflow, so a result is never non-finite
+/// because of an input; docs/scenario-format.md states it.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// "must be a finite number of at most 1e12 in magnitude": the limit as a
+/// message fragment.
+pub fn magnitude_message(what: &str, got: f64) -> String {
+    format!(
+        "{what} must be a finite number no larger than 1e12 in magnitude (the limit for any number in a scenario); got {got}"
+    )
+}
+
+/// Whether `x` is finite and within [`MAX_MAGNITUDE`].
+pub fn within_magnitude(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_MAGNITUDE
+}
+
+/// The first number of a distribution spec over [`MAX_MAGNITUDE`], checked
+/// before the distribution is built (building precomputes tables whose
+/// cost grows with the range).
+fn first_too_large(spec: &DistributionSpec) -> Option<f64> {
+    use DistributionSpec as S;
+    let numbers: Vec<f64> = match spec {
+        S::Fixed(a) => vec![*a],
+        S::Uniform(a, b)
+        | S::Normal(a, b)
+        | S::LogNormal(a, b)
+        | S::Ci90(a, b)
+        | S::Beta(a, b)
+        | S::Gamma(a, b) => vec![*a, *b],
+        S::Triangular(a, b, c) | S::Pert(a, b, c) => vec![*a, *b, *c],
+        S::TruncNormal(a, b, c, d) => vec![*a, *b, *c, *d],
+        S::Discrete(points) => points.iter().flat_map(|(v, w)| [*v, *w]).collect(),
+    };
+    numbers.into_iter().find(|x| !within_magnitude(*x))
+}
+
 /// The engine's distribution for a spec, with its parameters validated.
 pub(crate) fn to_distribution(spec: &DistributionSpec) -> Result<Distribution, String> {
     use DistributionSpec as S;
@@ -140,7 +179,9 @@ impl Resolver<'_> {
     ) -> Value {
         match scalar {
             Scalar::Number(v) => {
-                if !range.contains(*v) {
+                if !within_magnitude(*v) {
+                    self.error(file, path, magnitude_message(what, *v));
+                } else if !range.contains(*v) {
                     self.error(
                         file,
                         path,
@@ -150,6 +191,17 @@ impl Resolver<'_> {
                 Value::Fixed(*v)
             }
             Scalar::Distribution(spec) => {
+                if let Some(x) = first_too_large(spec) {
+                    self.error(
+                        file,
+                        path,
+                        format!(
+                            "{what}: every parameter {}",
+                            magnitude_message("", x).trim_start()
+                        ),
+                    );
+                    return Value::Fixed(0.0);
+                }
                 let dist = match to_distribution(spec) {
                     Ok(d) => d,
                     Err(msg) => {
@@ -158,6 +210,22 @@ impl Resolver<'_> {
                     }
                 };
                 let (lo, hi) = dist.support();
+                let central = dist.central();
+                if !within_magnitude(central)
+                    || (lo.is_finite() && !within_magnitude(lo))
+                    || (hi.is_finite() && !within_magnitude(hi))
+                {
+                    self.error(
+                        file,
+                        path,
+                        format!(
+                            "{what}: {dist} reaches beyond 1e12 in magnitude (the limit for any \
+                             number in a scenario): its central value is {central}, its range \
+                             {lo} to {hi}"
+                        ),
+                    );
+                    return Value::Fixed(0.0);
+                }
                 if !range.covers_support(lo, hi) {
                     self.error(
                         file,

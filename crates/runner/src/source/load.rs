@@ -88,8 +88,7 @@ pub fn sniff_kind(text: &str) -> Option<FileKind> {
 }
 
 fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::whole_file(path, format!("cannot read the file: {e}")))?;
+    let text = super::limits::read_text(path)?;
     let index = LocationIndex::build(&text);
     Ok(SourceFile {
         path: path.to_path_buf(),

@@ -66,6 +66,26 @@ impl LocationIndex {
     }
 }
 
+/// Where the text first nests brackets deeper than `limit` levels, if it
+/// does. Strings and comments are skipped, so only real nesting counts; the
+/// scan is iterative, so any depth is measured without recursion.
+pub fn first_too_deep(text: &str, limit: usize) -> Option<Position> {
+    let mut depth = 0usize;
+    for (tok, pos) in tokenize(text) {
+        match tok {
+            Tok::Open(_) => {
+                depth += 1;
+                if depth > limit {
+                    return Some(pos);
+                }
+            }
+            Tok::Close(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The path one level up: `a.b[2]` → `a.b`, `a.b` → `a`, `a` → ``.
 fn parent(path: &str) -> &str {
     match path.rfind(['.', '[']) {
