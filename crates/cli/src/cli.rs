@@ -507,8 +507,12 @@ fn cmd_man(subcommand: Option<&str>) -> u8 {
             }
         },
     };
-    match clap_mangen::Man::new(page).render(&mut std::io::stdout()) {
-        Ok(()) => exit::OK,
+    let mut bytes = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut bytes) {
+        Ok(()) => {
+            print_out(&bytes);
+            exit::OK
+        }
         Err(e) => {
             eprintln!("cannot write the man page: {e}");
             exit::INVALID
