@@ -1,6 +1,6 @@
 //! The synergy step (model.md §5): what the runner calls per Monte Carlo
 //! sample and per mix. One `simulate_into` of 30 years with 7 drives, and one
-//! `tipping_year_with` at a 30-year horizon for a configuration that never
+//! `run_mix` at a 30-year horizon for a configuration that never
 //! tips (every candidate year before the programme ends runs a 50-year tail)
 //! and one that tips.
 //!
@@ -10,7 +10,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use palett_synergy::{
-    Channel, Drive, Repression, Schedule, SynergyModel, SynergyParams, TippingWorkspace, Track,
+    Channel, Drive, MixWorkspace, Repression, Schedule, SynergyModel, SynergyParams, Track,
     Trajectory,
 };
 
@@ -110,12 +110,12 @@ fn bench(c: &mut Criterion) {
             black_box(traj.x(HORIZON))
         })
     });
-    let mut ws = TippingWorkspace::new();
-    g.bench_function("tipping_year_with, never tips", |b| {
-        b.iter(|| m.tipping_year_with(black_box(&weak), HORIZON, &mut ws))
+    let mut ws = MixWorkspace::new();
+    g.bench_function("run_mix, never tips", |b| {
+        b.iter(|| m.run_mix(black_box(&weak), HORIZON, &mut ws).tipping_year)
     });
-    g.bench_function("tipping_year_with, tips", |b| {
-        b.iter(|| m.tipping_year_with(black_box(&strong), HORIZON, &mut ws))
+    g.bench_function("run_mix, tips", |b| {
+        b.iter(|| m.run_mix(black_box(&strong), HORIZON, &mut ws).tipping_year)
     });
     g.finish();
 }

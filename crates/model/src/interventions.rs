@@ -95,7 +95,7 @@ impl MixEffects {
                     Channel::Track(track) => syn.success_probability(p, track, &x),
                     Channel::Communication => p,
                 };
-                *q = (rho * pt * sched.delayed(year as i32)).clamp(0.0, 1.0);
+                *q = (rho * pt * sched.delayed(year)).clamp(0.0, 1.0);
             }
         }
     }
@@ -125,7 +125,7 @@ impl MixEffects {
                 if !sched.is_active(t) {
                     continue;
                 }
-                let a_t = sched.activity(t as i32);
+                let a_t = sched.activity(t);
                 let reached = match self.slots[k] {
                     Some(at) => outcome.reached(at, t),
                     None => 0.0,

@@ -11,7 +11,8 @@
 use palett_cost::{CohortModel, CostError, Discounting, Effects, Feed, Group, Outcome};
 use palett_montecarlo::{Model, SampleRecord};
 use palett_synergy::{
-    Drive, Repression, Schedule, SynergyParams, TippingWorkspace, Trajectory, inflow_driver_factor,
+    Drive, MixWorkspace, Repression, Schedule, SynergyParams, TippingRule, Trajectory,
+    inflow_driver_factor,
 };
 
 use crate::accounts::{self, MixAccounts, Shape};
@@ -105,6 +106,8 @@ impl<'s> ScenarioModel<'s> {
             c0: d.c0.get(inputs),
             drift: v4(&d.drift),
             boost: m4(&d.boost),
+            // Scenario files do not set the tipping rule: model.md's.
+            tipping: TippingRule::MODEL,
         }
     }
 
@@ -236,7 +239,7 @@ pub struct Scratch {
     base_outcome: Outcome,
     mix_outcome: Outcome,
     base_traj: Trajectory,
-    tipping: TippingWorkspace,
+    mix_run: MixWorkspace,
     drives: Vec<Drive>,
     phis: Vec<[f64; 4]>,
     d: Vec<f64>,
@@ -261,7 +264,7 @@ impl Model for ScenarioModel<'_> {
             base_outcome: Outcome::default(),
             mix_outcome: Outcome::default(),
             base_traj: Trajectory::new(),
-            tipping: TippingWorkspace::new(),
+            mix_run: MixWorkspace::new(),
             drives: Vec::new(),
             phis: Vec::new(),
             d: Vec::with_capacity(h),
@@ -284,7 +287,7 @@ impl Model for ScenarioModel<'_> {
             base_outcome,
             mix_outcome,
             base_traj,
-            tipping,
+            mix_run,
             drives,
             phis,
             d,
@@ -312,12 +315,9 @@ impl Model for ScenarioModel<'_> {
         d.extend((1..=s.horizon).map(|t| disc.factor(t)));
 
         // Do nothing: no interventions, but drift and inflow drivers still act.
-        // The do-nothing tipping test runs the baseline to H at least; its first
-        // H years are the baseline trajectory, bit for bit.
-        let base_tip = syn
-            .tipping_year_with(&[], s.horizon, tipping)
-            .map(f64::from);
-        base_traj.clone_from(tipping.trajectory());
+        let base = syn.run_mix(&[], s.horizon, mix_run);
+        let base_tip = base.tipping_year.map(f64::from);
+        base_traj.clone_from(base.trajectory);
         self.driver_strengths(inputs, phis);
         self.driver_factors(base_traj, &mut effects[0].effects, phis);
         cohorts.simulate(&effects[0].effects, base_outcome);
@@ -326,34 +326,9 @@ impl Model for ScenarioModel<'_> {
         accounts::baseline(self.shape, &self.plan.mixes[0], d, base_cost, buffers, out);
 
         for (mi, slots) in self.plan.mixes.iter().enumerate() {
-            let is_baseline = mi == 0;
-            let entries: &[MixEntry] = if is_baseline {
-                &[]
-            } else {
-                &s.mixes[mi - 1].entries
-            };
-            self.fill_drives(entries, inputs, drives);
-            // The tipping test runs the mix to H at least anyway; its first H
-            // years are this mix's trajectory, bit for bit.
-            let tip = if is_baseline {
-                base_tip
-            } else {
-                syn.tipping_year_with(drives, s.horizon, tipping)
-                    .map(f64::from)
-            };
-            slots.scalar(Quantity::TippingYear)[0].set(out, tip);
-            let traj = tipping.trajectory();
-            if !is_baseline {
-                let mix = &mut effects[mi];
-                self.driver_factors(traj, &mut mix.effects, phis);
-                mix.fill_shares(s, entries, drives, &syn, traj, inputs);
-                cohorts.simulate(&mix.effects, mix_outcome);
-                mix_outcome.total_cost_into(mix_cost);
-                mix.investment(s, entries, drives, mix_outcome, inputs, invest);
-                mix_area.fill(s, traj, inputs);
-            }
-            let (outcome, cost, inv, area, tr) = if is_baseline {
+            let (tip, outcome, cost, inv, area, tr) = if mi == 0 {
                 (
+                    base_tip,
                     &*base_outcome,
                     &base_cost[..],
                     &zeros[..],
@@ -361,8 +336,27 @@ impl Model for ScenarioModel<'_> {
                     &*base_traj,
                 )
             } else {
-                (&*mix_outcome, &mix_cost[..], &invest[..], &*mix_area, traj)
+                let entries = &s.mixes[mi - 1].entries[..];
+                self.fill_drives(entries, inputs, drives);
+                let run = syn.run_mix(drives, s.horizon, mix_run);
+                let traj = run.trajectory;
+                let mix = &mut effects[mi];
+                self.driver_factors(traj, &mut mix.effects, phis);
+                mix.fill_shares(s, entries, drives, &syn, traj, inputs);
+                cohorts.simulate(&mix.effects, mix_outcome);
+                mix_outcome.total_cost_into(mix_cost);
+                mix.investment(s, entries, drives, mix_outcome, inputs, invest);
+                mix_area.fill(s, traj, inputs);
+                (
+                    run.tipping_year.map(f64::from),
+                    &*mix_outcome,
+                    &mix_cost[..],
+                    &invest[..],
+                    &*mix_area,
+                    traj,
+                )
             };
+            slots.scalar(Quantity::TippingYear)[0].set(out, tip);
             for (g, slot) in slots.scalar(Quantity::GroupCostPv).iter().enumerate() {
                 let pv = outcome
                     .group_cost(g)

@@ -1,16 +1,17 @@
 //! An exact early exit for the tipping test's tails: an invariant box.
 //!
-//! A tail runs 50 years with known inputs: the per-track sums S_k(y) of
-//! drift, delayed activity and repression, and coordination that does not
-//! depend on the states (without communication it only falls). If at some year the states of the last
-//! max-lag years lie in a box B = Π_k [lo_k, hi_k], and one update maps *any*
-//! states in B, with *any* inputs and coordination in their ranges over the
-//! remaining years, back into B, then by induction every later state lies in
-//! B — in particular the state in year t + 50. If some hi_k < 0.5 the tail
-//! cannot be sustained; if every lo_k ≥ 0.5 it is. Either way the rest of the
-//! tail need not be simulated, and the answer is the one the simulation would
-//! give: no monotonicity is assumed, only that the response f_k is increasing
-//! in the drive (β > 0).
+//! A tail runs n years (the tipping rule's look-ahead) with known inputs:
+//! the per-track sums S_k(y) of drift, delayed activity and repression, and
+//! coordination that does not depend on the states (without communication
+//! it only falls). If at some year the states of the last max-lag years lie
+//! in a box B = Π_k [lo_k, hi_k], and one update maps *any* states in B,
+//! with *any* inputs and coordination in their ranges over the remaining
+//! years, back into B, then by induction every later state lies in B — in
+//! particular the state in year t + n. If some hi_k is below the tipping
+//! level L the tail cannot be sustained; if every lo_k ≥ L it is. Either
+//! way the rest of the tail need not be simulated, and the answer is the
+//! one the simulation would give: no monotonicity is assumed, only that the
+//! response f_k is increasing in the drive (β > 0).
 //!
 //! The box image is computed by interval arithmetic on the update
 //! x' = clamp(α f(D) + (1 − α − drain) x): the drive D from the ranges of S,
@@ -22,7 +23,7 @@
 //! computed in floating point also bounds the update as computed. Anything
 //! non-finite makes the test give up (no exit).
 
-use crate::{SynergyModel, TIPPING_LEVEL, Track};
+use crate::{SynergyModel, Track};
 
 /// Absolute widening of every bound (drive, response, state). Far above the
 /// rounding error of one update (≈ 1e-15) and far below any distance that
@@ -85,11 +86,12 @@ pub(crate) fn settled_with(
             hi[k] = hi[k].max(x[k]);
         }
     }
+    let level = model.p.tipping.level;
     for _ in 0..tries {
         // The decision this box would give; no need to prove invariance otherwise.
-        let outcome = if hi.iter().any(|&h| h < TIPPING_LEVEL) {
+        let outcome = if hi.iter().any(|&h| h < level) {
             false
-        } else if lo.iter().all(|&l| l >= TIPPING_LEVEL) {
+        } else if lo.iter().all(|&l| l >= level) {
             if hopeless_above(model, rem) {
                 return None;
             }
@@ -119,17 +121,20 @@ pub(crate) fn settled_with(
     None
 }
 
-/// Whether no box above the tipping level can be proved invariant, so the
+/// Whether no box above the tipping level L can be proved invariant, so the
 /// attempt would only cost time (giving up is always exact: the tail is then
 /// simulated). With c = `c_lo` = 0 in range the synergy pull's lower bound
 /// is ≤ 0, so the drive's lower bound is ≤ S_k,lo; if S_k,lo < θ_k the
 /// response's lower bound is below f_k(θ_k) = (½ − σ(−βθ))/(1 − σ(−βθ)) ≤ ½,
-/// and the image's lower bound α f + (1 − α − drain) lo falls below any
-/// lo ≥ ½ (drain ≥ 0, as for η ≤ 1; otherwise this merely skips a test
-/// that might have succeeded, which is still exact). Typical tails (no drift to hold the tracks up) meet
-/// this, and a failed proof costs several updates.
+/// and for L ≥ ½ the image's lower bound α f + (1 − α − drain) lo falls
+/// below any lo ≥ L (drain ≥ 0, as for η ≤ 1; otherwise this merely skips
+/// a test that might have succeeded, which is still exact). Typical tails
+/// (no drift to hold the tracks up) meet this, and a failed proof costs
+/// several updates.
 fn hopeless_above(model: &SynergyModel, rem: &Remaining) -> bool {
-    rem.c_lo <= 0.0 && (0..4).any(|k| rem.s_lo[k] < model.p.theta[k])
+    model.p.tipping.level >= 0.5
+        && rem.c_lo <= 0.0
+        && (0..4).any(|k| rem.s_lo[k] < model.p.theta[k])
 }
 
 /// Bounds on the states after one update from any states in the box

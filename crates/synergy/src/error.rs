@@ -59,6 +59,24 @@ pub enum SynergyError {
         "unknown channel `{0}`: expected one of school, housing, labour, safety, communication"
     )]
     UnknownChannel(String),
+    /// The tipping test's look-ahead ([`TippingRule::lookahead`](crate::TippingRule::lookahead))
+    /// is 0 or longer than [`TippingRule::MAX_LOOKAHEAD`](crate::TippingRule::MAX_LOOKAHEAD).
+    #[error(
+        "tipping.lookahead is {value} years, but must be between 1 and {max} years (the range of a scenario's horizon)"
+    )]
+    TippingLookahead {
+        /// The rejected look-ahead (years).
+        value: u32,
+        /// The longest look-ahead allowed (years).
+        max: u32,
+    },
+    /// The tipping test's level ([`TippingRule::level`](crate::TippingRule::level))
+    /// is not strictly between the baseline (0) and the national norm (1).
+    #[error("tipping.level is {value}, but must be in (0, 1) (state units)")]
+    TippingLevel {
+        /// The rejected level.
+        value: f64,
+    },
 }
 
 impl SynergyError {
@@ -69,6 +87,8 @@ impl SynergyError {
             | Self::IntegerOutOfRange { parameter, .. }
             | Self::WrongShape { parameter, .. } => Some(parameter),
             Self::RepressionOnCommunication => Some("repression"),
+            Self::TippingLookahead { .. } => Some("tipping.lookahead"),
+            Self::TippingLevel { .. } => Some("tipping.level"),
             Self::UnknownTrack(_) | Self::UnknownChannel(_) => None,
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::error::check;
 use crate::model::SynergyModel;
-use crate::{SynergyError, Track};
+use crate::{SynergyError, TippingRule, Track};
 
 /// The parameters of the synergy model (model.md §4–§5), plain and unchecked:
 /// what a scenario says after Monte Carlo sampling. [`SynergyParams::validate`]
@@ -51,6 +51,10 @@ pub struct SynergyParams {
     /// γ\[k_i\]\[k\]: how much progress in track k raises the success
     /// probability of interventions on track k_i, per unit of x_k (finite).
     pub boost: [[f64; 4]; 4],
+    /// The settings of the tipping test (model.md §5): how many years after
+    /// switching everything off it looks, and the level every track must
+    /// reach by then. Defaults to model.md's 50 years and 0.5.
+    pub tipping: TippingRule,
 }
 
 impl Default for SynergyParams {
@@ -58,7 +62,8 @@ impl Default for SynergyParams {
     /// (about a third of the gap closed per year), β = 6 and θ = 0.5 (one
     /// drive unit gives a response of 0.95, half a unit 0.48, a tenth 0.04),
     /// no turnover drain (m = 0, η = 1), coordination starting at c_0 = 0.5
-    /// and moving with κ_up = 0.5, κ_down = 0.1, and no drift.
+    /// and moving with κ_up = 0.5, κ_down = 0.1, no drift, and model.md's
+    /// tipping rule (every track ≥ 0.5 fifty years after the stop).
     fn default() -> Self {
         SynergyParams {
             w: [[0.0; 4]; 4],
@@ -73,6 +78,7 @@ impl Default for SynergyParams {
             c0: 0.5,
             drift: [0.0; 4],
             boost: [[0.0; 4]; 4],
+            tipping: TippingRule::default(),
         }
     }
 }
@@ -162,6 +168,7 @@ impl SynergyParams {
             "in [0, 1]",
         )?;
         check(|| "c0".into(), self.c0, unit(self.c0), "in [0, 1]")?;
+        self.tipping.validate()?;
         Ok(SynergyModel::new_unchecked(self.clone()))
     }
 }
@@ -259,6 +266,14 @@ mod tests {
             Some("kappa_down")
         );
         assert_eq!(err_of(|p| p.c0 = 1.1).parameter(), Some("c0"));
+        assert_eq!(
+            err_of(|p| p.tipping.lookahead = 0),
+            SynergyError::TippingLookahead { value: 0, max: 200 }
+        );
+        assert_eq!(
+            err_of(|p| p.tipping.level = 1.0).parameter(),
+            Some("tipping.level")
+        );
         assert_eq!(
             err_of(|p| p.drift[0] = f64::NAN).parameter(),
             Some("drift for track school")

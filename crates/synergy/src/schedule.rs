@@ -141,28 +141,28 @@ impl Schedule {
         (whole as i64, self.delay - whole)
     }
 
-    /// a_i(t): the raw activity in year `t` (model.md §4); 0 for t ≤ 0 and before `start`.
-    pub fn activity(&self, t: i32) -> f64 {
+    /// a_i(t): the raw activity in year `t` (model.md §4); 0 in year 0 and before `start`.
+    pub fn activity(&self, t: u32) -> f64 {
         self.activity_at(i64::from(t), None)
     }
 
     /// a_i(t) in a world where the intervention is switched off after year
     /// `stop_after` (a_i(y) = 0 for y > stop_after), as in the tipping test of
     /// model.md §5. `None` means never switched off.
-    pub fn activity_until(&self, t: i32, stop_after: Option<u32>) -> f64 {
+    pub fn activity_until(&self, t: u32, stop_after: Option<u32>) -> f64 {
         self.activity_at(i64::from(t), stop_after)
     }
 
     /// ā_i(t) = a_i(t − δ): the delayed activity that reaches the track in
     /// year `t`, interpolating linearly between the two neighbouring whole
     /// years for a fractional delay (model.md §4).
-    pub fn delayed(&self, t: i32) -> f64 {
+    pub fn delayed(&self, t: u32) -> f64 {
         self.delayed_at(i64::from(t), None)
     }
 
     /// ā_i(t) computed from [`Schedule::activity_until`]: what still arrives
     /// in year `t` from activity up to `stop_after`.
-    pub fn delayed_until(&self, t: i32, stop_after: Option<u32>) -> f64 {
+    pub fn delayed_until(&self, t: u32, stop_after: Option<u32>) -> f64 {
         self.delayed_at(i64::from(t), stop_after)
     }
 
@@ -253,7 +253,12 @@ impl Repression {
 
     /// h · z · e^(1 − z) for year `t` of an impulse that started in year
     /// `start` (without the intensity factor); 0 before `start`.
-    pub fn shape(&self, start: u32, t: i64) -> f64 {
+    pub fn shape(&self, start: u32, t: u32) -> f64 {
+        self.shape_at(start, i64::from(t))
+    }
+
+    /// [`Repression::shape`] for any whole year (0 before `start`).
+    pub(crate) fn shape_at(&self, start: u32, t: i64) -> f64 {
         if t < i64::from(start) {
             return 0.0;
         }
@@ -314,7 +319,7 @@ impl Drive {
     pub(crate) fn repression_at(&self, t: i64, stop_after: Option<u32>) -> f64 {
         match &self.repression {
             Some(rep) if self.repression_applies(stop_after) => {
-                self.schedule.intensity * rep.shape(self.schedule.start, t)
+                self.schedule.intensity * rep.shape_at(self.schedule.start, t)
             }
             _ => 0.0,
         }
@@ -322,7 +327,7 @@ impl Drive {
 
     /// u · J_i(t): the repression impulse this drive subtracts from its
     /// track's drive in year `t` (0 without repression), in drive units.
-    pub fn repression_impulse(&self, t: i32) -> f64 {
+    pub fn repression_impulse(&self, t: u32) -> f64 {
         self.repression_at(i64::from(t), None)
     }
 
@@ -359,11 +364,9 @@ mod tests {
             decay: 0.5,
             delay: 0.0,
         };
-        let a: Vec<f64> = (-1..=10).map(|t| s.activity(t)).collect();
-        // t = -1, 0, 1, 2: nothing; 3: half strength; 4..6: full; then halves.
-        let want = [
-            0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 2.0, 2.0, 1.0, 0.5, 0.25, 0.125,
-        ];
+        let a: Vec<f64> = (0..=10).map(|t| s.activity(t)).collect();
+        // t = 0, 1, 2: nothing; 3: half strength; 4..6: full; then halves.
+        let want = [0.0, 0.0, 0.0, 1.0, 2.0, 2.0, 2.0, 1.0, 0.5, 0.25, 0.125];
         for (got, want) in a.iter().zip(want) {
             assert!(close(*got, want), "{a:?}");
         }
@@ -378,7 +381,7 @@ mod tests {
         assert_eq!(s.activity(4), 1.0);
         assert_eq!(s.activity(5), 0.0);
         let never = Schedule::new(2, 0);
-        assert!((0..10).all(|t| never.activity(t) == 0.0 && !never.is_active(t as u32)));
+        assert!((0..10).all(|t| never.activity(t) == 0.0 && !never.is_active(t)));
         assert_eq!(s.last_nonzero_year(None), 4);
         assert_eq!(s.last_nonzero_year(Some(3)), 3);
         assert_eq!(s.last_nonzero_year(Some(1)), 0);

@@ -40,6 +40,13 @@ impl Trajectory {
         self.c.extend_from_slice(&other.c[..n]);
     }
 
+    /// Drops every year after `year`, keeping the allocation.
+    pub(crate) fn truncate(&mut self, year: u32) {
+        let n = year as usize + 1;
+        self.x.truncate(n);
+        self.c.truncate(n);
+    }
+
     /// H: the last simulated year (0 for an empty trajectory).
     pub fn horizon(&self) -> u32 {
         self.x.len().saturating_sub(1) as u32

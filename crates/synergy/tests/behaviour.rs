@@ -1,8 +1,8 @@
 //! The behaviours brief.md asks the synergy model to express, one test each.
 
 use palett_synergy::{
-    Channel, Drive, Repression, Schedule, SynergyModel, SynergyParams, TIPPING_LOOKAHEAD,
-    TippingWorkspace, Track, Trajectory,
+    Channel, Drive, MixWorkspace, Repression, Schedule, SynergyModel, SynergyParams, TippingRule,
+    Track, Trajectory,
 };
 
 /// Strong, symmetric synergy (0.8 between every pair of tracks), a sharp
@@ -261,22 +261,35 @@ fn zero_synergy_keeps_tracks_separate() {
 }
 
 #[test]
-fn tipping_workspace_reuses_the_untruncated_run() {
+fn run_mix_returns_the_trajectory_and_the_tipping_year() {
     let m = model(&strong_synergy());
     let drives = all_tracks(2, 4, 0.4);
-    let mut ws = TippingWorkspace::new();
-    let tip = m.tipping_year_with(&drives, 20, &mut ws);
-    assert_eq!(tip, m.tipping_year(&drives, 20));
-    assert_eq!(tip, m.tipping_year_reference(&drives, 20));
-    let plain = m.simulate(&drives, 20);
-    // It holds at least the horizon, and beyond it only what the test needed.
-    let held = ws.trajectory().horizon();
-    assert!((20..=20 + TIPPING_LOOKAHEAD).contains(&held), "held {held}");
-    assert_eq!(&ws.trajectory().states()[..=20], plain.states());
-    assert_eq!(
-        &ws.trajectory().coordination_series()[..=20],
-        plain.coordination_series()
-    );
+    let mut ws = MixWorkspace::new();
+    // A run before, in the same workspace, leaves nothing behind.
+    m.run_mix(&all_tracks(1, 9, 1.0), 30, &mut ws);
+    let run = m.run_mix(&drives, 20, &mut ws);
+    assert_eq!(run.tipping_year, m.tipping_year(&drives, 20));
+    assert_eq!(run.tipping_year, m.tipping_year_reference(&drives, 20));
+    assert!(run.tipping_year.is_some());
+    assert_eq!(run.trajectory, &m.simulate(&drives, 20));
+}
+
+#[test]
+fn the_tipping_rule_sets_the_test() {
+    // Below the flipping intensity the tracks rise while the programme runs
+    // and fade once it has ended: model.md's rule finds no tipping year, a
+    // rule that looks three years ahead and asks for 0.05 counts the rise.
+    let drives = all_tracks(1, 5, 0.2);
+    let with = |lookahead, level| {
+        model(&SynergyParams {
+            tipping: TippingRule { lookahead, level },
+            ..strong_synergy()
+        })
+    };
+    assert_eq!(with(50, 0.5).tipping_year(&drives, 30), None);
+    let short = with(3, 0.05);
+    assert_eq!(short.tipping_year(&drives, 30), Some(5));
+    assert_eq!(short.tipping_year_reference(&drives, 30), Some(5));
 }
 
 #[test]

@@ -1,8 +1,14 @@
 //! Property tests: delays, separation without synergy, bounds, and the fast
 //! tipping test against the plain definition.
+//!
+//! Failing cases are not persisted to a file (`failure_persistence: None`):
+//! a case worth keeping becomes a named unit test at the end of this file.
 
-use palett_synergy::{Channel, Drive, Repression, Schedule, SynergyModel, SynergyParams, Track};
+use palett_synergy::{
+    Channel, Drive, Repression, Schedule, SynergyModel, SynergyParams, TippingRule, Track,
+};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 fn arb_params(max_w: f64) -> impl Strategy<Value = SynergyParams> {
     (
@@ -33,6 +39,7 @@ fn arb_params(max_w: f64) -> impl Strategy<Value = SynergyParams> {
                     c0,
                     drift,
                     boost: [[0.0; 4]; 4],
+                    tipping: TippingRule::MODEL,
                 }
             },
         )
@@ -124,7 +131,7 @@ proptest! {
         prop_assert!(tr.coordination_series().iter().all(|c| (0.0..=1.0).contains(c)));
         for d in &drives {
             let u = d.schedule.intensity;
-            for t in -2..45 {
+            for t in 0..45 {
                 let (a, b) = (d.schedule.activity(t), d.schedule.delayed(t));
                 prop_assert!((0.0..=u).contains(&a) && (0.0..=u + 1e-12).contains(&b));
             }
@@ -171,26 +178,7 @@ proptest! {
         drives in prop::collection::vec(arb_drive(false), 1..5),
         shift in 1u32..5,
     ) {
-        let p = SynergyParams { drift: [0.0; 4], kappa_down: 0.0, ..p };
-        let m = model(&p);
-        let drives: Vec<Drive> = drives.into_iter().filter(|d| d.channel != Channel::Communication).collect();
-        let later: Vec<Drive> = drives
-            .iter()
-            .map(|d| {
-                let mut d = *d;
-                d.schedule.delay += f64::from(shift);
-                d
-            })
-            .collect();
-        let (a, b) = (m.simulate(&drives, 40), m.simulate(&later, 40));
-        for t in 0..=40u32 {
-            let want = if t >= shift { a.x(t - shift) } else { [0.0; 4] };
-            // A fractional delay's fraction can differ in the last bit after
-            // adding whole years, hence the tolerance.
-            for (got, want) in b.x(t).iter().zip(want) {
-                prop_assert!((got - want).abs() < 1e-12, "year {}: {} vs {}", t, got, want);
-            }
-        }
+        check_whole_year_delay_shift(p, drives, shift)?;
     }
 
     /// With W = 0 a track without interventions stays exactly at baseline,
@@ -211,6 +199,49 @@ proptest! {
         let m = model(&SynergyParams { eta: 0.0, ..p });
         prop_assert!(m.simulate(&drives, 30).track(k).eq(m.simulate(&own, 30).track(k)));
     }
+}
+
+/// The body of `whole_year_delay_shifts_the_response`, shared with the
+/// cases replayed as unit tests below.
+fn check_whole_year_delay_shift(
+    p: SynergyParams,
+    drives: Vec<Drive>,
+    shift: u32,
+) -> Result<(), TestCaseError> {
+    let p = SynergyParams {
+        drift: [0.0; 4],
+        kappa_down: 0.0,
+        ..p
+    };
+    let m = model(&p);
+    let drives: Vec<Drive> = drives
+        .into_iter()
+        .filter(|d| d.channel != Channel::Communication)
+        .collect();
+    let later: Vec<Drive> = drives
+        .iter()
+        .map(|d| {
+            let mut d = *d;
+            d.schedule.delay += f64::from(shift);
+            d
+        })
+        .collect();
+    let (a, b) = (m.simulate(&drives, 40), m.simulate(&later, 40));
+    for t in 0..=40u32 {
+        let want = if t >= shift { a.x(t - shift) } else { [0.0; 4] };
+        // A fractional delay's fraction can differ in the last bit after
+        // adding whole years, hence the tolerance.
+        for (got, want) in b.x(t).iter().zip(want) {
+            prop_assert!(
+                (got - want).abs() < 1e-12,
+                "year {}: {} vs {}",
+                t,
+                got,
+                want
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Parameters near the tipping regime: strong positive synergy and lasting
@@ -279,4 +310,41 @@ fn near_tipping_generator_covers_both_outcomes() {
         }
     }
     assert!(some >= 30 && none >= 30, "tipped {some}, not tipped {none}");
+}
+
+/// A case `whole_year_delay_shifts_the_response` once shrank to, replayed
+/// as it was stored: one housing drive with a fractional delay (1.946… years,
+/// whose fraction changes in the last bit when a whole year is added), no
+/// synergy, coordination 0, a shift of one year.
+#[test]
+fn whole_year_delay_shift_with_a_fractional_delay_on_housing() {
+    let p = SynergyParams {
+        w: [[0.0; 4]; 4],
+        lags: [[1; 4]; 4],
+        alpha: [0.05; 4],
+        beta: [0.5; 4],
+        theta: [0.0, 0.2977759205181645, 0.0, 0.0],
+        turnover: [0.0; 4],
+        eta: 0.0,
+        kappa_up: 0.0,
+        kappa_down: 0.0,
+        c0: 0.0,
+        drift: [0.0; 4],
+        boost: [[0.0; 4]; 4],
+        tipping: TippingRule::MODEL,
+    };
+    let drives = vec![Drive {
+        channel: Channel::Track(Track::Housing),
+        weight: 0.19334222139130294,
+        schedule: Schedule {
+            start: 1,
+            duration: 3,
+            intensity: 1.0644427301520265,
+            ramp: 3.208237392610858,
+            decay: 1.0,
+            delay: 1.946432500118738,
+        },
+        repression: None,
+    }];
+    check_whole_year_delay_shift(p, drives, 1).expect("the response shifts by one year");
 }

@@ -1,0 +1,262 @@
+//! The run of a mix: its trajectory to the horizon and its tipping year
+//! (model.md §5), computed together.
+//!
+//! The tipping year is defined in [`definition`]: the first year t after
+//! which, with every intervention switched off, every track is at or above
+//! the level L = [`TippingRule::level`] in year t + n, n =
+//! [`TippingRule::lookahead`]. Taken literally that is one simulation of
+//! t + n years per candidate t. [`SynergyModel::run_mix`] gives bit for bit
+//! the same answer, and the untruncated trajectory to H on the way, with
+//! these exact shortcuts:
+//!
+//! 1. **Precomputed inputs** ([`series`]). Each drive's delayed activity
+//!    ā_i(y) and impulse u·J_i(y) are evaluated once per run for
+//!    y = 0..=H + n (or copied from a cache of recent drives) and summed per
+//!    track and year in the order `SynergyModel::inputs_at` sums them, so an
+//!    update does no per-drive work and the sums are the same numbers.
+//! 2. **Shared prefix** ([`tails`]). Switching off after t changes nothing up
+//!    to year t, so each candidate starts from the untruncated run's state in
+//!    year t and simulates only its n-year tail. A tail's inputs follow from
+//!    the untruncated series.
+//! 3. **Nothing left to switch off** ([`full`]). From the last year with
+//!    non-zero raw activity of any drive on, the truncated run is the
+//!    untruncated one, so the test is a look-up of year t + n in the
+//!    untruncated run, which is simulated past H only as far as look-ups
+//!    need.
+//! 4. **Fixed point.** Once every input is exactly zero for good and the
+//!    state the next update reads (the last max-lag + 1 states and c)
+//!    repeats exactly, every later year repeats it: a tail or the untruncated
+//!    run stops there. Repression impulses never reach exactly zero, so a
+//!    drive with repression disables this one.
+//! 5. **Invariant box** (the `bounds` module). A few years into a tail, or
+//!    past H in the untruncated run, the simulation stops if a box around
+//!    the recent states provably holds every later state and lies below L in
+//!    some track (not sustained) or at or above L in every track
+//!    (sustained).
+//! 6. **One box for every tail** ([`tails`]). Before any tail is simulated,
+//!    one invariant box is tried for the tails of all candidates that need
+//!    one; if it lies below L in some track, no tail is sustained and only
+//!    the look-ups of shortcut 3 remain.
+//!
+//! Candidates are tried in order and the first success returns, as the
+//! definition asks for the first such year.
+
+mod definition;
+mod full;
+mod series;
+mod tails;
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+
+pub use definition::TippingRule;
+
+use crate::bounds::Remaining;
+use crate::{Drive, SynergyModel, Trajectory};
+
+use series::SeriesCache;
+
+/// What [`SynergyModel::run_mix`] produced for one mix: its trajectory to
+/// the horizon and its tipping year. Borrows the trajectory from the
+/// [`MixWorkspace`] it ran in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MixRun<'w> {
+    /// Track states x_k(t) and coordination c(t) for years 0..=H, bit for
+    /// bit [`SynergyModel::simulate`]'s.
+    pub trajectory: &'w Trajectory,
+    /// The tipping year (model.md §5): the first t in 1..=H after which
+    /// switching everything off leaves every track at or above the rule's
+    /// level the rule's look-ahead later; `None` if there is none.
+    pub tipping_year: Option<u32>,
+}
+
+/// Reusable buffers for [`SynergyModel::run_mix`]: once they have grown to
+/// the horizon and the number of drives, a run allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct MixWorkspace {
+    // The full run (`full`).
+    /// The untruncated run: years 0..=H, and past H as far as the look-ups
+    /// needed (truncated to H when the run returns).
+    full: Trajectory,
+    /// The horizon H of the current run.
+    horizon: u32,
+    /// Once settled (by the invariant box or the fixed point): whether every
+    /// state of the untruncated run after its last computed year, up to
+    /// H + n, is sustained. `None` while it is not known.
+    full_outcome: Option<bool>,
+    /// The year of the untruncated run at which the next box test is due
+    /// (years H, H + 2, H + 6, H + 14, H + 30, …).
+    full_next_check: usize,
+
+    // The precomputed inputs (`series`).
+    /// Per drive (drive-major, `len` = H + n + 1 entries each), years
+    /// 0..=H + n: the untruncated delayed activity ā_i(y) of a track drive,
+    /// or the raw activity a_i(y) of a communication drive.
+    activity: Vec<f64>,
+    /// Per drive, same layout: the untruncated repression impulse u·J_i(y)
+    /// (0 without repression).
+    impulse: Vec<f64>,
+    /// Per year 0..=H + n: drift + Σ (w ā − J) per track, in drive order.
+    inputs: Vec<[f64; 4]>,
+    /// Per year 0..=H + n: Σ a_i(y) over communication drives, in drive order.
+    talk: Vec<f64>,
+    /// Raw activity a_i(y) of the drive being prepared, years 0..=H + n.
+    raw: Vec<f64>,
+    /// Each recent drive's activity and impulse series, so that a drive
+    /// that appears in several runs (an intervention in several mixes of
+    /// one sample) is evaluated once.
+    series: SeriesCache,
+
+    // The tails (`tails`).
+    /// The run switched off after the current candidate.
+    tail: Trajectory,
+    /// The per-track input sums for the years of one tail, with every drive
+    /// switched off after the candidate year.
+    tail_inputs: Vec<[f64; 4]>,
+    /// Per year (valid from `late_from` on): the tail inputs of a year in
+    /// which every drive's delayed activity already reads only switched-off
+    /// years, for the repression pattern `late_applies`. Such a year's inputs
+    /// depend on the candidate t only through which repression drives have
+    /// started by t, so most of a tail is a copy of this series instead of a
+    /// per-drive sum.
+    late: Vec<[f64; 4]>,
+    /// The first year `late` holds; `usize::MAX` at the start of a run
+    /// (nothing built yet).
+    late_from: usize,
+    /// Per drive: whether its repression impulse counts in `late` (it has
+    /// repression and started by the candidate year).
+    late_applies: Vec<bool>,
+    /// The tail year at which the next tail is first tested by the box: the
+    /// year the last tail of this run settled in (neighbouring candidates
+    /// tend to settle alike), later if it ran its whole length. Only steers
+    /// when tails are tested, never the answer.
+    first_check: usize,
+}
+
+impl MixWorkspace {
+    /// Empty buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+thread_local! {
+    static WORKSPACE: RefCell<MixWorkspace> = RefCell::new(MixWorkspace::new());
+}
+
+impl SynergyModel {
+    /// Runs a mix (its `drives`) for years 1..=`horizon` and finds its
+    /// tipping year (model.md §5), in `ws`'s buffers. The trajectory is bit
+    /// for bit [`SynergyModel::simulate`]'s and the tipping year
+    /// [`SynergyModel::tipping_year_reference`]'s.
+    ///
+    /// Drives are not validated here (that is [`Drive::validate`]'s job,
+    /// once per scenario); invalid values give meaningless numbers, never a
+    /// panic.
+    pub fn run_mix<'w>(
+        &self,
+        drives: &[Drive],
+        horizon: u32,
+        ws: &'w mut MixWorkspace,
+    ) -> MixRun<'w> {
+        let tipping_year = self.find_tipping_year(drives, horizon, ws);
+        ws.full.truncate(horizon);
+        MixRun {
+            trajectory: &ws.full,
+            tipping_year,
+        }
+    }
+
+    /// The tipping year of [`SynergyModel::run_mix`], in a per-thread
+    /// [`MixWorkspace`] (so it does not allocate after the first call on a
+    /// thread at a given horizon).
+    pub fn tipping_year(&self, drives: &[Drive], horizon: u32) -> Option<u32> {
+        WORKSPACE.with(|ws| match ws.try_borrow_mut() {
+            Ok(mut ws) => self.run_mix(drives, horizon, &mut ws).tipping_year,
+            // Only reachable by re-entry, which this crate never does; stay correct anyway.
+            Err(_) => {
+                self.run_mix(drives, horizon, &mut MixWorkspace::new())
+                    .tipping_year
+            }
+        })
+    }
+
+    /// The search: the untruncated run to H, then the candidates 1..=H in
+    /// order, each decided by a look-up in the untruncated run (shortcut 3),
+    /// the all-tails box (shortcut 6) or its own tail.
+    fn find_tipping_year(
+        &self,
+        drives: &[Drive],
+        horizon: u32,
+        ws: &mut MixWorkspace,
+    ) -> Option<u32> {
+        self.start_full(drives, horizon, ws);
+        let last_activity = drives
+            .iter()
+            .map(|d| d.schedule.last_nonzero_year(None))
+            .max()
+            .unwrap_or(0);
+        // Candidates 1..=tails need a tail of their own (shortcut 3 covers the rest).
+        let tails = last_activity.saturating_sub(1).min(u64::from(horizon)) as u32;
+        let every_tail = if tails >= tails::ALL_TAILS_FROM {
+            self.all_tails_settled(drives, tails, ws)
+        } else {
+            None
+        };
+        let lookahead = self.rule().lookahead;
+        (1..=horizon).find(|&t| {
+            if u64::from(t) >= last_activity {
+                self.full_sustained(t.saturating_add(lookahead), ws)
+            } else if let Some(outcome) = every_tail {
+                outcome
+            } else {
+                self.tail_sustained(drives, t, ws)
+            }
+        })
+    }
+}
+
+/// The ranges the box test needs for the remaining updates of a run whose
+/// input sums are `later` (at least one) and which reads coordination in
+/// [0, `c_now`]: that holds every coordination they read if none of them
+/// has any communication, since c then only falls
+/// (c + κ_up·0·(1 − c) − κ_down·c rounds to at most c, and the clamp keeps
+/// it ≥ 0). `None` if any input is not finite or `c_now` is outside [0, 1].
+fn ranges(later: &[[f64; 4]], c_now: f64) -> Option<Remaining> {
+    let (mut lo, mut hi) = (later[0], later[0]);
+    // v · 0 is ±0 for a finite v and NaN otherwise, so `nonfinite` stays
+    // zero exactly when every input is finite. Written without branches
+    // on NaN (plain comparisons, a sum) so the scan vectorises; the
+    // comparisons may skip a NaN, but then the test is not used.
+    let mut nonfinite = [0.0f64; 4];
+    for input in later {
+        for k in 0..4 {
+            let v = input[k];
+            nonfinite[k] += v * 0.0;
+            lo[k] = if v < lo[k] { v } else { lo[k] };
+            hi[k] = if v > hi[k] { v } else { hi[k] };
+        }
+    }
+    let finite = (0.0..=1.0).contains(&c_now) && nonfinite.iter().all(|&z| z == 0.0);
+    finite.then_some(Remaining {
+        s_lo: lo,
+        s_hi: hi,
+        c_lo: 0.0,
+        c_hi: c_now,
+    })
+}
+
+/// The fixed point (shortcut 4): whether everything the update for
+/// `year + 1` reads (states of years year − max_lag + 1 ..= year and
+/// c(year)) equals what the update for `year` read, so that with unchanged
+/// inputs it reproduces year `year` for ever.
+fn is_stationary(traj: &Trajectory, year: u32, max_lag: u32) -> bool {
+    let y = year as usize;
+    let l = max_lag as usize;
+    if y <= l || traj.c[y] != traj.c[y - 1] {
+        return false;
+    }
+    let now = traj.x[y];
+    traj.x[y - l..y].iter().all(|x| *x == now)
+}

@@ -1,0 +1,350 @@
+//! The tails: a candidate year t's world switched off after t, simulated
+//! for the look-ahead's n years from the untruncated run's state in year t
+//! (shortcut 2), stopped early by the fixed point (shortcut 4) or an
+//! invariant box (shortcut 5); and the one box for every tail (shortcut 6).
+
+use crate::bounds::{Remaining, settled, settled_with};
+use crate::schedule::interpolate;
+use crate::{Channel, Drive, SynergyModel};
+
+use super::{MixWorkspace, is_stationary, ranges};
+
+/// The tail year (0-based) of the first invariant-box test of a run's
+/// first tail; later tests follow at 2j + 2 (years 2, 6, 14, 30), and the
+/// next tail starts testing where the last one settled. Any schedule is
+/// exact: it only decides how early a settled tail stops and how much
+/// failed tests cost.
+pub(super) const FIRST_CHECK: usize = 2;
+
+/// The first test after a tail of the same run ran its whole length
+/// without settling. Such tails (a state that only crosses the level late,
+/// e.g. while coordination fades) tend to follow each other, and a failed
+/// test costs about as much as five updates, so the next tail is tested
+/// late and rarely instead (years 14, 30).
+const FIRST_CHECK_AFTER_MISS: usize = 14;
+
+/// The all-tails box (shortcut 6) is tried when at least this many
+/// candidates would need a tail; for one tail it saves nothing.
+pub(super) const ALL_TAILS_FROM: u32 = 2;
+
+/// Boxes the all-tails test may try: it starts from the hull of a whole
+/// run, further from an invariant box than one tail's window, and one
+/// success replaces many tails.
+const ALL_TAILS_TRIES: usize = 8;
+
+impl MixWorkspace {
+    /// Forgets the tail state of the previous run (the `late` series and
+    /// the box-test schedule).
+    pub(super) fn reset_tails(&mut self) {
+        self.late_from = usize::MAX;
+        self.first_check = FIRST_CHECK;
+    }
+
+    /// Fills `tail_inputs` for the years t + 1..=t + n of the world switched
+    /// off after `t`, from the untruncated series. Truncation only changes
+    /// what a drive reads after t: ā_i(y) reads a_i(y − ⌊δ⌋) and a_i(y − ⌊δ⌋ − 1),
+    /// so it is the untruncated value while y − ⌊δ⌋ ≤ t, the plain formula for
+    /// the one year that straddles t, and the interpolation of two zeros
+    /// after that; the impulse is the untruncated one if the drive started by
+    /// t and 0 otherwise. The terms are then summed as in
+    /// `SynergyModel::inputs_at`. Communication contributes nothing to the
+    /// track inputs and its raw activity is exactly 0 after t, so a tail's
+    /// communication sum is 0.
+    ///
+    /// Only the first few tail years (until every drive's delay has passed
+    /// t) are summed here; the rest, where every drive contributes its
+    /// "after the stop" value, are copied from the `late` series, which is
+    /// the very same sum and is rebuilt only when the set of started
+    /// repression drives changes.
+    pub(super) fn fill_tail_inputs(&mut self, model: &SynergyModel, drives: &[Drive], t: u32) {
+        let len = self.inputs.len();
+        let stop = i64::from(t);
+        let n = model.rule().lookahead as usize;
+        // The head: the first tail year from which every track drive reads
+        // only switched-off activity (base − 1 > t, as the loop below decides).
+        let mut head = 0;
+        for d in drives {
+            if let Channel::Track(_) = d.channel {
+                head = head.max(straddle_end(d, stop, n));
+            }
+        }
+        self.tail_inputs.clear();
+        self.tail_inputs.resize(head, model.p.drift);
+        for (i, d) in drives.iter().enumerate() {
+            let Channel::Track(k) = d.channel else {
+                continue;
+            };
+            let k = k.index();
+            let act = &self.activity[i * len..(i + 1) * len];
+            let imp = &self.impulse[i * len..(i + 1) * len];
+            let applies = d.repression_applies(Some(t));
+            let (shift, frac) = d.schedule.delay_parts();
+            let after_stop = interpolate(frac, 0.0, || 0.0);
+            let first = t as usize + 1;
+            let w = d.weight;
+            for (j, input) in self.tail_inputs.iter_mut().enumerate() {
+                let y = stop + 1 + j as i64;
+                let base = y.saturating_sub(shift);
+                let a = if base <= stop {
+                    act[y as usize]
+                } else if base.saturating_sub(1) <= stop {
+                    d.schedule.delayed_at(y, Some(t))
+                } else {
+                    after_stop
+                };
+                if applies {
+                    input[k] += w * a - imp[first + j];
+                } else {
+                    input[k] += w * a - 0.0;
+                }
+            }
+        }
+        if head < n {
+            self.build_late(model, drives, t);
+            let first = t as usize + 1;
+            self.tail_inputs
+                .extend_from_slice(&self.late[first + head..first + n]);
+        }
+    }
+
+    /// Makes `late` hold years t + 1..=H + n for the repression pattern of
+    /// candidate `t`, rebuilding it only if the pattern differs from the one
+    /// it was built for or it does not reach back to t + 1. Candidates come in
+    /// rising order and drives only ever start, so this rebuilds at most once
+    /// per repression drive plus once per run.
+    fn build_late(&mut self, model: &SynergyModel, drives: &[Drive], t: u32) {
+        let from = t as usize + 1;
+        let applies = |d: &Drive| d.repression.is_some() && d.repression_applies(Some(t));
+        // Without repression the impulse is exactly 0 either way (`x − 0`),
+        // so only drives with repression decide the pattern.
+        let same = self.late_from <= from
+            && self.late_applies.len() == drives.len()
+            && drives
+                .iter()
+                .zip(&self.late_applies)
+                .all(|(d, &a)| applies(d) == a);
+        if same {
+            return;
+        }
+        let len = self.inputs.len();
+        self.late_applies.clear();
+        self.late_applies.extend(drives.iter().map(applies));
+        self.late.clear();
+        self.late.resize(len, model.p.drift);
+        for (i, d) in drives.iter().enumerate() {
+            let Channel::Track(k) = d.channel else {
+                continue;
+            };
+            let k = k.index();
+            let imp = &self.impulse[i * len..(i + 1) * len];
+            let (_, frac) = d.schedule.delay_parts();
+            let a = interpolate(frac, 0.0, || 0.0);
+            let w = d.weight;
+            let rows = self.late[from..].iter_mut().zip(&imp[from..]);
+            // The same terms as `fill_tail_inputs` adds for a year past the
+            // straddle (`applies` as there: a drive with repression that
+            // started by t).
+            if d.repression_applies(Some(t)) {
+                rows.for_each(|(input, r)| input[k] += w * a - r);
+            } else {
+                rows.for_each(|(input, _)| input[k] += w * a - 0.0);
+            }
+        }
+        self.late_from = from;
+    }
+
+    /// The ranges the box test needs after tail year `j` (0-based), whose
+    /// coordination is `c_now`: the inputs `tail_inputs[j + 1..]` of the
+    /// remaining updates, and [0, c_now] for the coordination they read (a
+    /// tail has no communication). `None` if any input is not finite: the
+    /// test is then skipped.
+    pub(super) fn remaining(&self, j: usize, c_now: f64) -> Option<Remaining> {
+        ranges(&self.tail_inputs[j + 1..], c_now)
+    }
+}
+
+/// The number of tail years (0-based index of the first year, capped at
+/// `n`) for which drive `d` still reads activity from a year ≤ `stop`:
+/// ā(y) reads a(y − ⌊δ⌋) and a(y − ⌊δ⌋ − 1), and from the first year with
+/// y − ⌊δ⌋ − 1 > stop on (the read only moves later as y grows) it is the
+/// interpolation of two zeros.
+fn straddle_end(d: &Drive, stop: i64, n: usize) -> usize {
+    let (shift, _) = d.schedule.delay_parts();
+    (0..n)
+        .find(|&j| {
+            let y = stop + 1 + j as i64;
+            y.saturating_sub(shift).saturating_sub(1) > stop
+        })
+        .unwrap_or(n)
+}
+
+impl SynergyModel {
+    /// Whether switching off after `t` leaves every track at or above the
+    /// level in year t + n, simulating the tail from the untruncated run's
+    /// year `t`.
+    pub(super) fn tail_sustained(&self, drives: &[Drive], t: u32, ws: &mut MixWorkspace) -> bool {
+        ws.fill_tail_inputs(self, drives, t);
+        ws.tail.copy_prefix(&ws.full, t);
+        let quiet = quiet_from(drives, Some(t));
+        let lags = self.max_lag as usize;
+        let n = ws.tail_inputs.len();
+        let mut next_check = ws.first_check;
+        for j in 0..n {
+            let year = t + 1 + j as u32;
+            self.advance(&ws.tail_inputs[j], 0.0, &mut ws.tail, year);
+            if quiet.is_some_and(|q| u64::from(year) >= q)
+                && is_stationary(&ws.tail, year, self.max_lag)
+            {
+                ws.first_check = FIRST_CHECK;
+                return self.rule().sustained(&ws.tail.x[year as usize]);
+            }
+            // Every remaining update reads only the window of the last
+            // max-lag states (none from a year ≤ 0 once year ≥ max-lag).
+            let y = year as usize;
+            if j >= next_check && j + 1 < n && y >= lags {
+                // A failed test costs a few updates: test less and less often.
+                next_check = 2 * j + 2;
+                let window = &ws.tail.x[y + 1 - lags..=y];
+                if let Some(rem) = ws.remaining(j, ws.tail.c[y])
+                    && let Some(outcome) = settled(self, window, &rem)
+                {
+                    ws.first_check = j;
+                    return outcome;
+                }
+            }
+        }
+        ws.first_check = FIRST_CHECK_AFTER_MISS;
+        self.rule().sustained(ws.tail.x.last().unwrap_or(&[0.0; 4]))
+    }
+
+    /// Shortcut 6: one invariant box for the tails of every candidate
+    /// t = 1..=`last_t` at once. `Some(outcome)` if a box holds every state
+    /// any of those tails can reach and decides each of them the same way
+    /// (in practice: some track stays below the level in all of them);
+    /// `None` if the test cannot tell, and the tails are then simulated.
+    ///
+    /// Every tail starts from the untruncated run's states of years
+    /// ≤ t ≤ `last_t` (and reads 0, the state of year 0, before the model
+    /// starts), so the box starts from the hull of years 0..=`last_t`. Its
+    /// updates read inputs that [`Self::all_tails_ranges`] bounds and a
+    /// coordination in [0, max c(t)] (without communication c only falls).
+    /// If one update maps the box into itself for every such input, every
+    /// state of every tail lies in it, year t + n included — the argument
+    /// of the `bounds` module, applied to all tails together.
+    pub(super) fn all_tails_settled(
+        &self,
+        drives: &[Drive],
+        last_t: u32,
+        ws: &MixWorkspace,
+    ) -> Option<bool> {
+        let rem = self.all_tails_ranges(drives, last_t, ws)?;
+        settled_with(self, &ws.full.x[..=last_t as usize], &rem, ALL_TAILS_TRIES)
+    }
+
+    /// Ranges holding every input sum S_k(y) and every coordination that
+    /// the tails of candidates t = 1..=`last_t` read. Per track drive, the
+    /// delayed activity a tail reads is the untruncated ā(y) (while
+    /// y − ⌊δ⌋ ≤ t), the one straddling value `delayed_at(t + 1 + ⌊δ⌋, t)`,
+    /// or the switched-off value (see `fill_tail_inputs`); its impulse is
+    /// the untruncated one or 0. The ranges of those sets are combined per
+    /// track by interval arithmetic and widened by 10⁻¹² of the terms'
+    /// magnitude, far above the rounding of the sums the tails compute.
+    /// `None` if anything is not finite or c(t) lies outside [0, 1].
+    fn all_tails_ranges(
+        &self,
+        drives: &[Drive],
+        last_t: u32,
+        ws: &MixWorkspace,
+    ) -> Option<Remaining> {
+        let len = ws.inputs.len();
+        let lookahead = self.rule().lookahead;
+        let end = last_t as usize + lookahead as usize;
+        if end >= len {
+            return None;
+        }
+        let (mut s_lo, mut s_hi) = (self.p.drift, self.p.drift);
+        let mut size = self.p.drift.map(f64::abs);
+        let finite_range = |v: &[f64], lo: &mut f64, hi: &mut f64| {
+            for &a in v {
+                if !a.is_finite() {
+                    return false;
+                }
+                *lo = lo.min(a);
+                *hi = hi.max(a);
+            }
+            true
+        };
+        for (i, d) in drives.iter().enumerate() {
+            let Channel::Track(k) = d.channel else {
+                continue;
+            };
+            let k = k.index();
+            let (act, imp) = ws.series_of(i);
+            let (shift, frac) = d.schedule.delay_parts();
+            let after_stop = interpolate(frac, 0.0, || 0.0);
+            let (mut a_lo, mut a_hi) = (after_stop, after_stop);
+            // Tail years run from 2 (t = 1) to `end`.
+            if !finite_range(&act[2..=end], &mut a_lo, &mut a_hi) {
+                return None;
+            }
+            let straddle_in_tail = (0..i64::from(lookahead)).contains(&shift);
+            if straddle_in_tail {
+                for t in 1..=last_t {
+                    let a = d.schedule.delayed_at(i64::from(t) + 1 + shift, Some(t));
+                    if !finite_range(&[a], &mut a_lo, &mut a_hi) {
+                        return None;
+                    }
+                }
+            }
+            let (mut j_lo, mut j_hi) = (0.0f64, 0.0f64);
+            if d.repression.is_some() && !finite_range(&imp[2..=end], &mut j_lo, &mut j_hi) {
+                return None;
+            }
+            let w = d.weight;
+            let (wa, wb) = (w * a_lo, w * a_hi);
+            s_lo[k] += wa.min(wb) - j_hi;
+            s_hi[k] += wa.max(wb) - j_lo;
+            size[k] += wa.abs().max(wb.abs()) + j_lo.abs().max(j_hi.abs());
+        }
+        for k in 0..4 {
+            let pad = 1e-12 * (1.0 + size[k]);
+            s_lo[k] -= pad;
+            s_hi[k] += pad;
+            if !(s_lo[k].is_finite() && s_hi[k].is_finite()) {
+                return None;
+            }
+        }
+        let mut c_hi = 0.0f64;
+        for &c in &ws.full.c[1..=last_t as usize] {
+            if !(0.0..=1.0).contains(&c) {
+                return None;
+            }
+            c_hi = c_hi.max(c);
+        }
+        Some(Remaining {
+            s_lo,
+            s_hi,
+            c_lo: 0.0,
+            c_hi,
+        })
+    }
+}
+
+/// The first year from which every input of the update is exactly zero for
+/// good when all activity stops after `stop_after`; `None` if never (a
+/// repression impulse under way, or activity that decays without reaching 0).
+pub(super) fn quiet_from(drives: &[Drive], stop_after: Option<u32>) -> Option<u64> {
+    let mut quiet = 0u64;
+    for d in drives {
+        if d.repression_never_quiet(stop_after) {
+            return None;
+        }
+        let last = d.schedule.last_nonzero_year(stop_after);
+        let q = match d.channel {
+            Channel::Communication => last.saturating_add(1),
+            Channel::Track(_) => d.schedule.delayed_quiet_from(last),
+        };
+        quiet = quiet.max(q);
+    }
+    (quiet != u64::MAX).then_some(quiet)
+}
