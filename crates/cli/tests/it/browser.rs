@@ -255,7 +255,10 @@ fn expected_series(summary: &Value, sensitivity: Option<&Value>) -> Vec<(String,
         if any(&s["sensitivity"][best]["npv"]["total"], "first_order") {
             want.push(("drivers-npv".into(), 1));
         }
-        if any(&s["sensitivity"][best]["lead_over_runner_up"], "first_order") {
+        if any(
+            &s["sensitivity"][best]["lead_over_runner_up"],
+            "first_order",
+        ) {
             want.push(("drivers-lead".into(), 1));
         }
         if any(&s["value_of_information"]["total"]["evppi"], "value") {
@@ -485,7 +488,8 @@ fn every_shipped_scenario_report_opens_in_headless_chromium() {
         &bad,
         Some(&(json!({"mixes": []}), None)),
         &shots,
-    ).join("\n");
+    )
+    .join("\n");
     for want in [
         "console error",
         "network request: http://127.0.0.1:9/x.png",
