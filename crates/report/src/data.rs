@@ -3,7 +3,7 @@
 //! Every field is optional on reading, so a folder written by an older or
 //! newer palett still gives a report with what it holds.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -111,6 +111,37 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Mixes, do_nothing first.
     pub mixes: Vec<Mix>,
+    /// EVPI in total and per actor (sampled runs with the analysis).
+    pub value_of_information: Option<SummaryVoi>,
+}
+
+/// summary.json's `value_of_information`: the expected value of perfect
+/// information for the choice between the mixes, SEK.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SummaryVoi {
+    /// EVPI for the total over actors, SEK.
+    pub evpi: Option<f64>,
+    /// Its standard error.
+    pub evpi_se: Option<f64>,
+    /// The mix of highest expected total NPV.
+    pub best_mix: Option<String>,
+    /// The same per actor, each maximising its own NPV.
+    pub by_actor: Vec<ActorVoi>,
+}
+
+/// One actor's EVPI in summary.json.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ActorVoi {
+    /// Actor key.
+    pub actor: String,
+    /// EVPI, SEK.
+    pub evpi: Option<f64>,
+    /// Its standard error.
+    pub evpi_se: Option<f64>,
+    /// The mix of highest expected NPV for this actor.
+    pub best_mix: Option<String>,
 }
 
 impl Summary {
@@ -127,6 +158,16 @@ impl Summary {
     /// Whether this was a base-case run (one sample, no intervals).
     pub fn deterministic(&self) -> bool {
         self.method == "deterministic"
+    }
+
+    /// The alternative (not do-nothing) with the highest mean total NPV.
+    pub fn highest_mean_npv(&self) -> Option<&Mix> {
+        self.alternatives()
+            .filter(|m| m.npv.mean.is_some_and(f64::is_finite))
+            .max_by(|a, b| {
+                let (a, b) = (a.npv.mean.unwrap_or(0.0), b.npv.mean.unwrap_or(0.0));
+                a.total_cmp(&b)
+            })
     }
 
     /// The mix with the highest P(best), ties broken by mean NPV.
@@ -151,6 +192,137 @@ pub struct Input {
     pub distribution: String,
     /// Its central value.
     pub central: Option<f64>,
+}
+
+/// The sensitivity.json format version this report reads.
+pub const SENSITIVITY_FORMAT: u64 = 1;
+
+/// sensitivity.json as far as the report can read it.
+#[derive(Debug, Clone)]
+pub enum SensitivityFile {
+    /// A file of the format this report reads ([`SENSITIVITY_FORMAT`]).
+    Known(Box<Sensitivity>),
+    /// A file of another `format_version` (`None`: the field is missing):
+    /// the page says so instead of guessing.
+    Unknown(Option<u64>),
+}
+
+/// sensitivity.json, format version 1 (docs/output-format.md). Values that
+/// could not be estimated are `null` there and `None` here.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Sensitivity {
+    /// Format version.
+    pub format_version: u64,
+    /// Samples the estimates come from.
+    pub samples: Option<u64>,
+    /// The analysed inputs, in the order the lists follow.
+    pub inputs: Vec<AnalysedInput>,
+    /// Per mix (do-nothing left out): sensitivity of its NPV and of its lead.
+    pub sensitivity: BTreeMap<String, MixSensitivity>,
+    /// Per actor and `total`: EVPI and EVPPI.
+    pub value_of_information: BTreeMap<String, Voi>,
+    /// P(best) and P(NPV > 0) over discount rates.
+    pub acceptability: Acceptability,
+}
+
+/// One analysed input.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AnalysedInput {
+    /// Its path.
+    pub path: String,
+    /// Its distribution in scenario notation.
+    pub distribution: String,
+}
+
+/// The sensitivity of one mix.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MixSensitivity {
+    /// Of its NPV, per actor and `total`.
+    pub npv: BTreeMap<String, Vec<InputSensitivity>>,
+    /// Of its total NPV minus the best other mix's.
+    pub lead_over_runner_up: Vec<InputSensitivity>,
+}
+
+/// One input's indices for one output.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InputSensitivity {
+    /// Input path.
+    pub input: String,
+    /// Spearman's rank correlation, −1..1.
+    pub spearman: Option<f64>,
+    /// Its standard error.
+    pub spearman_se: Option<f64>,
+    /// First-order variance share, 0–1.
+    pub first_order: Option<f64>,
+    /// Its standard error.
+    pub first_order_se: Option<f64>,
+}
+
+/// Value of information for one point of view (an actor or `total`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Voi {
+    /// The mix of highest expected NPV.
+    pub best_mix: Option<String>,
+    /// EVPI, SEK.
+    pub evpi: Option<f64>,
+    /// Its standard error.
+    pub evpi_se: Option<f64>,
+    /// Per input.
+    pub evppi: Vec<Evppi>,
+}
+
+/// One input's expected value of partial perfect information, SEK.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Evppi {
+    /// Input path.
+    pub input: String,
+    /// Estimate, biased up.
+    pub value: Option<f64>,
+    /// Cross-fitted estimate, biased down.
+    pub lower: Option<f64>,
+    /// Standard error.
+    pub se: Option<f64>,
+}
+
+/// Acceptability over discount rates.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Acceptability {
+    /// Discount rates, share per year.
+    pub rates: Vec<f64>,
+    /// Per actor and `total`, per mix: the curves.
+    pub by_key: BTreeMap<String, BTreeMap<String, MixAcceptability>>,
+}
+
+/// One mix's acceptability curves, one value per rate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MixAcceptability {
+    /// Share of samples in which the mix has the highest NPV.
+    pub p_best: Vec<Option<f64>>,
+    /// P(NPV > 0).
+    pub p_npv_positive: Vec<Option<f64>>,
+}
+
+#[derive(Deserialize)]
+struct Version {
+    format_version: Option<u64>,
+}
+
+/// Parses sensitivity.json text: an unknown `format_version` is not an
+/// error but [`SensitivityFile::Unknown`].
+pub fn parse_sensitivity(path: &Path, text: &str) -> Result<SensitivityFile, ReportError> {
+    let v: Version = json(path, text)?;
+    if v.format_version != Some(SENSITIVITY_FORMAT) {
+        return Ok(SensitivityFile::Unknown(v.format_version));
+    }
+    Ok(SensitivityFile::Known(Box::new(json(path, text)?)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -217,9 +389,8 @@ pub struct ResultFolder {
     pub by_year: ByYear,
     /// inputs.json; `None` when the folder has none (written by an older palett).
     pub inputs: Option<Vec<Input>>,
-    /// sensitivity.json as it is, when present: its format is not settled,
-    /// so the report reads what it recognises (see [`crate::chart::analysis`]).
-    pub sensitivity: Option<serde_json::Value>,
+    /// sensitivity.json, when present (see [`crate::chart::analysis`]).
+    pub sensitivity: Option<SensitivityFile>,
 }
 
 fn read(path: &Path) -> Result<Option<String>, ReportError> {
@@ -286,7 +457,7 @@ impl ResultFolder {
         };
         let sensitivity_path = dir.join("sensitivity.json");
         let sensitivity = match read(&sensitivity_path)? {
-            Some(t) => Some(json(&sensitivity_path, &t)?),
+            Some(t) => Some(parse_sensitivity(&sensitivity_path, &t)?),
             None => None,
         };
         Ok(Some(ResultFolder {
@@ -363,5 +534,40 @@ mod tests {
         assert_eq!(s.mixes.len(), 1);
         assert!(s.baseline().is_some());
         assert_eq!(s.alternatives().count(), 0);
+    }
+
+    #[test]
+    fn sensitivity_of_an_unknown_version_is_named_not_an_error() {
+        let p = Path::new("sensitivity.json");
+        assert!(matches!(
+            parse_sensitivity(p, r#"{"format_version": 7, "whatever": [1]}"#),
+            Ok(SensitivityFile::Unknown(Some(7)))
+        ));
+        assert!(matches!(
+            parse_sensitivity(p, r#"{"evpi": 1}"#),
+            Ok(SensitivityFile::Unknown(None))
+        ));
+        assert!(matches!(
+            parse_sensitivity(p, "not json"),
+            Err(ReportError::Json { .. })
+        ));
+    }
+
+    #[test]
+    fn every_golden_sensitivity_file_reads_typed() {
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/run");
+        for e in std::fs::read_dir(&golden).expect("golden").flatten() {
+            let p = e.path().join("sensitivity.json");
+            let Ok(t) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            match parse_sensitivity(&p, &t).expect("reads") {
+                SensitivityFile::Known(s) => {
+                    assert!(s.value_of_information.contains_key("total"));
+                    assert!(!s.acceptability.rates.is_empty());
+                }
+                SensitivityFile::Unknown(v) => panic!("{}: version {v:?}", p.display()),
+            }
+        }
     }
 }

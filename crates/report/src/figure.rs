@@ -95,6 +95,7 @@ mod tests {
                 label: "kommun (municipality) åäö".into(),
                 value: Some(-3.0),
                 interval: Some((-4.0, -1.0)),
+                marker: None,
                 style: style(0),
             }],
             Series::One("x"),

@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use crate::actors;
-use crate::data::{Index, Stats};
+use crate::chart::analysis::Analysis;
+use crate::data::{Index, SENSITIVITY_FORMAT, Stats};
 use crate::scenario::{ActorView, MSEK, ScenarioReport};
 use crate::svg::{escape, group};
 
@@ -117,6 +118,99 @@ pub fn actor_table(out: &mut String, views: &[ActorView], horizon: u32, budget: 
     out.push_str("</table>\n");
 }
 
+/// An amount in MSEK with its standard error: `51.5 ± 0.8 MSEK`.
+fn msek_se(v: f64, se: Option<f64>) -> String {
+    match se {
+        Some(se) if se.is_finite() => format!("{} ± {} MSEK", msek(Some(v)), msek(Some(se))),
+        _ => format!("{} MSEK", msek(Some(v))),
+    }
+}
+
+/// The analysis section, from sensitivity.json (docs/analysis.md).
+pub fn analysis_section(b: &mut String, a: &Analysis) {
+    b.push_str(
+        "<h2 id=\"analysis\">Analysis: what drives the result, what knowing more is worth</h2>\n",
+    );
+    if let Some(v) = a.unknown_version {
+        let _ = writeln!(
+            b,
+            "<p class=\"warn\">sensitivity.json is of format version {}; this report reads version {}, so its analysis is not shown. Make the report with the palett that wrote the results.</p>",
+            v.map_or("(none given)".to_string(), |v| v.to_string()),
+            SENSITIVITY_FORMAT
+        );
+        return;
+    }
+    b.push_str("<p class=\"sub\">From sensitivity.json and summary.json; what each quantity means and how precise it is: docs/analysis.md.</p>\n");
+
+    b.push_str("<h3>Which inputs drive the result</h3>\n");
+    match &a.best_mix {
+        Some(best) => {
+            let _ = writeln!(
+                b,
+                "<p>For <b>{}</b>, the mix of highest mean NPV: the uncertain inputs that explain most of the spread of its NPV, and those that decide whether it beats the next best mix.</p>",
+                escape(best)
+            );
+        }
+        None => b.push_str("<p>No mix besides doing nothing to analyse.</p>\n"),
+    }
+    for c in [&a.drivers, &a.lead].into_iter().flatten() {
+        figure(b, c);
+    }
+    if a.best_mix.is_some() && a.drivers.is_none() && a.lead.is_none() {
+        b.push_str(
+            "<p>No input's share could be estimated (no variance, or too few samples).</p>\n",
+        );
+    }
+
+    b.push_str("<h3>What more knowledge is worth</h3>\n");
+    match &a.evpi {
+        Some((evpi, se, best)) => {
+            let now = best.as_deref().map_or(String::new(), |m| {
+                format!(" over choosing <b>{}</b> now", escape(m))
+            });
+            if *evpi > 0.0 {
+                let _ = writeln!(
+                    b,
+                    "<p>Knowing every uncertain input exactly before choosing a mix would be worth <b>{}</b> in expectation{now}, total over actors (EVPI, ± one standard error). That is the most any study, pilot or data collection could be worth for this choice; the chart shows what knowing one input alone would be worth.</p>",
+                    msek_se(*evpi, *se)
+                );
+            } else {
+                let _ = writeln!(
+                    b,
+                    "<p>EVPI is {}: the same mix is best whatever the uncertain inputs turn out to be, so no further knowledge would change the choice{now}.</p>",
+                    msek_se(*evpi, *se)
+                );
+            }
+        }
+        None => b.push_str("<p>No EVPI in the results.</p>\n"),
+    }
+    if let Some(c) = &a.evppi {
+        figure(b, c);
+    }
+    if !a.by_actor.is_empty() {
+        b.push_str("<table class=\"voi\">\n<tr><th class=\"l\">actor</th><th>EVPI MSEK</th><th>± se</th><th class=\"l\">its best mix</th></tr>\n");
+        for v in &a.by_actor {
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>",
+                escape(&actors::label(&v.actor)),
+                msek(v.evpi),
+                msek(v.evpi_se),
+                escape(v.best_mix.as_deref().unwrap_or("–")),
+            );
+        }
+        b.push_str("</table>\n<p class=\"sub\">Per actor, the value of perfect information for the choice that maximises that actor's own NPV, and the mix it would choose now.</p>\n");
+    }
+
+    b.push_str("<h3>Acceptability over the discount rate</h3>\n");
+    for c in [&a.p_best, &a.p_positive].into_iter().flatten() {
+        figure(b, c);
+    }
+    if a.p_best.is_none() && a.p_positive.is_none() {
+        b.push_str("<p>No acceptability curves in the results.</p>\n");
+    }
+}
+
 /// The page of one scenario.
 pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
     let s = &r.folder.summary;
@@ -125,8 +219,13 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
     let _ = write!(
         b,
         "<nav><a href=\"../index.html\">all scenarios</a><a href=\"#compare\">mixes</a><a href=\"#actors\">who pays, who gains</a>\
-         <a href=\"#years\">over the years</a><a href=\"#tipping\">tipping</a><a href=\"#assumptions\">assumptions</a><a href=\"#settings\">settings</a></nav>\n\
+         <a href=\"#years\">over the years</a><a href=\"#tipping\">tipping</a>{}<a href=\"#assumptions\">assumptions</a><a href=\"#settings\">settings</a></nav>\n\
          <h1>{}</h1>\n<p class=\"sub\"><code>{}</code> · {} years · {}{} · palett {}</p>\n",
+        if r.analysis.is_some() {
+            "<a href=\"#analysis\">analysis</a>"
+        } else {
+            ""
+        },
         escape(&s.scenario),
         escape(&s.file),
         s.horizon,
@@ -256,24 +355,7 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
     }
 
     if let Some(a) = &r.analysis {
-        b.push_str(
-            "<h2 id=\"analysis\">Analysis</h2>\n<p class=\"sub\">From sensitivity.json.</p>\n",
-        );
-        for c in &a.charts {
-            figure(&mut b, c);
-        }
-        if a.charts.is_empty() {
-            b.push_str(
-                "<p>sensitivity.json holds nothing this version of the report recognises.</p>\n",
-            );
-        }
-        if !a.skipped.is_empty() {
-            let _ = writeln!(
-                b,
-                "<p class=\"sub\">Not shown: {}.</p>",
-                escape(&a.skipped.join(", "))
-            );
-        }
+        analysis_section(&mut b, a);
     }
 
     b.push_str("<h2 id=\"assumptions\">Assumptions: the uncertain inputs</h2>\n");

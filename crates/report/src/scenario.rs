@@ -136,7 +136,7 @@ impl ScenarioReport {
         v.extend(self.tracks.iter());
         v.extend(self.tipping.iter());
         if let Some(a) = &self.analysis {
-            v.extend(a.charts.iter());
+            v.extend(a.charts());
         }
         v
     }
@@ -189,6 +189,7 @@ pub fn build(stem: &str, folder: ResultFolder) -> ScenarioReport {
                 label: actors::label(a),
                 value: msek(st.mean),
                 interval: interval(&st, det),
+                marker: None,
                 style: style(5),
             }
         })
@@ -213,6 +214,7 @@ pub fn build(stem: &str, folder: ResultFolder) -> ScenarioReport {
                 label: m.name.clone(),
                 value: msek(m.npv.mean),
                 interval: interval(&m.npv, det),
+                marker: None,
                 style: style(i),
             })
             .collect();
@@ -335,7 +337,10 @@ pub fn build(stem: &str, folder: ResultFolder) -> ScenarioReport {
         )
     });
 
-    let analysis = folder.sensitivity.as_ref().map(analysis::analyse);
+    let analysis = folder
+        .sensitivity
+        .as_ref()
+        .map(|f| analysis::analyse(f, &folder.summary));
     ScenarioReport {
         stem: stem.to_string(),
         npv,

@@ -165,8 +165,10 @@ mod tests {
         {
             let to = tmp.path().join(e.file_name());
             std::fs::create_dir_all(&to).expect("mkdir");
-            for f in ["summary.json", "by_year.csv"] {
-                std::fs::copy(e.path().join(f), to.join(f)).expect("copy");
+            for f in ["summary.json", "by_year.csv", "sensitivity.json"] {
+                if e.path().join(f).is_file() {
+                    std::fs::copy(e.path().join(f), to.join(f)).expect("copy");
+                }
             }
         }
         tmp
@@ -231,8 +233,32 @@ mod tests {
                 );
             }
         }
-        // do-nothing, npv, 5 × actors, fan, 6 × tracks, tipping
-        assert_eq!(n, 15);
+        // do-nothing, npv, 5 × actors, fan, 6 × tracks, tipping, and the
+        // analysis: drivers of the NPV and of the lead, EVPPI, P(best) and
+        // P(NPV > 0) over the discount rate.
+        assert_eq!(n, 20);
+        assert!(page.contains("EVPI"));
+        if let Ok(dir) = std::env::var("PALETT_REPORT_KEEP") {
+            let _ = std::fs::create_dir_all(&dir);
+            for s in ["sodertalje", "kommun-budget", "herrgarden"] {
+                let _ = std::fs::copy(
+                    tmp.path().join(s).join("report.html"),
+                    Path::new(&dir).join(format!("{s}.html")),
+                );
+                for c in [
+                    "drivers-npv",
+                    "drivers-lead",
+                    "evppi",
+                    "acceptability-best",
+                    "acceptability-positive",
+                ] {
+                    let _ = std::fs::copy(
+                        tmp.path().join(s).join(format!("figures/{c}.png")),
+                        Path::new(&dir).join(format!("{s}-{c}.png")),
+                    );
+                }
+            }
+        }
     }
 
     #[test]

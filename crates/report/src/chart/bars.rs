@@ -14,6 +14,9 @@ pub struct Row {
     pub value: Option<f64>,
     /// Interval, in axis units.
     pub interval: Option<(f64, f64)>,
+    /// A second estimate drawn as a black tick across the bar (EVPPI's
+    /// lower estimate), in axis units.
+    pub marker: Option<f64>,
     /// Its look.
     pub style: Style,
 }
@@ -52,6 +55,7 @@ pub fn chart(
             .value
             .into_iter()
             .chain(r.interval.into_iter().flat_map(|(a, b)| [a, b]))
+            .chain(r.marker)
         {
             if v.is_finite() {
                 lo = lo.min(v);
@@ -111,6 +115,16 @@ pub fn chart(
                 b,
                 cy + 5.0,
                 "stroke=\"#000000\" stroke-width=\"1.5\"",
+            );
+        }
+        if let Some(m) = r.marker.filter(|m| m.is_finite()) {
+            let mx = x.at(m);
+            svg.line(
+                mx,
+                cy - 10.0,
+                mx,
+                cy + 10.0,
+                "class=\"marker\" stroke=\"#000000\" stroke-width=\"3\"",
             );
         }
         if series == Series::PerRow {

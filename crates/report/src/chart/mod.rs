@@ -8,6 +8,7 @@ pub mod bars;
 pub mod boxes;
 pub mod diverging;
 pub mod fan;
+pub mod lines;
 
 use crate::svg::{Linear, Style, Svg, escape, n, tick_label};
 
