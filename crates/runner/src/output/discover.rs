@@ -6,7 +6,7 @@ use palett_model::Scenario;
 use palett_model::discover::{Discovery, MIN_COVERAGE, PrimBox, RESERVOIR};
 use serde::Serialize;
 
-use super::OutputError;
+use super::{OutputError, short};
 
 /// The version of discover.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -93,15 +93,6 @@ pub fn json(s: &Scenario, condition: &str, d: &Discovery) -> Result<Vec<u8>, Out
             output: "discover.json",
             source,
         })
-}
-
-/// A number for people: up to four significant digits.
-fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
-    format!("{v:.digits$}")
 }
 
 /// The finding in words.

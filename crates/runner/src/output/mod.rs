@@ -176,6 +176,15 @@ pub fn remove_stale_temporaries(out: &Path) {
     }
 }
 
+/// A number for people: up to four significant digits.
+pub(crate) fn short(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use palett_model::Scenario;
 use palett_model::oneway::{ENDS, OneWay, Point};
 use serde::Serialize;
 
-use super::OutputError;
+use super::{OutputError, short};
 
 /// The version of oneway.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -126,15 +126,6 @@ pub fn json(s: &Scenario, held: &[(String, f64)], w: &OneWay) -> Result<Vec<u8>,
             output: "oneway.json",
             source,
         })
-}
-
-/// A number for people: up to four significant digits.
-fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
-    format!("{v:.digits$}")
 }
 
 /// The tornado as text: inputs by the length of their bar (the base best
