@@ -619,23 +619,13 @@ fn cmd_oneway(
             return exit::INVALID;
         }
     };
-    let name = palett_runner::batch::output_names(&[file.to_path_buf()]);
-    let dir = out.join(&name[0]);
-    let written = palett_runner::output::oneway::json(&s, set, &w)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            std::fs::create_dir_all(&dir)
-                .and_then(|_| palett_runner::write::write_atomic(&dir.join("oneway.json"), &bytes))
-                .map_err(|e| format!("{}: cannot write oneway.json: {e}", dir.display()))
-        });
-    if let Err(e) = written {
-        eprintln!("{e}");
-        return exit::INVALID;
-    }
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(palett_runner::output::oneway::table(&s, &w, rows).as_bytes());
-    exit::OK
+    finish_analysis(
+        file,
+        out,
+        "oneway.json",
+        palett_runner::output::oneway::json(&s, set, &w),
+        &palett_runner::output::oneway::table(&s, &w, rows),
+    )
 }
 
 fn cmd_frontier(
@@ -666,25 +656,13 @@ fn cmd_frontier(
             return exit::USAGE;
         }
     };
-    let name = palett_runner::batch::output_names(&[file.to_path_buf()]);
-    let dir = out.join(&name[0]);
-    let written = palett_runner::output::frontier::json(&s, &run, &f)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            std::fs::create_dir_all(&dir)
-                .and_then(|_| {
-                    palett_runner::write::write_atomic(&dir.join("frontier.json"), &bytes)
-                })
-                .map_err(|e| format!("{}: cannot write frontier.json: {e}", dir.display()))
-        });
-    if let Err(e) = written {
-        eprintln!("{e}");
-        return exit::INVALID;
-    }
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(palett_runner::output::frontier::table(&s, &run, &f).as_bytes());
-    exit::OK
+    finish_analysis(
+        file,
+        out,
+        "frontier.json",
+        palett_runner::output::frontier::json(&s, &run, &f),
+        &palett_runner::output::frontier::table(&s, &run, &f),
+    )
 }
 
 fn cmd_discover(
@@ -713,24 +691,36 @@ fn cmd_discover(
             return exit::INVALID;
         }
     };
-    let name = palett_runner::batch::output_names(&[file.to_path_buf()]);
-    let dir = out.join(&name[0]);
-    let written = palett_runner::output::discover::json(&s, when, &d)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            std::fs::create_dir_all(&dir)
-                .and_then(|_| {
-                    palett_runner::write::write_atomic(&dir.join("discover.json"), &bytes)
-                })
-                .map_err(|e| format!("{}: cannot write discover.json: {e}", dir.display()))
-        });
+    finish_analysis(
+        file,
+        out,
+        "discover.json",
+        palett_runner::output::discover::json(&s, when, &d),
+        &palett_runner::output::discover::text(&s, when, &d),
+    )
+}
+
+/// Writes an analysis's JSON as `out/<stem>/<name>` (atomically) and
+/// prints its text; the exit code.
+fn finish_analysis(
+    file: &std::path::Path,
+    out: &std::path::Path,
+    name: &str,
+    json: Result<Vec<u8>, palett_runner::output::OutputError>,
+    text: &str,
+) -> u8 {
+    let stem = palett_runner::batch::output_names(&[file.to_path_buf()]);
+    let dir = out.join(&stem[0]);
+    let written = json.map_err(|e| e.to_string()).and_then(|bytes| {
+        std::fs::create_dir_all(&dir)
+            .and_then(|_| palett_runner::write::write_atomic(&dir.join(name), &bytes))
+            .map_err(|e| format!("{}: cannot write {name}: {e}", dir.display()))
+    });
     if let Err(e) = written {
         eprintln!("{e}");
         return exit::INVALID;
     }
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(palett_runner::output::discover::text(&s, when, &d).as_bytes());
+    print_out(text.as_bytes());
     exit::OK
 }
 
