@@ -21,6 +21,13 @@ pub(crate) struct Group {
 }
 
 impl Group {
+    /// The correlation matrix R = L·Lᵀ of the members' normal scores.
+    pub(crate) fn correlation(&self) -> DMatrix<f64> {
+        let k = self.members.len();
+        let l = DMatrix::from_row_slice(k, k, &self.lower);
+        &l * l.transpose()
+    }
+
     /// z = L·ε for this group, in place (ε on entry, z on exit).
     #[inline]
     pub(crate) fn correlate(&self, eps: &mut [f64]) {

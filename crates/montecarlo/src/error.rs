@@ -108,4 +108,22 @@ pub enum McError {
     /// a contest member index out of range.
     #[error("{0}")]
     Settings(String),
+    /// A Shapley-effect setting below its minimum.
+    #[error("Shapley setting `{setting}` is {value}; it must be at least {min}")]
+    ShapleySetting {
+        /// The setting's name, as in [`crate::shapley::ShapleySettings`].
+        setting: &'static str,
+        /// The value given.
+        value: u64,
+        /// The smallest value that works.
+        min: u64,
+    },
+    /// An output index outside the layout's scalars.
+    #[error("output {index} does not exist; the layout has {scalars} scalars")]
+    OutputIndex {
+        /// The index given.
+        index: usize,
+        /// The number of scalars.
+        scalars: usize,
+    },
 }

@@ -18,6 +18,7 @@ mod error;
 mod layout;
 mod lhs;
 pub mod observe;
+pub mod shapley;
 mod space;
 mod special;
 pub mod stats;

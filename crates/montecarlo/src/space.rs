@@ -218,6 +218,23 @@ impl InputSpace {
         &self.dists
     }
 
+    /// Each correlation group: its members (input indices, ascending) and
+    /// the Pearson correlation matrix of their normal scores (model.md §7,
+    /// "Correlation"), in member order.
+    pub(crate) fn correlation_groups(
+        &self,
+    ) -> impl Iterator<Item = (&[usize], nalgebra::DMatrix<f64>)> + '_ {
+        self.groups
+            .iter()
+            .map(|g| (g.members.as_slice(), g.correlation()))
+    }
+
+    /// Input `i`'s value at normal score `z`: F⁻¹(Φ(z)), as a correlated
+    /// draw maps it.
+    pub(crate) fn value_at_normal_score(&self, i: usize, z: f64) -> f64 {
+        self.prepared[i].at_normal_score(z)
+    }
+
     /// Every input at its central value (model.md §7, base case), held
     /// inputs at their held values.
     pub fn central_values(&self) -> Vec<f64> {

@@ -4,4 +4,5 @@ mod distributions;
 mod engine;
 mod observers;
 mod sampling;
+mod shapley;
 mod sketch;
