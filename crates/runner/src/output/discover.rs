@@ -6,7 +6,7 @@ use palett_model::Scenario;
 use palett_model::discover::{Discovery, MIN_COVERAGE, PrimBox, RESERVOIR};
 use serde::Serialize;
 
-use super::{OutputError, short};
+use super::{OutputError, pretty_json, short};
 
 /// The version of discover.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -87,12 +87,7 @@ pub fn json(s: &Scenario, condition: &str, d: &Discovery) -> Result<Vec<u8>, Out
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&doc)
-        .map(|j| (j + "\n").into_bytes())
-        .map_err(|source| OutputError::Json {
-            output: "discover.json",
-            source,
-        })
+    pretty_json("discover.json", &doc)
 }
 
 /// The finding in words.

@@ -6,7 +6,7 @@ use palett_model::frontier::Frontier;
 use palett_model::{Scenario, ScenarioRun};
 use serde::Serialize;
 
-use super::OutputError;
+use super::{OutputError, pretty_json};
 
 /// The version of frontier.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -71,12 +71,7 @@ pub fn json(s: &Scenario, run: &ScenarioRun, f: &Frontier) -> Result<Vec<u8>, Ou
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&doc)
-        .map(|j| (j + "\n").into_bytes())
-        .map_err(|source| OutputError::Json {
-            output: "frontier.json",
-            source,
-        })
+    pretty_json("frontier.json", &doc)
 }
 
 /// The frontier as text, in MSEK.

@@ -10,6 +10,7 @@ pub mod frontier;
 mod inputs_json;
 pub mod oneway;
 pub mod sensitivity_json;
+pub mod shapley;
 pub mod summary_json;
 mod table;
 
@@ -174,6 +175,17 @@ pub fn remove_stale_temporaries(out: &Path) {
             }
         }
     }
+}
+
+/// `doc` as pretty JSON with a final newline, the form of every JSON file
+/// palett writes; `output` names the file in the error.
+pub(crate) fn pretty_json<T: serde::Serialize>(
+    output: &'static str,
+    doc: &T,
+) -> Result<Vec<u8>, OutputError> {
+    serde_json::to_string_pretty(doc)
+        .map(|j| (j + "\n").into_bytes())
+        .map_err(|source| OutputError::Json { output, source })
 }
 
 /// A number for people: up to four significant digits.

@@ -7,7 +7,7 @@ use palett_model::Scenario;
 use palett_model::oneway::{ENDS, OneWay, Point};
 use serde::Serialize;
 
-use super::{OutputError, short};
+use super::{OutputError, pretty_json, short};
 
 /// The version of oneway.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -120,12 +120,7 @@ pub fn json(s: &Scenario, held: &[(String, f64)], w: &OneWay) -> Result<Vec<u8>,
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&doc)
-        .map(|j| (j + "\n").into_bytes())
-        .map_err(|source| OutputError::Json {
-            output: "oneway.json",
-            source,
-        })
+    pretty_json("oneway.json", &doc)
 }
 
 /// The tornado as text: inputs by the length of their bar (the base best
