@@ -177,10 +177,11 @@ enum Command {
         #[arg(long, conflicts_with_all = ["dir", "mix"])]
         actors: bool,
     },
-    /// Deeper analyses of one scenario: a tornado (--oneway) and a budget frontier (--frontier).
+    /// Deeper analyses of one scenario: a tornado (--oneway), Shapley effects (--shapley) and a
+    /// budget frontier (--frontier).
     #[command(
-        after_help = "Writes DIR/<file stem>/oneway.json and frontier.json (docs/output-format.md) and prints them.\n\nExamples:\n  palett sensitivity scenarios/sodertalje.ron --oneway\n  palett sensitivity scenarios/kommun-budget.ron --frontier kommun --confidence 0.95",
-        group = clap::ArgGroup::new("analysis").required(true).multiple(true).args(["oneway", "frontier"])
+        after_help = "Writes DIR/<file stem>/oneway.json, shapley.json and frontier.json (docs/output-format.md) and prints them.\n\nExamples:\n  palett sensitivity scenarios/sodertalje.ron --oneway\n  palett sensitivity scenarios/sodertalje.ron --shapley --permutations 2048\n  palett sensitivity scenarios/kommun-budget.ron --frontier kommun --confidence 0.95",
+        group = clap::ArgGroup::new("analysis").required(true).multiple(true).args(["oneway", "shapley", "frontier"])
     )]
     Sensitivity {
         /// A scenario file.
@@ -189,6 +190,20 @@ enum Command {
         /// central; every mix's NPV, the best mix at each end and where it changes.
         #[arg(long)]
         oneway: bool,
+        /// Shapley effects: each input's share of the variance of every mix's NPV (total and
+        /// per actor) under the scenario's correlations, with standard errors.
+        #[arg(long)]
+        shapley: bool,
+        /// With --shapley: random input orders (≥ 2; default 512). Cost: variance samples +
+        /// permutations × (inputs − 1) × inner evaluations.
+        #[arg(long, requires = "shapley", value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+        permutations: Option<u64>,
+        /// With --shapley: draws of the hidden inputs per revealed draw (≥ 2; default 3).
+        #[arg(long, requires = "shapley", value_parser = clap::value_parser!(u32).range(2..=1000))]
+        inner: Option<u32>,
+        /// With --shapley: samples that estimate each NPV's variance (≥ 2; default 4096).
+        #[arg(long, requires = "shapley", value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+        variance_samples: Option<u64>,
         /// Budget frontier for this actor's PV of investment: the mix of highest expected NPV
         /// within each budget (runs the scenario with its own settings or --samples/--seed).
         #[arg(long, value_name = "ACTOR")]
@@ -200,17 +215,17 @@ enum Command {
         /// Monte Carlo samples for --frontier (default: the file's).
         #[arg(long)]
         samples: Option<u64>,
-        /// Seed for --frontier (default: the file's).
+        /// Seed for --shapley and --frontier (default: the file's).
         #[arg(long)]
         seed: Option<u64>,
         /// Hold an uncertain input at a value (repeatable), as for `run`.
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
         set: Vec<(String, f64)>,
-        /// Inputs shown in the terminal table (all are in oneway.json).
+        /// Inputs shown in the terminal tables (all are in oneway.json and shapley.json).
         #[arg(long, default_value_t = 15)]
         rows: usize,
         /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
         threads: Option<u32>,
         /// Output directory.
         #[arg(long, default_value = "results")]
@@ -239,7 +254,7 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
         set: Vec<(String, f64)>,
         /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
         threads: Option<u32>,
         /// Output directory.
         #[arg(long, default_value = "results")]
@@ -352,6 +367,10 @@ pub fn main() -> ExitCode {
         Command::Sensitivity {
             file,
             oneway,
+            shapley,
+            permutations,
+            inner,
+            variance_samples,
             frontier,
             confidence,
             samples,
@@ -369,6 +388,16 @@ pub fn main() -> ExitCode {
                     let mut code = exit::OK;
                     if oneway {
                         code = code.max(cmd_oneway(&file, &set, rows, &out));
+                    }
+                    if shapley {
+                        let o = palett_model::shapley::ShapleyOptions {
+                            seed,
+                            permutations,
+                            inner,
+                            variance_samples,
+                            held: set.clone(),
+                        };
+                        code = code.max(cmd_shapley(&file, &o, rows, &out));
                     }
                     if let Some(actor) = &frontier {
                         let o = RunOptions {
@@ -625,6 +654,38 @@ fn cmd_oneway(
         "oneway.json",
         palett_runner::output::oneway::json(&s, set, &w),
         &palett_runner::output::oneway::table(&s, &w, rows),
+    )
+}
+
+fn cmd_shapley(
+    file: &std::path::Path,
+    o: &palett_model::shapley::ShapleyOptions,
+    rows: usize,
+    out: &std::path::Path,
+) -> u8 {
+    let s = match load_scenario(file) {
+        Ok(s) => s,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            return exit::INVALID;
+        }
+    };
+    let bar = progress::Bars::new(&[file.to_path_buf()], false);
+    let r = palett_model::shapley::shapley(&s, o, &|p| bar.update(0, p));
+    bar.finish();
+    let r = match r {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return exit::INVALID;
+        }
+    };
+    finish_analysis(
+        file,
+        out,
+        "shapley.json",
+        palett_runner::output::shapley::json(&s, &o.held, &r),
+        &palett_runner::output::shapley::table(&s, &r, rows),
     )
 }
 

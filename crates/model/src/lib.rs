@@ -28,6 +28,7 @@ pub mod results;
 pub mod run;
 mod sample;
 pub mod scenario;
+pub mod shapley;
 pub mod value;
 
 #[cfg(test)]

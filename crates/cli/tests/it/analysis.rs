@@ -425,3 +425,91 @@ fn discover_names_the_inputs_under_which_a_mix_is_not_best() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("cannot read the condition"));
 }
+
+#[test]
+fn sensitivity_shapley_shares_sum_to_one_per_actor_identical_on_1_and_2_threads() {
+    let scratch = Scratch::new();
+    let mut docs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = scratch.dir.path().join(threads);
+        let o = palett(&[
+            "sensitivity",
+            "scenarios/sodertalje.ron",
+            "--shapley",
+            "--permutations",
+            "12",
+            "--variance-samples",
+            "400",
+            "--set",
+            "synergy.theta=0.4",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        let (stdout, stderr) = text(&o);
+        assert!(o.status.success(), "{stderr}");
+        assert!(stdout.contains("Shapley effects"), "{stdout}");
+        docs.push(std::fs::read_to_string(out.join("sodertalje/shapley.json")).expect("written"));
+    }
+    assert_eq!(docs[0], docs[1]);
+    let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
+    assert_eq!(doc["format_version"], 1);
+    let inputs: Vec<&str> = doc["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i.as_str().expect("path"))
+        .collect();
+    // The held input is not analysed; every other uncertain input is.
+    let params = text(&palett(&["params", "scenarios/sodertalje.ron"])).0;
+    assert_eq!(inputs.len(), params.lines().count() - 2);
+    assert!(!inputs.contains(&"synergy.theta"));
+    assert_eq!(doc["held"][0]["path"], "synergy.theta");
+    let d = inputs.len() as u64;
+    assert_eq!(doc["evaluations"], 400 + 12 * (d - 1) * 3);
+    let actors = text(&palett(&["show", "--actors"])).0;
+    for mix in doc["mixes"].as_array().expect("mixes") {
+        assert_ne!(mix["mix"], "do_nothing");
+        let keys = mix["npv"].as_array().expect("keys");
+        assert_eq!(keys.last().expect("total")["key"], "total");
+        for k in keys {
+            let key = k["key"].as_str().expect("key");
+            assert!(key == "total" || actors.contains(key), "{key}");
+            let effects = k["effects"].as_array().expect("effects");
+            assert_eq!(effects.len(), inputs.len());
+            if k["sd"].as_f64().is_some_and(|sd| sd > 0.0) {
+                let sum: f64 = effects
+                    .iter()
+                    .map(|e| e["share"].as_f64().expect("share"))
+                    .sum();
+                assert!((sum - 1.0).abs() < 1e-9, "{key}: {sum}");
+                assert!(
+                    effects
+                        .iter()
+                        .all(|e| e["se"].as_f64().is_some_and(|s| s >= 0.0))
+                );
+            }
+        }
+    }
+    let o = palett(&[
+        "sensitivity",
+        "scenarios/sodertalje.ron",
+        "--shapley",
+        "--permutations",
+        "1",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "one permutation gives no standard error"
+    );
+    let o = palett(&[
+        "sensitivity",
+        "scenarios/sodertalje.ron",
+        "--oneway",
+        "--inner",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "--inner needs --shapley");
+}
