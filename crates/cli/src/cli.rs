@@ -201,7 +201,8 @@ enum Command {
         /// With --shapley: draws of the hidden inputs per revealed draw (≥ 2; default 3).
         #[arg(long, requires = "shapley", value_parser = clap::value_parser!(u32).range(2..=1000))]
         inner: Option<u32>,
-        /// With --shapley: samples that estimate each NPV's variance (≥ 2; default 4096).
+        /// With --shapley: samples that estimate each NPV's variance (≥ 2; default --samples if
+        /// given, else 4096).
         #[arg(long, requires = "shapley", value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
         variance_samples: Option<u64>,
         /// Budget frontier for this actor's PV of investment: the mix of highest expected NPV
@@ -212,7 +213,8 @@ enum Command {
         /// instead of in expectation.
         #[arg(long, requires = "frontier")]
         confidence: Option<f64>,
-        /// Monte Carlo samples for --frontier (default: the file's).
+        /// Monte Carlo samples for --frontier (default: the file's) and the variance samples of
+        /// --shapley.
         #[arg(long)]
         samples: Option<u64>,
         /// Seed for --shapley and --frontier (default: the file's).
@@ -394,7 +396,7 @@ pub fn main() -> ExitCode {
                             seed,
                             permutations,
                             inner,
-                            variance_samples,
+                            variance_samples: variance_samples.or(samples),
                             held: set.clone(),
                         };
                         code = code.max(cmd_shapley(&file, &o, rows, &out));
