@@ -558,6 +558,12 @@ fn print_diagnostics(ds: &[Diagnostic]) {
     }
 }
 
+/// Loads one scenario file, printing its problems (FILE:LINE:COL) if it
+/// is invalid.
+fn load_or_print(file: &std::path::Path) -> Result<palett_model::Scenario, ()> {
+    load_scenario(file).map_err(|ds| print_diagnostics(&ds))
+}
+
 fn cmd_table(
     file: &std::path::Path,
     profile: &str,
@@ -565,12 +571,8 @@ fn cmd_table(
     rate: Option<f64>,
     format: TableFormat,
 ) -> u8 {
-    let scenario = match load_scenario(file) {
-        Ok(s) => s,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            return exit::INVALID;
-        }
+    let Ok(scenario) = load_or_print(file) else {
+        return exit::INVALID;
     };
     let t = match profile_table::profile_table(&scenario, profile, years, rate) {
         Ok(t) => t,
@@ -636,12 +638,8 @@ fn cmd_oneway(
     rows: usize,
     out: &std::path::Path,
 ) -> u8 {
-    let s = match load_scenario(file) {
-        Ok(s) => s,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            return exit::INVALID;
-        }
+    let Ok(s) = load_or_print(file) else {
+        return exit::INVALID;
     };
     let w = match palett_model::oneway::oneway(&s, set) {
         Ok(w) => w,
@@ -665,12 +663,8 @@ fn cmd_shapley(
     rows: usize,
     out: &std::path::Path,
 ) -> u8 {
-    let s = match load_scenario(file) {
-        Ok(s) => s,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            return exit::INVALID;
-        }
+    let Ok(s) = load_or_print(file) else {
+        return exit::INVALID;
     };
     let bar = progress::Bars::new(&[file.to_path_buf()], false);
     let r = palett_model::shapley::shapley(&s, o, &|p| bar.update(0, p));
@@ -698,12 +692,8 @@ fn cmd_frontier(
     confidence: Option<f64>,
     out: &std::path::Path,
 ) -> u8 {
-    let s = match load_scenario(file) {
-        Ok(s) => s,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            return exit::INVALID;
-        }
+    let Ok(s) = load_or_print(file) else {
+        return exit::INVALID;
     };
     let run = match palett_model::run::run(&s, o, &|_| {}) {
         Ok(r) => r,
@@ -736,12 +726,8 @@ fn cmd_discover(
     out: &std::path::Path,
 ) -> u8 {
     use palett_model::discover::DiscoverError;
-    let s = match load_scenario(file) {
-        Ok(s) => s,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            return exit::INVALID;
-        }
+    let Ok(s) = load_or_print(file) else {
+        return exit::INVALID;
     };
     let d = match palett_model::discover::discover(&s, o, mix, condition) {
         Ok(d) => d,
@@ -788,12 +774,8 @@ fn finish_analysis(
 }
 
 fn cmd_params(file: &std::path::Path) -> u8 {
-    let s = match load_scenario(file) {
-        Ok(s) => s,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            return exit::INVALID;
-        }
+    let Ok(s) = load_or_print(file) else {
+        return exit::INVALID;
     };
     if s.params.entries.is_empty() {
         print_out(

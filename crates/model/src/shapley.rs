@@ -119,22 +119,14 @@ mod tests {
     use palett_montecarlo::Distribution;
 
     use super::*;
-    use crate::testing::{toy, with_inputs};
-    use crate::value::Value;
+    use crate::testing::two_costs;
 
     /// The mix's NPV is −(a + b) against doing nothing; kommun pays a,
     /// rattsvasende pays b.
     fn linear() -> Scenario {
-        let mut s = toy(3, 0.0, 3, &[("kommun", 0.0), ("rattsvasende", 0.0)]);
-        s.interventions[0].cost[0].1 = Value::Input(0);
-        s.interventions[0].cost[1].1 = Value::Input(1);
-        with_inputs(
-            s,
-            vec![
-                ("a", Distribution::Uniform { lo: 0.0, hi: 10.0 }),
-                ("b", Distribution::Uniform { lo: 2.0, hi: 4.0 }),
-                ("idle", Distribution::Fixed(1.0)),
-            ],
+        two_costs(
+            Distribution::Uniform { lo: 0.0, hi: 10.0 },
+            Distribution::Uniform { lo: 2.0, hi: 4.0 },
         )
     }
 

@@ -125,3 +125,23 @@ pub fn with_inputs(
     .expect("valid test inputs");
     s
 }
+
+/// A one-mix scenario whose NPV against doing nothing is −(a + b) at rate
+/// 0: kommun pays input `a`, rattsvasende input `b`, and a fixed input
+/// `idle` is not used.
+pub fn two_costs(
+    a: palett_montecarlo::Distribution,
+    b: palett_montecarlo::Distribution,
+) -> Scenario {
+    let mut s = toy(3, 0.0, 3, &[("kommun", 0.0), ("rattsvasende", 0.0)]);
+    s.interventions[0].cost[0].1 = crate::value::Value::Input(0);
+    s.interventions[0].cost[1].1 = crate::value::Value::Input(1);
+    with_inputs(
+        s,
+        vec![
+            ("a", a),
+            ("b", b),
+            ("idle", palett_montecarlo::Distribution::Fixed(1.0)),
+        ],
+    )
+}

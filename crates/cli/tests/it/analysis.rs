@@ -9,6 +9,23 @@ fn json(p: &std::path::Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).expect("file written")).expect("valid JSON")
 }
 
+/// Runs `palett ARGS --threads T --out DIR` on 1 and 2 threads, expecting
+/// success and `heading` on stdout, and returns the file `written` (below
+/// DIR) of both runs.
+fn on_1_and_2_threads(args: &[&str], heading: &str, written: &str) -> [String; 2] {
+    let scratch = Scratch::new();
+    ["1", "2"].map(|threads| {
+        let out = scratch.dir.path().join(threads);
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--threads", threads, "--out", out.to_str().expect("utf-8")]);
+        let o = palett(&all);
+        let (stdout, stderr) = text(&o);
+        assert!(o.status.success(), "{stderr}");
+        assert!(stdout.contains(heading), "{stdout}");
+        std::fs::read_to_string(out.join(written)).expect("written")
+    })
+}
+
 #[test]
 fn every_sampled_run_writes_sensitivity_json_bit_identical_on_1_and_2_threads() {
     let scratch = Scratch::new();
@@ -284,24 +301,11 @@ fn samples_out_parquet_without_the_feature_says_how_to_get_it() {
 
 #[test]
 fn sensitivity_oneway_writes_a_tornado_identical_on_1_and_2_threads() {
-    let scratch = Scratch::new();
-    let mut docs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = scratch.dir.path().join(threads);
-        let o = palett(&[
-            "sensitivity",
-            "scenarios/gang-network.ron",
-            "--oneway",
-            "--threads",
-            threads,
-            "--out",
-            out.to_str().expect("utf-8"),
-        ]);
-        let (stdout, stderr) = text(&o);
-        assert!(o.status.success(), "{stderr}");
-        assert!(stdout.contains("one-way sensitivity"), "{stdout}");
-        docs.push(std::fs::read_to_string(out.join("gang-network/oneway.json")).expect("written"));
-    }
+    let docs = on_1_and_2_threads(
+        &["sensitivity", "scenarios/gang-network.ron", "--oneway"],
+        "one-way sensitivity",
+        "gang-network/oneway.json",
+    );
     assert_eq!(docs[0], docs[1]);
     let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
     let params = text(&palett(&["params", "scenarios/gang-network.ron"])).0;
@@ -382,11 +386,8 @@ fn a_shipped_scenario_has_a_decision_worth_more_information() {
 
 #[test]
 fn discover_names_the_inputs_under_which_a_mix_is_not_best() {
-    let scratch = Scratch::new();
-    let mut docs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = scratch.dir.path().join(threads);
-        let o = palett(&[
+    let docs = on_1_and_2_threads(
+        &[
             "discover",
             "scenarios/kommun-budget.ron",
             "--mix",
@@ -395,18 +396,10 @@ fn discover_names_the_inputs_under_which_a_mix_is_not_best() {
             "not best",
             "--samples",
             "2000",
-            "--threads",
-            threads,
-            "--out",
-            out.to_str().expect("utf-8"),
-        ]);
-        let (stdout, stderr) = text(&o);
-        assert!(o.status.success(), "{stderr}");
-        assert!(stdout.contains("Mostly when"), "{stdout}");
-        docs.push(
-            std::fs::read_to_string(out.join("kommun-budget/discover.json")).expect("written"),
-        );
-    }
+        ],
+        "Mostly when",
+        "kommun-budget/discover.json",
+    );
     assert_eq!(docs[0], docs[1]);
     let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
     assert_eq!(doc["points"], 2000);
@@ -428,11 +421,8 @@ fn discover_names_the_inputs_under_which_a_mix_is_not_best() {
 
 #[test]
 fn sensitivity_shapley_shares_sum_to_one_per_actor_identical_on_1_and_2_threads() {
-    let scratch = Scratch::new();
-    let mut docs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = scratch.dir.path().join(threads);
-        let o = palett(&[
+    let docs = on_1_and_2_threads(
+        &[
             "sensitivity",
             "scenarios/sodertalje.ron",
             "--shapley",
@@ -442,16 +432,10 @@ fn sensitivity_shapley_shares_sum_to_one_per_actor_identical_on_1_and_2_threads(
             "400",
             "--set",
             "synergy.theta=0.4",
-            "--threads",
-            threads,
-            "--out",
-            out.to_str().expect("utf-8"),
-        ]);
-        let (stdout, stderr) = text(&o);
-        assert!(o.status.success(), "{stderr}");
-        assert!(stdout.contains("Shapley effects"), "{stdout}");
-        docs.push(std::fs::read_to_string(out.join("sodertalje/shapley.json")).expect("written"));
-    }
+        ],
+        "Shapley effects",
+        "sodertalje/shapley.json",
+    );
     assert_eq!(docs[0], docs[1]);
     let doc: Value = serde_json::from_str(&docs[0]).expect("JSON");
     assert_eq!(doc["format_version"], 1);

@@ -177,6 +177,24 @@ pub fn remove_stale_temporaries(out: &Path) {
     }
 }
 
+/// An input held at a value (`--set`), as every result file that records
+/// them writes it.
+#[derive(serde::Serialize)]
+pub(crate) struct HeldJson<'a> {
+    path: &'a str,
+    value: f64,
+}
+
+/// The held inputs `(path, value)` as written in result files.
+pub(crate) fn held_json(held: &[(String, f64)]) -> Vec<HeldJson<'_>> {
+    held.iter()
+        .map(|(path, value)| HeldJson {
+            path,
+            value: *value,
+        })
+        .collect()
+}
+
 /// `doc` as pretty JSON with a final newline, the form of every JSON file
 /// palett writes; `output` names the file in the error.
 pub(crate) fn pretty_json<T: serde::Serialize>(

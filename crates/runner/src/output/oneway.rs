@@ -7,7 +7,7 @@ use palett_model::Scenario;
 use palett_model::oneway::{ENDS, OneWay, Point};
 use serde::Serialize;
 
-use super::{OutputError, pretty_json, short};
+use super::{HeldJson, OutputError, held_json, pretty_json, short};
 
 /// The version of oneway.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -23,12 +23,6 @@ struct Doc<'a> {
     held: Vec<HeldJson<'a>>,
     base: PointJson<'a>,
     inputs: Vec<InputJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct HeldJson<'a> {
-    path: &'a str,
-    value: f64,
 }
 
 #[derive(Serialize)]
@@ -96,13 +90,7 @@ pub fn json(s: &Scenario, held: &[(String, f64)], w: &OneWay) -> Result<Vec<u8>,
         low_percentile: ENDS.0,
         high_percentile: ENDS.1,
         evaluations: w.evaluations,
-        held: held
-            .iter()
-            .map(|(path, value)| HeldJson {
-                path,
-                value: *value,
-            })
-            .collect(),
+        held: held_json(held),
         base: point(w, &w.base),
         inputs: w
             .inputs

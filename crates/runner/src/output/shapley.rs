@@ -7,7 +7,7 @@ use palett_model::shapley::Shapley;
 use palett_montecarlo::shapley::OutputEffects;
 use serde::Serialize;
 
-use super::{OutputError, pretty_json};
+use super::{HeldJson, OutputError, held_json, pretty_json};
 
 /// The version of shapley.json's layout.
 pub const FORMAT_VERSION: u32 = 1;
@@ -31,12 +31,6 @@ struct Doc<'a> {
     held: Vec<HeldJson<'a>>,
     inputs: &'a [String],
     mixes: Vec<MixJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct HeldJson<'a> {
-    path: &'a str,
-    value: f64,
 }
 
 #[derive(Serialize)]
@@ -98,13 +92,7 @@ pub fn json(s: &Scenario, held: &[(String, f64)], r: &Shapley) -> Result<Vec<u8>
         inner: r.settings.inner,
         variance_samples: r.settings.variance_samples,
         evaluations: r.evaluations,
-        held: held
-            .iter()
-            .map(|(path, value)| HeldJson {
-                path,
-                value: *value,
-            })
-            .collect(),
+        held: held_json(held),
         inputs: &r.inputs,
         mixes: r
             .mixes
