@@ -197,14 +197,70 @@ pub struct Input {
 /// The sensitivity.json format version this report reads.
 pub const SENSITIVITY_FORMAT: u64 = 1;
 
-/// sensitivity.json as far as the report can read it.
+/// A versioned analysis file as far as the report can read it.
 #[derive(Debug, Clone)]
-pub enum SensitivityFile {
-    /// A file of the format this report reads ([`SENSITIVITY_FORMAT`]).
-    Known(Box<Sensitivity>),
+pub enum Versioned<T> {
+    /// A file of the format version this report reads.
+    Known(Box<T>),
     /// A file of another `format_version` (`None`: the field is missing):
     /// the page says so instead of guessing.
     Unknown(Option<u64>),
+}
+
+/// sensitivity.json as far as the report can read it.
+pub type SensitivityFile = Versioned<Sensitivity>;
+
+/// The shapley.json format version this report reads.
+pub const SHAPLEY_FORMAT: u64 = 1;
+
+/// shapley.json as far as the report can read it.
+pub type ShapleyFile = Versioned<Shapley>;
+
+/// shapley.json, format version 1 (docs/output-format.md, written by
+/// `palett sensitivity --shapley`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Shapley {
+    /// Format version.
+    pub format_version: u64,
+    /// Random input orders.
+    pub permutations: u64,
+    /// Model evaluations made.
+    pub evaluations: u64,
+    /// Per mix (do-nothing left out), in file order.
+    pub mixes: Vec<ShapleyMix>,
+}
+
+/// The Shapley effects on one mix's NPV.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ShapleyMix {
+    /// The mix.
+    pub mix: String,
+    /// Per actor, then `total`.
+    pub npv: Vec<ShapleyKey>,
+}
+
+/// The Shapley effects on one NPV (an actor's or the total).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ShapleyKey {
+    /// Actor or `total`.
+    pub key: String,
+    /// Per input.
+    pub effects: Vec<ShapleyEffect>,
+}
+
+/// One input's Shapley effect.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ShapleyEffect {
+    /// Input path.
+    pub input: String,
+    /// Share of the NPV's variance, 0–1.
+    pub share: Option<f64>,
+    /// Its standard error.
+    pub se: Option<f64>,
 }
 
 /// sensitivity.json, format version 1 (docs/output-format.md). Values that
@@ -315,14 +371,28 @@ struct Version {
     format_version: Option<u64>,
 }
 
-/// Parses sensitivity.json text: an unknown `format_version` is not an
-/// error but [`SensitivityFile::Unknown`].
-pub fn parse_sensitivity(path: &Path, text: &str) -> Result<SensitivityFile, ReportError> {
+/// Parses a versioned file's text as format `version`: another
+/// `format_version` is not an error but [`Versioned::Unknown`].
+fn parse_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    version: u64,
+) -> Result<Versioned<T>, ReportError> {
     let v: Version = json(path, text)?;
-    if v.format_version != Some(SENSITIVITY_FORMAT) {
-        return Ok(SensitivityFile::Unknown(v.format_version));
+    if v.format_version != Some(version) {
+        return Ok(Versioned::Unknown(v.format_version));
     }
-    Ok(SensitivityFile::Known(Box::new(json(path, text)?)))
+    Ok(Versioned::Known(Box::new(json(path, text)?)))
+}
+
+/// Parses sensitivity.json text (see [`parse_versioned`]).
+pub fn parse_sensitivity(path: &Path, text: &str) -> Result<SensitivityFile, ReportError> {
+    parse_versioned(path, text, SENSITIVITY_FORMAT)
+}
+
+/// Parses shapley.json text (see [`parse_versioned`]).
+pub fn parse_shapley(path: &Path, text: &str) -> Result<ShapleyFile, ReportError> {
+    parse_versioned(path, text, SHAPLEY_FORMAT)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -391,6 +461,8 @@ pub struct ResultFolder {
     pub inputs: Option<Vec<Input>>,
     /// sensitivity.json, when present (see [`crate::chart::analysis`]).
     pub sensitivity: Option<SensitivityFile>,
+    /// shapley.json of `palett sensitivity --shapley`, when present.
+    pub shapley: Option<ShapleyFile>,
 }
 
 fn read(path: &Path) -> Result<Option<String>, ReportError> {
@@ -460,12 +532,18 @@ impl ResultFolder {
             Some(t) => Some(parse_sensitivity(&sensitivity_path, &t)?),
             None => None,
         };
+        let shapley_path = dir.join("shapley.json");
+        let shapley = match read(&shapley_path)? {
+            Some(t) => Some(parse_shapley(&shapley_path, &t)?),
+            None => None,
+        };
         Ok(Some(ResultFolder {
             dir: dir.to_path_buf(),
             summary,
             by_year,
             inputs,
             sensitivity,
+            shapley,
         }))
     }
 }

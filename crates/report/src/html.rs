@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::actors;
 use crate::chart::analysis::Analysis;
-use crate::data::{Index, SENSITIVITY_FORMAT, Stats};
+use crate::data::{Index, SENSITIVITY_FORMAT, SHAPLEY_FORMAT, Stats};
 use crate::scenario::{ActorView, MSEK, ScenarioReport};
 use crate::svg::{escape, group};
 
@@ -138,9 +138,19 @@ pub fn analysis_section(b: &mut String, a: &Analysis) {
             v.map_or("(none given)".to_string(), |v| v.to_string()),
             SENSITIVITY_FORMAT
         );
+    }
+    if let Some(v) = a.shapley_unknown_version {
+        let _ = writeln!(
+            b,
+            "<p class=\"warn\">shapley.json is of format version {}; this report reads version {}, so its Shapley effects are not shown.</p>",
+            v.map_or("(none given)".to_string(), |v| v.to_string()),
+            SHAPLEY_FORMAT
+        );
+    }
+    if a.unknown_version.is_some() && a.shapley.is_none() {
         return;
     }
-    b.push_str("<p class=\"sub\">From sensitivity.json and summary.json; what each quantity means and how precise it is: docs/analysis.md.</p>\n");
+    b.push_str("<p class=\"sub\">From sensitivity.json, shapley.json (when present) and summary.json; what each quantity means and how precise it is: docs/analysis.md.</p>\n");
 
     b.push_str("<h3>Which inputs drive the result</h3>\n");
     match &a.best_mix {
@@ -151,7 +161,10 @@ pub fn analysis_section(b: &mut String, a: &Analysis) {
                 escape(best)
             );
         }
-        None => b.push_str("<p>No mix besides doing nothing to analyse.</p>\n"),
+        None if a.has_sensitivity && a.unknown_version.is_none() => {
+            b.push_str("<p>No mix besides doing nothing to analyse.</p>\n")
+        }
+        None => {}
     }
     for c in [&a.drivers, &a.lead].into_iter().flatten() {
         figure(b, c);
@@ -160,6 +173,13 @@ pub fn analysis_section(b: &mut String, a: &Analysis) {
         b.push_str(
             "<p>No input's share could be estimated (no variance, or too few samples).</p>\n",
         );
+    }
+    if let Some(c) = &a.shapley {
+        b.push_str("<p>Where inputs are correlated, the first-order shares above let correlated inputs each claim what they share. Shapley effects (from <code>palett sensitivity --shapley</code>) split it fairly, so the shares add up to the whole.</p>\n");
+        figure(b, c);
+    }
+    if !a.has_sensitivity || a.unknown_version.is_some() {
+        return;
     }
 
     b.push_str("<h3>What more knowledge is worth</h3>\n");

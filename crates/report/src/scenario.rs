@@ -337,10 +337,11 @@ pub fn build(stem: &str, folder: ResultFolder) -> ScenarioReport {
         )
     });
 
-    let analysis = folder
-        .sensitivity
-        .as_ref()
-        .map(|f| analysis::analyse(f, &folder.summary));
+    let analysis = analysis::analyse(
+        folder.sensitivity.as_ref(),
+        folder.shapley.as_ref(),
+        &folder.summary,
+    );
     ScenarioReport {
         stem: stem.to_string(),
         npv,

@@ -5,7 +5,10 @@
 //! 1. which inputs drive the result: first-order variance shares of the
 //!    best mix's total NPV and of its lead over the runner-up;
 //! 2. what more knowledge is worth: EVPI and EVPPI per input;
-//! 3. acceptability over the discount rate: P(best) and P(NPV > 0) per mix.
+//! 3. acceptability over the discount rate: P(best) and P(NPV > 0) per mix;
+//!
+//! and, when `palett sensitivity --shapley` wrote shapley.json into the
+//! folder, each input's Shapley effect on the best mix's total NPV.
 //!
 //! A handful of charts per scenario; a file of another format version
 //! gives none and the page says so.
@@ -13,7 +16,10 @@
 use super::Chart;
 use super::bars::{self, Row, Series};
 use super::lines;
-use crate::data::{ActorVoi, InputSensitivity, Sensitivity, SensitivityFile, Summary};
+use crate::data::{
+    ActorVoi, InputSensitivity, Sensitivity, SensitivityFile, Shapley, ShapleyFile, Summary,
+    Versioned,
+};
 use crate::scenario::MSEK;
 use crate::svg::{AVOIDED, INVESTMENT, Style, style};
 
@@ -32,6 +38,13 @@ pub struct Analysis {
     pub drivers: Option<Chart>,
     /// Drivers of its lead over the runner-up.
     pub lead: Option<Chart>,
+    /// Shapley effects on the best mix's total NPV (shapley.json).
+    pub shapley: Option<Chart>,
+    /// The format version of a shapley.json this report cannot read.
+    pub shapley_unknown_version: Option<Option<u64>>,
+    /// Whether the folder has a sensitivity.json (the section's other
+    /// parts come from it).
+    pub has_sensitivity: bool,
     /// EVPI of the total, SEK, with its standard error and the mix chosen now.
     pub evpi: Option<(f64, Option<f64>, Option<String>)>,
     /// EVPPI per input, total view.
@@ -50,6 +63,7 @@ impl Analysis {
         [
             &self.drivers,
             &self.lead,
+            &self.shapley,
             &self.evppi,
             &self.p_best,
             &self.p_positive,
@@ -105,22 +119,84 @@ fn driver_rows(list: &[InputSensitivity]) -> Vec<Row> {
 
 const DRIVERS_CAPTION: &str = "First-order variance share: the part of the variance explained by this input alone (0–1), top 10, whiskers ± one standard error. Blue and + : the output rises with the input (Spearman ρ > 0); orange and −: it falls.";
 
-/// Builds the section from `file` and the folder's summary.
-pub fn analyse(file: &SensitivityFile, summary: &Summary) -> Analysis {
-    let s = match file {
-        SensitivityFile::Unknown(v) => {
-            return Analysis {
-                unknown_version: Some(*v),
-                ..Analysis::default()
-            };
-        }
-        SensitivityFile::Known(s) => s,
+/// Builds the section from the folder's sensitivity.json and shapley.json
+/// and its summary; `None` when it has neither.
+pub fn analyse(
+    sensitivity: Option<&SensitivityFile>,
+    shapley: Option<&ShapleyFile>,
+    summary: &Summary,
+) -> Option<Analysis> {
+    if sensitivity.is_none() && shapley.is_none() {
+        return None;
+    }
+    let mut a = Analysis {
+        has_sensitivity: sensitivity.is_some(),
+        ..Analysis::default()
     };
-    let mut a = Analysis::default();
-    drivers(s, summary, &mut a);
-    value_of_information(s, summary, &mut a);
-    acceptability(s, summary, &mut a);
-    a
+    match sensitivity {
+        Some(Versioned::Unknown(v)) => a.unknown_version = Some(*v),
+        Some(Versioned::Known(s)) => {
+            drivers(s, summary, &mut a);
+            value_of_information(s, summary, &mut a);
+            acceptability(s, summary, &mut a);
+        }
+        None => {}
+    }
+    match shapley {
+        Some(Versioned::Unknown(v)) => a.shapley_unknown_version = Some(*v),
+        Some(Versioned::Known(s)) => shapley_effects(s, summary, &mut a),
+        None => {}
+    }
+    Some(a)
+}
+
+/// The Shapley effects on the total NPV of the best mix (the mix the
+/// drivers show, else the highest mean NPV), largest first.
+fn shapley_effects(s: &Shapley, summary: &Summary, a: &mut Analysis) {
+    let best = a
+        .best_mix
+        .clone()
+        .or_else(|| summary.highest_mean_npv().map(|m| m.name.clone()));
+    let Some(mix) = best
+        .and_then(|b| s.mixes.iter().find(|m| m.mix == b))
+        .or_else(|| s.mixes.first())
+    else {
+        return;
+    };
+    let Some(total) = mix.npv.iter().find(|k| k.key == "total") else {
+        return;
+    };
+    let mut effects: Vec<_> = total
+        .effects
+        .iter()
+        .filter_map(|e| e.share.filter(|v| v.is_finite()).map(|v| (e, v)))
+        .collect();
+    effects.sort_by(|a, b| b.1.total_cmp(&a.1));
+    effects.truncate(TOP);
+    let rows: Vec<Row> = effects
+        .into_iter()
+        .map(|(e, share)| Row {
+            label: e.input.clone(),
+            value: Some(share),
+            interval: e.se.map(|se| (share - se, share + se)),
+            marker: None,
+            style: mix_style(summary, &mix.mix),
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    a.shapley = Some(bars::chart(
+        "shapley-npv",
+        &format!("Fair shares of the uncertainty about {}'s NPV", mix.mix),
+        &format!(
+            "Shapley effect: each input's share of the variance of the total NPV (0–1, summing to 1 over all inputs), with the scenario's correlations shared fairly between correlated inputs; top 10, whiskers ± one standard error ({} random orders, {} model evaluations).",
+            s.permutations, s.evaluations
+        ),
+        "Shapley share of the variance of the total NPV",
+        &rows,
+        Series::One("Shapley share"),
+    ));
 }
 
 fn drivers(s: &Sensitivity, summary: &Summary, a: &mut Analysis) {
@@ -289,7 +365,7 @@ fn acceptability(s: &Sensitivity, summary: &Summary, a: &mut Analysis) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Mix, Stats, parse_sensitivity};
+    use crate::data::{Mix, Stats, parse_sensitivity, parse_shapley};
     use std::path::Path;
 
     fn summary() -> Summary {
@@ -328,7 +404,7 @@ mod tests {
     #[test]
     fn the_best_mix_drivers_rank_by_share_with_the_sign_of_rho() {
         let f = parse_sensitivity(Path::new("s"), FILE).expect("reads");
-        let a = analyse(&f, &summary());
+        let a = analyse(Some(&f), None, &summary()).expect("a section");
         assert_eq!(a.best_mix.as_deref(), Some("b"));
         let d = a.drivers.as_ref().expect("drivers");
         assert_eq!(d.series, 1);
@@ -353,8 +429,40 @@ mod tests {
     #[test]
     fn an_unknown_version_gives_no_chart() {
         let f = parse_sensitivity(Path::new("s"), r#"{"format_version": 2}"#).expect("reads");
-        let a = analyse(&f, &summary());
+        let a = analyse(Some(&f), None, &summary()).expect("a section");
         assert_eq!(a.unknown_version, Some(Some(2)));
         assert_eq!(a.charts().count(), 0);
+        assert!(analyse(None, None, &summary()).is_none());
+    }
+
+    const SHAPLEY: &str = r#"{"format_version": 1, "permutations": 64, "evaluations": 1000,
+      "mixes": [
+        {"mix": "a", "npv": [{"key": "total", "effects": [{"input": "x", "share": 1.0, "se": 0.1}]}]},
+        {"mix": "b", "npv": [
+          {"key": "kommun", "effects": [{"input": "x", "share": null, "se": null}]},
+          {"key": "total", "effects": [
+            {"input": "x", "share": 0.25, "se": 0.02},
+            {"input": "y", "share": 0.75, "se": 0.03},
+            {"input": "z", "share": null, "se": null}]}]}]}"#;
+
+    #[test]
+    fn shapley_effects_of_the_best_mix_rank_largest_first() {
+        let sh = parse_shapley(Path::new("shapley.json"), SHAPLEY).expect("reads");
+        // Alone, without sensitivity.json: the best mix by mean NPV is b.
+        let a = analyse(None, Some(&sh), &summary()).expect("a section");
+        assert!(!a.has_sensitivity);
+        let c = a.shapley.as_ref().expect("chart");
+        assert!(c.title.contains(" b"), "{}", c.title);
+        assert!(c.svg.find(">y<").expect("y") < c.svg.find(">x<").expect("x"));
+        assert!(!c.svg.contains(">z<"), "an undefined share is not drawn");
+        assert!(c.caption.contains("64 random orders"));
+        // With sensitivity.json: beside its charts.
+        let f = parse_sensitivity(Path::new("s"), FILE).expect("reads");
+        let a = analyse(Some(&f), Some(&sh), &summary()).expect("a section");
+        assert_eq!(a.charts().count(), 5);
+        let unknown = parse_shapley(Path::new("s"), r#"{"format_version": 9}"#).expect("reads");
+        let a = analyse(Some(&f), Some(&unknown), &summary()).expect("a section");
+        assert_eq!(a.shapley_unknown_version, Some(Some(9)));
+        assert!(a.shapley.is_none());
     }
 }
