@@ -385,12 +385,14 @@ fn parse_versioned<T: serde::de::DeserializeOwned>(
     Ok(Versioned::Known(Box::new(json(path, text)?)))
 }
 
-/// Parses sensitivity.json text (see [`parse_versioned`]).
+/// Parses sensitivity.json text; another `format_version` is not an error
+/// but [`Versioned::Unknown`].
 pub fn parse_sensitivity(path: &Path, text: &str) -> Result<SensitivityFile, ReportError> {
     parse_versioned(path, text, SENSITIVITY_FORMAT)
 }
 
-/// Parses shapley.json text (see [`parse_versioned`]).
+/// Parses shapley.json text; another `format_version` is not an error but
+/// [`Versioned::Unknown`].
 pub fn parse_shapley(path: &Path, text: &str) -> Result<ShapleyFile, ReportError> {
     parse_versioned(path, text, SHAPLEY_FORMAT)
 }
