@@ -45,22 +45,30 @@ pub struct AssertionResult {
     /// For a `Best` claim: the mix with the highest value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub best: Option<String>,
-    /// The value for people: SEK amounts in MSEK, "undefined" for null
-    /// (messages only).
+    /// The value for people: SEK amounts in MSEK, shares in %, years as
+    /// "year N", "undefined" for null (messages only).
     #[serde(skip)]
     pub value_text: String,
+    /// Where it is written, as a place (messages and CI reports).
+    #[serde(skip)]
+    pub at: palett_model::scenario::SourceLocation,
+    /// The unit of `value`.
+    #[serde(skip)]
+    pub unit: palett_model::metric::Unit,
 }
 
-/// An assertion's value for a message: SEK statistics in MSEK with their
-/// unit, other values as they are, `undefined` when there is none.
-fn value_text(metric: &palett_model::metric::MetricRef, value: Option<f64>) -> String {
+/// A value in `unit` for people: SEK in MSEK, shares in %, model years as
+/// "year N", `undefined` when there is none.
+pub fn value_text(unit: palett_model::metric::Unit, value: Option<f64>) -> String {
     use palett_model::metric::Unit;
     match value {
         None => "undefined".to_string(),
-        Some(v) if metric.stat.is_some() && metric.figure().quantity.def().unit == Unit::Sek => {
-            format!("{:.2} MSEK", v / 1e6)
-        }
-        Some(v) => format!("{v}"),
+        Some(v) => match unit {
+            Unit::Sek => format!("{:.2} MSEK", v / 1e6),
+            Unit::Share => format!("{:.1} %", v * 100.0),
+            Unit::Year => format!("year {}", crate::output::short(v)),
+            Unit::Ratio | Unit::TrackState => crate::output::short(v),
+        },
     }
 }
 
@@ -225,7 +233,9 @@ pub fn check_assertions(
                     holds: outcome.holds,
                     value: outcome.value,
                     best,
-                    value_text: value_text(metric, outcome.value),
+                    value_text: value_text(metric.unit(), outcome.value),
+                    at: a.location.clone(),
+                    unit: metric.unit(),
                 },
                 outcome,
             )

@@ -707,14 +707,7 @@ pub(super) fn assertions(r: &mut Resolver, names: &[&str], keys: &KeyNames) -> V
                         "a Metric assertion needs at_least, at_most or both",
                     );
                 }
-                let mut text = format!("{mix}: {metric}");
-                if let Some(lo) = at_least {
-                    text.push_str(&format!(" ≥ {lo}"));
-                }
-                if let Some(hi) = at_most {
-                    text.push_str(&format!(" ≤ {hi}"));
-                }
-                (mix, metric.as_str(), text)
+                (mix, metric.as_str(), format!("{mix}: {metric}"))
             }
             AssertionSpec::Best { mix, metric } => {
                 let metric = metric.as_deref().unwrap_or("npv.mean");
@@ -736,6 +729,19 @@ pub(super) fn assertions(r: &mut Resolver, names: &[&str], keys: &KeyNames) -> V
                 continue;
             }
         };
+        let mut text = text;
+        if let AssertionSpec::Metric {
+            at_least, at_most, ..
+        } = a
+        {
+            // Bounds in people's units (MSEK, %, year N), as results are shown.
+            for (sign, bound) in [("≥", at_least), ("≤", at_most)] {
+                if let Some(b) = bound {
+                    let shown = crate::batch::value_text(metric.unit(), Some(*b));
+                    text.push_str(&format!(" {sign} {shown}"));
+                }
+            }
+        }
         let claim = match a {
             AssertionSpec::Metric {
                 at_least, at_most, ..
