@@ -12,8 +12,10 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod ci;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod error;
 pub mod output;
