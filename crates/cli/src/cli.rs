@@ -12,7 +12,7 @@ use palett_model::{Method, RunOptions};
 use palett_runner::batch::{FileStatus, Index};
 use palett_runner::config::FileKind;
 use palett_runner::diagnostic::Diagnostic;
-use palett_runner::output::{ComparisonTable, Output, summary_json};
+use palett_runner::output::{ComparisonTable, Output};
 use palett_runner::samples::SamplesOut;
 use palett_runner::{discover, load_scenario, profile_table};
 
@@ -139,9 +139,17 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "results")]
         out: PathBuf,
-        /// Terminal output: comparison tables, or the summaries as JSON.
+        /// Terminal output: comparison tables, or the whole batch as one JSON document (status,
+        /// errors with places, warnings, assertions, headline numbers; docs/ci.md).
         #[arg(long, value_enum, default_value_t = RunFormat::Text)]
         format: RunFormat,
+        /// Also write a JUnit XML report: one test case per assertion and per file (docs/ci.md).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Print problems, failed assertions and warnings as CI annotations on stdout
+        /// (github: `::error file=…,line=…,col=…::message`).
+        #[arg(long, value_enum, value_name = "KIND", conflicts_with = "format")]
+        annotations: Option<AnnotationsArg>,
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
@@ -233,6 +241,25 @@ enum Command {
         #[arg(long, default_value = "results")]
         out: PathBuf,
     },
+    /// Compare two output folders of `palett run`: which results moved beyond Monte Carlo noise.
+    #[command(
+        after_help = "Compares OLD and NEW scenario by scenario (folders of the same name; or two scenario result folders)\nfrom their summary.json: each mix's NPV, in total and per actor, against the standard error of the\ndifference; the best mix and P(best); payback and tipping years. Says when runs are not comparable\n(different horizons or actors) and when they are compared as independent runs (different seeds or\nsample counts). docs/ci.md.\n\nExamples:\n  palett diff results-main results\n  palett diff results-main results --format markdown > diff.md\n\nExit codes: 0 compared (1 with --fail-on-change when something changed); 2 usage error; 3 a folder\ncannot be read."
+    )]
+    Diff {
+        /// The old output folder (say, main's results).
+        old: PathBuf,
+        /// The new output folder (say, a pull request's).
+        new: PathBuf,
+        /// A difference counts as a change when it exceeds this many standard errors.
+        #[arg(long, default_value_t = palett_runner::diff::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        /// Output: a table, Markdown for a pull-request comment, or JSON.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with 1 when anything changed beyond noise.
+        #[arg(long)]
+        fail_on_change: bool,
+    },
     /// Scenario discovery: under which inputs does a mix meet a condition (PRIM boxes).
     #[command(
         after_help = "Writes DIR/<file stem>/discover.json (docs/output-format.md) and prints the finding.\n\nConditions: \"npv < 0\", \"npv >= 100 MSEK\", \"actor kommun npv < 0\", \"best\", \"not best\".\n\nExample:\n  palett discover scenarios/kommun-budget.ron --mix school_first --when \"not best\""
@@ -299,6 +326,28 @@ enum Command {
 enum RunFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AnnotationsArg {
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+/// How `palett run` reports a batch besides the result folders.
+struct Reporting {
+    format: RunFormat,
+    junit: Option<PathBuf>,
+    annotations: Option<AnnotationsArg>,
+    quiet: bool,
+    paint: Paint,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -419,6 +468,13 @@ pub fn main() -> ExitCode {
                 }
             }
         }
+        Command::Diff {
+            old,
+            new,
+            threshold,
+            format,
+            fail_on_change,
+        } => cmd_diff(&old, &new, threshold, format, fail_on_change),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -442,6 +498,8 @@ pub fn main() -> ExitCode {
             threads,
             out,
             format,
+            junit,
+            annotations,
             quiet,
             set,
             no_sensitivity,
@@ -492,9 +550,13 @@ pub fn main() -> ExitCode {
                             &options,
                             samples_out.as_ref(),
                             &out,
-                            format,
-                            quiet,
-                            paint,
+                            &Reporting {
+                                format,
+                                junit,
+                                annotations,
+                                quiet,
+                                paint,
+                            },
                         )
                     });
                     if report {
@@ -555,6 +617,44 @@ fn print_diagnostics(ds: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in ds {
         let _ = writeln!(err, "{d}");
+    }
+}
+
+fn cmd_diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    threshold: f64,
+    format: DiffFormat,
+    fail_on_change: bool,
+) -> u8 {
+    use palett_runner::diff::render::{Style, render};
+    if !(threshold > 0.0 && threshold.is_finite()) {
+        eprintln!("--threshold must be a positive number of standard errors (default 3)");
+        return exit::USAGE;
+    }
+    let d = match palett_runner::diff::diff_dirs(old, new, threshold) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return exit::INVALID;
+        }
+    };
+    let text = match format {
+        DiffFormat::Text => render(&d, Style::Text),
+        DiffFormat::Markdown => render(&d, Style::Markdown),
+        DiffFormat::Json => match serde_json::to_string_pretty(&d) {
+            Ok(j) => j + "\n",
+            Err(e) => {
+                eprintln!("cannot write the diff as JSON: {e}");
+                return exit::INVALID;
+            }
+        },
+    };
+    print_out(text.as_bytes());
+    if fail_on_change && d.changed() {
+        exit::ASSERTION_FAILED
+    } else {
+        exit::OK
     }
 }
 
@@ -839,10 +939,14 @@ fn cmd_run(
     o: &RunOptions,
     samples_out: Option<&SamplesOut>,
     out: &std::path::Path,
-    format: RunFormat,
-    quiet: bool,
-    paint: Paint,
+    how: &Reporting,
 ) -> u8 {
+    let Reporting {
+        format,
+        quiet,
+        paint,
+        ..
+    } = *how;
     // Missing paths are reported with the batch's results below.
     let (found, missing) = discover::discover(paths);
     // Library files are only included by scenarios; a file given by name
@@ -897,21 +1001,40 @@ fn cmd_run(
         eprintln!("{}: cannot write index.json: {e}", out.display());
     }
     let mut stdout = std::io::stdout().lock();
+    let any_invalid = !missing.is_empty()
+        || results
+            .iter()
+            .any(|r| matches!(r.status, FileStatus::Invalid | FileStatus::Failed));
+    let any_failed_assertion = results
+        .iter()
+        .any(|r| r.assertions.iter().any(|a| !a.holds));
+    let code = if any_invalid {
+        exit::INVALID
+    } else if any_failed_assertion {
+        exit::ASSERTION_FAILED
+    } else {
+        exit::OK
+    };
     if format == RunFormat::Json {
-        // The summaries, as summary.json holds them, in one JSON array.
-        let reports: Vec<_> = results.iter().filter_map(|r| r.report()).collect();
-        let summaries: Vec<_> = reports.iter().map(summary_json::document).collect();
-        if let Ok(j) = serde_json::to_string_pretty(&summaries) {
+        let doc = palett_runner::ci::run_json::document(&results, code);
+        if let Ok(j) = serde_json::to_string_pretty(&doc) {
             let _ = writeln!(stdout, "{j}");
         }
     }
-    let mut any_invalid = !missing.is_empty();
-    let mut any_failed_assertion = false;
-    for r in &results {
-        match r.status {
-            FileStatus::Ok | FileStatus::AssertionsFailed => {}
-            FileStatus::Invalid | FileStatus::Failed => any_invalid = true,
+    if let Some(AnnotationsArg::Github) = how.annotations {
+        let _ = write!(
+            stdout,
+            "{}",
+            palett_runner::ci::annotations::github(&results)
+        );
+    }
+    if let Some(path) = &how.junit {
+        let xml = palett_runner::ci::junit::report(&results);
+        if let Err(e) = palett_runner::write::write_atomic(path, &xml) {
+            eprintln!("{}: cannot write the JUnit report: {e}", path.display());
         }
+    }
+    for r in &results {
         for e in &r.errors {
             eprintln!("{e}");
         }
@@ -929,7 +1052,6 @@ fn cmd_run(
             let _ = writeln!(stdout, "{}", report::paint_table(&table, paint));
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
-            any_failed_assertion = true;
             let best = a
                 .best
                 .as_ref()
@@ -941,11 +1063,5 @@ fn cmd_run(
             );
         }
     }
-    if any_invalid {
-        exit::INVALID
-    } else if any_failed_assertion {
-        exit::ASSERTION_FAILED
-    } else {
-        exit::OK
-    }
+    code
 }

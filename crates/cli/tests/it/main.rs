@@ -4,6 +4,7 @@
 mod analysis;
 mod browser;
 mod calibration;
+mod ci;
 mod cli;
 mod errors;
 mod golden;
