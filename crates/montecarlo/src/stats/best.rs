@@ -82,3 +82,17 @@ mod tests {
         assert_eq!(c.shares(), vec![0.5 / 4.0, 1.0 / 4.0, 1.5 / 4.0]);
     }
 }
+
+impl crate::codec::Codec for BestCounter {
+    fn encode(&self, e: &mut crate::codec::Encoder) {
+        e.u64(self.samples);
+        e.f64s(&self.wins);
+    }
+
+    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
+        Ok(BestCounter {
+            samples: d.u64()?,
+            wins: d.f64s()?,
+        })
+    }
+}
