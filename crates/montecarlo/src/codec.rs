@@ -65,6 +65,11 @@ impl Encoder {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Appends bytes as they are (an already encoded state).
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
     /// Writes a u32.
     pub fn u32(&mut self, v: u32) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
