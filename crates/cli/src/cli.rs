@@ -960,11 +960,18 @@ fn finish_batch(
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
-    s.parse().map_err(|e: palett_runner::shard::ShardError| e.to_string())
+    s.parse()
+        .map_err(|e: palett_runner::shard::ShardError| e.to_string())
 }
 
 /// `palett run … --shard K/N`: this shard's part of every file it runs.
-fn cmd_shard(paths: &[PathBuf], o: &RunOptions, out: &std::path::Path, shard: Shard, quiet: bool) -> u8 {
+fn cmd_shard(
+    paths: &[PathBuf],
+    o: &RunOptions,
+    out: &std::path::Path,
+    shard: Shard,
+    quiet: bool,
+) -> u8 {
     let (files, missing) = batch_files(paths);
     for m in &missing {
         eprintln!("{m}");
@@ -973,10 +980,20 @@ fn cmd_shard(paths: &[PathBuf], o: &RunOptions, out: &std::path::Path, shard: Sh
     let batch: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let mine = palett_runner::shard::files_of_shard(files.len(), shard);
     let bar = progress::Bars::new(&files, quiet);
-    let mut code = if missing.is_empty() { exit::OK } else { exit::INVALID };
+    let mut code = if missing.is_empty() {
+        exit::OK
+    } else {
+        exit::INVALID
+    };
     for i in mine {
         let ran = palett_runner::shard::run_shard_file(
-            &files[i], &names[i], &batch, out, o, shard, &|p| bar.update(i, p),
+            &files[i],
+            &names[i],
+            &batch,
+            out,
+            o,
+            shard,
+            &|p| bar.update(i, p),
         );
         match ran {
             Ok((path, samples)) => {
@@ -995,7 +1012,13 @@ fn cmd_shard(paths: &[PathBuf], o: &RunOptions, out: &std::path::Path, shard: Sh
 }
 
 /// `palett merge PARTS… --out DIR`.
-fn cmd_merge(parts: &[PathBuf], out: &std::path::Path, allow_missing: bool, format: RunFormat, paint: Paint) -> u8 {
+fn cmd_merge(
+    parts: &[PathBuf],
+    out: &std::path::Path,
+    allow_missing: bool,
+    format: RunFormat,
+    paint: Paint,
+) -> u8 {
     let mut files = Vec::new();
     for p in parts {
         if p.is_dir() {
@@ -1004,7 +1027,10 @@ fn cmd_merge(parts: &[PathBuf], out: &std::path::Path, allow_missing: bool, form
                 .flatten()
                 .flatten()
                 .map(|e| e.path())
-                .filter(|f| f.file_name().is_some_and(|n| n.to_string_lossy().contains(".part-")))
+                .filter(|f| {
+                    f.file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains(".part-"))
+                })
                 .collect();
             found.sort();
             files.extend(found);
