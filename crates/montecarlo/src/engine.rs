@@ -267,9 +267,16 @@ impl Partial {
             return;
         }
         self.samples += later.samples;
-        for (a, b) in self.cells.iter_mut().zip(&later.cells) {
-            a.merge(b);
-        }
+        // Cells are independent, so merging them in parallel cannot change
+        // a bit.
+        self.cells
+            .par_chunks_mut(TASK_CELLS)
+            .zip(later.cells.par_chunks(TASK_CELLS))
+            .for_each(|(a, b)| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.merge(y);
+                }
+            });
         for (a, b) in self.contests.iter_mut().zip(&later.contests) {
             a.merge(b);
         }

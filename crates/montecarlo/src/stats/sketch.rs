@@ -358,37 +358,39 @@ impl QuantileSketch {
             return;
         }
         let (a, b) = (&self.tuples, &later.tuples);
-        // Prefix rmin of each list, and rmax = rmin + Δ.
-        let bounds = |ts: &[Tuple]| -> Vec<(u64, u64)> {
-            let mut r = 0u64;
-            ts.iter()
-                .map(|t| {
-                    r += u64::from(t.g);
-                    (r, r + u64::from(t.delta))
-                })
-                .collect()
-        };
-        let (ra, rb) = (bounds(a), bounds(b));
         let mut out = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0usize, 0usize);
+        // rmin of the last tuple taken from each list (0 before any).
+        let (mut ra, mut rb) = (0u64, 0u64);
         let mut prev = 0u64;
+        // rmax of a list's next tuple, less one, or the list's n when none.
+        let above = |ts: &[Tuple], k: usize, r: u64, n: u64| {
+            ts.get(k)
+                .map_or(n, |t| r + u64::from(t.g) + u64::from(t.delta) - 1)
+        };
         while i < a.len() || j < b.len() {
             let from_a = j == b.len() || (i < a.len() && a[i].v.total_cmp(&b[j].v).is_le());
-            let (v, rmin, rmax) = if from_a {
-                let below = if j == 0 { 0 } else { rb[j - 1].0 };
-                let above = rb.get(j).map_or(later.n, |r| r.1 - 1);
-                let t = (a[i].v, ra[i].0 + below, ra[i].1 + above);
+            let (t, rmin, rmax) = if from_a {
+                let t = a[i];
+                ra += u64::from(t.g);
                 i += 1;
-                t
+                (
+                    t,
+                    ra + rb,
+                    ra + u64::from(t.delta) + above(b, j, rb, later.n),
+                )
             } else {
-                let below = if i == 0 { 0 } else { ra[i - 1].0 };
-                let above = ra.get(i).map_or(self.n, |r| r.1 - 1);
-                let t = (b[j].v, rb[j].0 + below, rb[j].1 + above);
+                let t = b[j];
+                rb += u64::from(t.g);
                 j += 1;
-                t
+                (
+                    t,
+                    ra + rb,
+                    rb + u64::from(t.delta) + above(a, i, ra, self.n),
+                )
             };
             out.push(Tuple {
-                v,
+                v: t.v,
                 g: (rmin - prev) as u32,
                 delta: (rmax - rmin) as u32,
             });
