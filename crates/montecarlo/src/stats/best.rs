@@ -68,6 +68,20 @@ impl BestCounter {
     }
 }
 
+impl crate::codec::Codec for BestCounter {
+    fn encode(&self, e: &mut crate::codec::Encoder) {
+        e.u64(self.samples);
+        e.f64s(&self.wins);
+    }
+
+    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
+        Ok(BestCounter {
+            samples: d.u64()?,
+            wins: d.f64s()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,19 +94,5 @@ mod tests {
         c.record(&[f64::NAN, f64::NAN, 5.0]);
         c.record(&[f64::NAN, f64::NAN, f64::NAN]);
         assert_eq!(c.shares(), vec![0.5 / 4.0, 1.0 / 4.0, 1.5 / 4.0]);
-    }
-}
-
-impl crate::codec::Codec for BestCounter {
-    fn encode(&self, e: &mut crate::codec::Encoder) {
-        e.u64(self.samples);
-        e.f64s(&self.wins);
-    }
-
-    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
-        Ok(BestCounter {
-            samples: d.u64()?,
-            wins: d.f64s()?,
-        })
     }
 }

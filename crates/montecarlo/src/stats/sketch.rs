@@ -969,6 +969,40 @@ pub fn target_rank(phi: f64, n: u64) -> u64 {
     ((phi * n as f64).ceil() as u64).max(1)
 }
 
+impl crate::codec::Codec for QuantileSketch {
+    fn encode(&self, e: &mut crate::codec::Encoder) {
+        e.u64(self.n);
+        e.len_of(self.tuples.len());
+        for t in &self.tuples {
+            e.f64(t.v);
+            e.u32(t.g);
+            e.u32(t.delta);
+        }
+    }
+
+    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
+        let n = d.u64()?;
+        let len = d.len_of(16)?;
+        let mut tuples = Vec::with_capacity(len);
+        let mut total = 0u64;
+        for _ in 0..len {
+            let t = Tuple {
+                v: d.f64()?,
+                g: d.u32()?,
+                delta: d.u32()?,
+            };
+            total += u64::from(t.g);
+            tuples.push(t);
+        }
+        if total != n {
+            return Err(d.invalid(format!(
+                "a quantile sketch of {n} values whose tuples count {total}"
+            )));
+        }
+        Ok(QuantileSketch { tuples, n })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1102,40 +1136,6 @@ mod tests {
             }
             assert!(s.stored() < 2_000, "stored {}", s.stored());
         }
-    }
-}
-
-impl crate::codec::Codec for QuantileSketch {
-    fn encode(&self, e: &mut crate::codec::Encoder) {
-        e.u64(self.n);
-        e.len_of(self.tuples.len());
-        for t in &self.tuples {
-            e.f64(t.v);
-            e.u32(t.g);
-            e.u32(t.delta);
-        }
-    }
-
-    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
-        let n = d.u64()?;
-        let len = d.len_of(16)?;
-        let mut tuples = Vec::with_capacity(len);
-        let mut total = 0u64;
-        for _ in 0..len {
-            let t = Tuple {
-                v: d.f64()?,
-                g: d.u32()?,
-                delta: d.u32()?,
-            };
-            total += u64::from(t.g);
-            tuples.push(t);
-        }
-        if total != n {
-            return Err(d.invalid(format!(
-                "a quantile sketch of {n} values whose tuples count {total}"
-            )));
-        }
-        Ok(QuantileSketch { tuples, n })
     }
 }
 

@@ -238,7 +238,7 @@ fn part(
         &mut obs,
         &mut |_, p| segs.push(p),
     )
-    .unwrap();
+    .expect("the part runs");
     (segs, sum.finish())
 }
 
