@@ -294,3 +294,38 @@ fn a_part_refuses_a_stop_rule_and_segments_beyond_the_run() {
     );
     assert!(matches!(beyond, Err(McError::Settings(_))));
 }
+
+/// Folds parts cut at `cuts` (segment indices) of the run `s`.
+fn merged_parts(s: &palett_montecarlo::RunSettings, cuts: &[u64]) -> palett_montecarlo::RunSummary {
+    let layout = toy_layout();
+    let count = palett_montecarlo::segment_count(s.samples);
+    let mut bounds: Vec<u64> = cuts.iter().map(|c| c % (count + 1)).collect();
+    bounds.extend([0, count]);
+    bounds.sort_unstable();
+    let mut total = palett_montecarlo::Partial::new(&layout);
+    for w in bounds.windows(2) {
+        for p in part(s, w[0]..w[1]).0 {
+            total.merge(p);
+        }
+    }
+    palett_montecarlo::summarise_partial(&layout, &total, false)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 10, ..Default::default() })]
+
+    /// However a run is cut into parts, its parts merged in order give the
+    /// one-machine summary bit for bit.
+    #[test]
+    fn any_split_merges_into_the_whole_run(
+        seed in 0u64..1_000,
+        samples in 1u64..(5 * SEGMENT_SAMPLES),
+        cuts in proptest::collection::vec(0u64..6, 0..4),
+        lhs in proptest::bool::ANY,
+    ) {
+        let method = if lhs { Method::LatinHypercube } else { Method::MonteCarlo };
+        let s = settings(seed, samples, method);
+        let whole = run(&Toy, &toy_inputs(), &toy_layout(), &s, &|_| {}).expect("runs");
+        proptest::prop_assert_eq!(fingerprint(&merged_parts(&s, &cuts)), fingerprint(&whole));
+    }
+}
