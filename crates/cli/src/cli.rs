@@ -150,7 +150,7 @@ enum Command {
         /// figures in OUT/SCENARIO/figures/) and OUT/index.html.
         #[arg(long)]
         report: bool,
-        /// Run only the K-th of N parts of the work and write OUT/<stem>.part-K-of-N, to be
+        /// Run only the K-th of N parts of the work and write OUT/STEM.part-K-of-N, to be
         /// combined by `palett merge` (docs/distributed.md).
         #[arg(long, value_name = "K/N", value_parser = parse_shard,
               conflicts_with_all = ["samples_out", "report", "target_se", "format"])]
