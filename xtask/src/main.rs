@@ -12,8 +12,15 @@
 //!   processor" is tested. The report's browser test needs Chromium: when
 //!   it is missing, `ci` installs Debian's `chromium` with apt-get, or
 //!   stops and says what to install.
+//!   Then a sharded run on a real Slurm ([`slurm`]): Debian's `slurm-wlm`
+//!   installed when missing, a single-node cluster started from a temporary
+//!   configuration, deploy/slurm's job array and merge job submitted, the
+//!   merge compared byte for byte with a one-machine run (`cargo xtask
+//!   slurm` runs that step alone).
 //! - `bless`: regenerates the golden results (tests/golden) after a
 //!   deliberate change of numbers; commit them on their own, saying why.
+
+mod slurm;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -286,6 +293,7 @@ fn ci() -> Result<(), ExitCode> {
         what: "golden results on a portable build (x86-64-v2)",
         cmd: portable,
     })?;
+    slurm::slurm_test()?;
     eprintln!("\n==> all checks passed");
     Ok(())
 }
@@ -316,6 +324,7 @@ usage: cargo xtask <task>
 
 tasks:
   ci      everything CI checks: fmt, clippy, docs, MSRV, tests (Chromium installed if missing), portable golden results
+  slurm   the sharded run on a single-node Slurm (installed with apt-get if missing)
   bless   regenerate the golden results after a deliberate change of numbers";
 
 fn main() -> ExitCode {
@@ -323,6 +332,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("ci") => ci(),
         Some("bless") => bless(),
+        Some("slurm") => slurm::slurm_test(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -14,6 +14,7 @@ use palett_runner::config::FileKind;
 use palett_runner::diagnostic::Diagnostic;
 use palett_runner::output::{ComparisonTable, Output};
 use palett_runner::samples::SamplesOut;
+use palett_runner::shard::Shard;
 use palett_runner::{discover, load_scenario, profile_table};
 
 /// Most worker threads `--threads` accepts: more would only cost memory.
@@ -157,6 +158,30 @@ enum Command {
         /// figures in OUT/SCENARIO/figures/) and OUT/index.html.
         #[arg(long)]
         report: bool,
+        /// Run only the K-th of N parts of the work and write OUT/STEM.part-K-of-N, to be
+        /// combined by `palett merge` (docs/distributed.md).
+        #[arg(long, value_name = "K/N", value_parser = parse_shard,
+              conflicts_with_all = ["samples_out", "report", "target_se", "format"])]
+        shard: Option<Shard>,
+    },
+    /// Merge the parts of a sharded run into the results of a one-machine run, byte for byte.
+    #[command(
+        after_help = "PARTS are files written by `palett run … --shard K/N` or folders holding them. Writes\nDIR/<stem>/ and DIR/index.json as `palett run` does (docs/distributed.md). Refuses parts of\ndifferent runs, a shard given twice, and missing shards (unless --allow-missing).\n\nExamples:\n  palett run scenarios/sodertalje.ron --samples 1000000 --shard 3/8 --out parts\n  palett merge parts/ --out results"
+    )]
+    Merge {
+        /// Part files, or folders searched for *.part-K-of-N files.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Merge what is there when shards are missing; summary.json names them and the
+        /// planned sample count.
+        #[arg(long)]
+        allow_missing: bool,
+        /// Terminal output: comparison tables, or the summaries as JSON.
+        #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+        format: RunFormat,
     },
     /// Write HTML reports and figures from result folders (docs/report.md).
     #[command(
@@ -483,6 +508,12 @@ pub fn main() -> ExitCode {
             exit::OK
         }
         Command::Man { subcommand } => cmd_man(subcommand.as_deref()),
+        Command::Merge {
+            parts,
+            out,
+            allow_missing,
+            format,
+        } => cmd_merge(&parts, &out, allow_missing, format, paint),
         Command::Report { dir, quiet } => report::write(&dir, None, quiet),
         Command::Show { dir, mix, actors } => match dir {
             Some(dir) if !actors => report::show(&dir, mix.as_deref(), paint),
@@ -506,6 +537,7 @@ pub fn main() -> ExitCode {
             samples_out,
             samples_out_limit,
             report,
+            shard,
         } => {
             let method = if deterministic {
                 Some(Method::Deterministic)
@@ -543,6 +575,9 @@ pub fn main() -> ExitCode {
                 .num_threads(threads.map_or(0, |t| t as usize))
                 .build();
             match pool {
+                Ok(pool) if shard.is_some() => pool.install(|| {
+                    shard.map_or(exit::USAGE, |k| cmd_shard(&paths, &options, &out, k, quiet))
+                }),
                 Ok(pool) => {
                     let code = pool.install(|| {
                         cmd_run(
@@ -941,22 +976,9 @@ fn cmd_run(
     out: &std::path::Path,
     how: &Reporting,
 ) -> u8 {
-    let Reporting {
-        format,
-        quiet,
-        paint,
-        ..
-    } = *how;
+    let quiet = how.quiet;
     // Missing paths are reported with the batch's results below.
-    let (found, missing) = discover::discover(paths);
-    // Library files are only included by scenarios; a file given by name
-    // that is not a scenario is still reported (as invalid) by run_file.
-    let files: Vec<PathBuf> = found
-        .into_iter()
-        .filter(|f| f.kind != Some(FileKind::Library) || paths.contains(&f.path))
-        .map(|f| f.path)
-        .collect();
-    let files = palett_runner::batch::distinct_files(files);
+    let (files, missing) = batch_files(paths);
     if samples_out.is_some() && files.len() != 1 {
         eprintln!(
             "--samples-out writes the samples of one scenario; {} scenario files were given",
@@ -988,9 +1010,36 @@ fn cmd_run(
             .filter(|p| !p.exists())
             .map(|p| palett_runner::batch::missing(p)),
     );
+    finish_batch(&results, !missing.is_empty(), out, how)
+}
+
+/// The scenario files of a batch (directories searched) and the paths
+/// that do not exist.
+fn batch_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let (found, missing) = discover::discover(paths);
+    // Library files are only included by scenarios; a file given by name
+    // that is not a scenario is still reported (as invalid) by run_file.
+    let files: Vec<PathBuf> = found
+        .into_iter()
+        .filter(|f| f.kind != Some(FileKind::Library) || paths.contains(&f.path))
+        .map(|f| f.path)
+        .collect();
+    let missing = missing.iter().map(ToString::to_string).collect();
+    (palett_runner::batch::distinct_files(files), missing)
+}
+
+/// Writes index.json for a batch's results and reports them on the
+/// terminal; returns the exit code.
+fn finish_batch(
+    results: &[palett_runner::batch::FileResult],
+    any_missing: bool,
+    out: &std::path::Path,
+    how: &Reporting,
+) -> u8 {
+    let Reporting { format, paint, .. } = *how;
     let index = Index {
         palett_version: env!("CARGO_PKG_VERSION"),
-        files: &results,
+        files: results,
     };
     let index_json = serde_json::to_string_pretty(&index).map(|j| j + "\n");
     let index_written = std::fs::create_dir_all(out).and_then(|_| match &index_json {
@@ -1001,7 +1050,7 @@ fn cmd_run(
         eprintln!("{}: cannot write index.json: {e}", out.display());
     }
     let mut stdout = std::io::stdout().lock();
-    let any_invalid = !missing.is_empty()
+    let any_invalid = any_missing
         || results
             .iter()
             .any(|r| matches!(r.status, FileStatus::Invalid | FileStatus::Failed));
@@ -1016,7 +1065,7 @@ fn cmd_run(
         exit::OK
     };
     if format == RunFormat::Json {
-        let doc = palett_runner::ci::run_json::document(&results, code);
+        let doc = palett_runner::ci::run_json::document(results, code);
         if let Ok(j) = serde_json::to_string_pretty(&doc) {
             let _ = writeln!(stdout, "{j}");
         }
@@ -1025,16 +1074,16 @@ fn cmd_run(
         let _ = write!(
             stdout,
             "{}",
-            palett_runner::ci::annotations::github(&results)
+            palett_runner::ci::annotations::github(results)
         );
     }
     if let Some(path) = &how.junit {
-        let xml = palett_runner::ci::junit::report(&results);
+        let xml = palett_runner::ci::junit::report(results);
         if let Err(e) = palett_runner::write::write_atomic(path, &xml) {
             eprintln!("{}: cannot write the JUnit report: {e}", path.display());
         }
     }
-    for r in &results {
+    for r in results {
         for e in &r.errors {
             eprintln!("{e}");
         }
@@ -1064,4 +1113,103 @@ fn cmd_run(
         }
     }
     code
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+        .map_err(|e: palett_runner::shard::ShardError| e.to_string())
+}
+
+/// `palett run … --shard K/N`: this shard's part of every file it runs.
+fn cmd_shard(
+    paths: &[PathBuf],
+    o: &RunOptions,
+    out: &std::path::Path,
+    shard: Shard,
+    quiet: bool,
+) -> u8 {
+    let (files, missing) = batch_files(paths);
+    for m in &missing {
+        eprintln!("{m}");
+    }
+    let names = palett_runner::batch::output_names(&files);
+    let batch: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let mine = palett_runner::shard::files_of_shard(files.len(), shard);
+    let bar = progress::Bars::new(&files, quiet);
+    let mut code = if missing.is_empty() {
+        exit::OK
+    } else {
+        exit::INVALID
+    };
+    for i in mine {
+        let ran = palett_runner::shard::run_shard_file(
+            &files[i],
+            &names[i],
+            &batch,
+            out,
+            o,
+            shard,
+            &|p| bar.update(i, p),
+        );
+        match ran {
+            Ok((path, samples)) => {
+                print_out(format!("{}: {samples} samples\n", path.display()).as_bytes())
+            }
+            Err(e) => {
+                code = exit::INVALID;
+                for line in e.lines() {
+                    eprintln!("{line}");
+                }
+            }
+        }
+    }
+    bar.finish();
+    code
+}
+
+/// `palett merge PARTS… --out DIR`.
+fn cmd_merge(
+    parts: &[PathBuf],
+    out: &std::path::Path,
+    allow_missing: bool,
+    format: RunFormat,
+    paint: Paint,
+) -> u8 {
+    let mut files = Vec::new();
+    for p in parts {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| {
+                    f.file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains(".part-"))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    match palett_runner::shard::merge(&files, out, allow_missing) {
+        Ok(results) => finish_batch(
+            &results,
+            false,
+            out,
+            &Reporting {
+                format,
+                junit: None,
+                annotations: None,
+                quiet: false,
+                paint,
+            },
+        ),
+        Err(e) => {
+            eprintln!("{e}");
+            exit::INVALID
+        }
+    }
 }

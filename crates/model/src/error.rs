@@ -24,4 +24,8 @@ pub enum ModelError {
     /// The Monte Carlo engine refused the settings.
     #[error("the run cannot start: {0}")]
     Engine(#[from] McError),
+    /// A merged part's statistics do not have the shape of the scenario's
+    /// outputs (a part of another scenario or version).
+    #[error("a part's statistics do not match the scenario's outputs")]
+    PartShape,
 }

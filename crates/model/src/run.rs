@@ -4,9 +4,14 @@
 
 use std::borrow::Cow;
 
-use palett_montecarlo::{InputSpace, Observe, Observed, Progress, RunSettings, StopRule};
+use std::ops::Range;
 
-use crate::analysis::{Analysis, AnalysisObserver};
+use palett_montecarlo::codec::{Codec, CodecError, Decoder, Encoder};
+use palett_montecarlo::{
+    InputSpace, Observe, Observed, Partial, Progress, RunSettings, RunSummary, Segmented, StopRule,
+};
+
+use crate::analysis::{Analysis, AnalysisObserver, AnalysisState};
 
 use crate::error::ModelError;
 use crate::layout::total_npv;
@@ -184,6 +189,19 @@ pub struct ScenarioRun {
     /// Nominal cohort cells one sample books: mixes × (groups' profile
     /// years, success groups included) × years × actors.
     pub cells_per_sample: f64,
+    /// Set when the run was merged from parts with some missing
+    /// (`palett merge --allow-missing`): the statistics cover fewer
+    /// samples than planned.
+    pub incomplete: Option<Incomplete>,
+}
+
+/// What a run merged from an incomplete set of parts lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete {
+    /// The samples the whole run would have had.
+    pub planned_samples: u64,
+    /// The missing parts, as `K/N` shard names.
+    pub missing_shards: Vec<String>,
 }
 
 /// The input space of `s` with the inputs `held` by path fixed.
@@ -231,11 +249,7 @@ pub fn run_with(
     let model = ScenarioModel::new(s)?;
     let resolved = settings(s, o, &model);
     let inputs = held_inputs(s, &o.held)?;
-    let analyse = !o.skip_analysis && resolved.method != Method::Deterministic;
-    let analysis = analyse.then(|| {
-        let mixes = s.mix_names().iter().map(|m| m.to_string()).collect();
-        AnalysisObserver::new(model.plan(), s.horizon, mixes, &inputs)
-    });
+    let analysis = analysed(s, o, &resolved, &model, &inputs);
     let mut watching = analysis.as_ref().map(Observed::new);
     let mut observers: Vec<&mut dyn Observe> = Vec::with_capacity(extra.len() + 1);
     if let Some(w) = watching.as_mut() {
@@ -257,6 +271,18 @@ pub fn run_with(
         (Some(a), Some(w)) => Some(a.finish(&w.finish())),
         _ => None,
     };
+    Ok(assemble(s, o, &model, &resolved, &summary, analysis))
+}
+
+/// The typed run from the engine's summary and the analysis.
+fn assemble(
+    s: &Scenario,
+    o: &RunOptions,
+    model: &ScenarioModel,
+    resolved: &ResolvedRun,
+    summary: &RunSummary,
+    analysis: Option<Analysis>,
+) -> ScenarioRun {
     let profile_years: f64 = s
         .groups
         .iter()
@@ -264,16 +290,157 @@ pub fn run_with(
         .chain(s.interventions.iter().filter_map(|i| i.success_profile))
         .map(|p| s.profiles[p].profile.len() as f64)
         .fold(0.0, |a, b| a + b);
-    Ok(ScenarioRun {
+    ScenarioRun {
         seed: resolved.engine.seed,
         method: resolved.method,
-        results: ScenarioResults::new(s, model.plan(), &summary),
-        warnings: warnings(s, &model),
+        results: ScenarioResults::new(s, model.plan(), summary),
+        warnings: warnings(s, model),
         held: o.held.clone(),
         analysis,
         cells_per_sample: model.plan().mixes.len() as f64
             * profile_years
             * s.horizon as f64
             * s.actors.len() as f64,
+        incomplete: None,
+    }
+}
+
+/// One segment of a run split over machines (docs/distributed.md): the
+/// engine's statistics and, when the run is analysed, the analysis state.
+#[derive(Debug, Clone)]
+pub struct SegmentState {
+    /// The engine's statistics of the segment.
+    pub engine: Partial,
+    /// The analysis accumulators of the segment.
+    pub analysis: Option<AnalysisState>,
+}
+
+impl Codec for SegmentState {
+    fn encode(&self, e: &mut Encoder) {
+        self.engine.encode(e);
+        match &self.analysis {
+            None => e.u32(0),
+            Some(a) => {
+                e.u32(1);
+                a.encode(e);
+            }
+        }
+    }
+
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+        let engine = Partial::decode(d)?;
+        let analysis = match d.u32()? {
+            0 => None,
+            1 => Some(AnalysisState::decode(d)?),
+            t => return Err(d.invalid(format!("unknown analysis tag {t}"))),
+        };
+        Ok(SegmentState { engine, analysis })
+    }
+}
+
+/// The resolved settings of a run split into parts, and its segment count.
+pub fn split_settings(s: &Scenario, o: &RunOptions) -> Result<(ResolvedRun, u64), ModelError> {
+    let model = ScenarioModel::new(s)?;
+    let resolved = settings(s, o, &model);
+    let count =
+        palett_montecarlo::segment_count(palett_montecarlo::planned_samples(&resolved.engine));
+    Ok((resolved, count))
+}
+
+/// Runs segments `segments` of the run of `s` with options `o` — one part
+/// of a run split over machines — and hands each segment's state to
+/// `on_segment` with its index, in order. Merged in segment order by
+/// [`merge_segments`], the parts give the one-machine [`run`] bit for bit.
+pub fn run_part(
+    s: &Scenario,
+    o: &RunOptions,
+    segments: Range<u64>,
+    progress: &(dyn Fn(Progress) + Sync),
+    on_segment: &mut dyn FnMut(u64, SegmentState),
+) -> Result<(), ModelError> {
+    let model = ScenarioModel::new(s)?;
+    let resolved = settings(s, o, &model);
+    let inputs = held_inputs(s, &o.held)?;
+    let analysis = analysed(s, o, &resolved, &model, &inputs);
+    let mut watching = analysis.as_ref().map(Segmented::new);
+    let mut engine = Vec::new();
+    {
+        let mut observers: Vec<&mut dyn Observe> = Vec::new();
+        if let Some(w) = watching.as_mut() {
+            observers.push(w);
+        }
+        palett_montecarlo::run_segments(
+            &model,
+            &inputs,
+            &model.plan().layout,
+            &resolved.engine,
+            segments,
+            progress,
+            &mut observers,
+            &mut |i, p| engine.push((i, p)),
+        )?;
+    }
+    let mut states = watching.map(Segmented::finish).map(Vec::into_iter);
+    for (i, p) in engine {
+        let analysis = states.as_mut().and_then(Iterator::next);
+        on_segment(
+            i,
+            SegmentState {
+                engine: p,
+                analysis,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// The run of `s` with options `o` from its segments' states, given in
+/// segment order (every segment, or — for a run with parts missing — the
+/// ones there are; the sample count is then what they hold).
+pub fn merge_segments(
+    s: &Scenario,
+    o: &RunOptions,
+    segments: impl IntoIterator<Item = SegmentState>,
+) -> Result<ScenarioRun, ModelError> {
+    let model = ScenarioModel::new(s)?;
+    let resolved = settings(s, o, &model);
+    let inputs = held_inputs(s, &o.held)?;
+    let analysis = analysed(s, o, &resolved, &model, &inputs);
+    let layout = &model.plan().layout;
+    let mut total = Partial::new(layout);
+    let mut state: Option<AnalysisState> = None;
+    for seg in segments {
+        if !seg.engine.fits(layout) {
+            return Err(ModelError::PartShape);
+        }
+        total.merge(seg.engine);
+        if let (Some(a), Some(later)) = (analysis.as_ref(), seg.analysis) {
+            use palett_montecarlo::Observer;
+            match state.as_mut() {
+                None => state = Some(later),
+                Some(st) => a.merge(st, later),
+            }
+        }
+    }
+    let summary = palett_montecarlo::summarise_partial(layout, &total, false);
+    let analysis = analysis.map(|a| {
+        use palett_montecarlo::Observer;
+        a.finish(&state.unwrap_or_else(|| a.new_state()))
+    });
+    Ok(assemble(s, o, &model, &resolved, &summary, analysis))
+}
+
+/// The analysis observer of a run, when the run is analysed.
+fn analysed(
+    s: &Scenario,
+    o: &RunOptions,
+    resolved: &ResolvedRun,
+    model: &ScenarioModel,
+    inputs: &InputSpace,
+) -> Option<AnalysisObserver> {
+    let analyse = !o.skip_analysis && resolved.method != Method::Deterministic;
+    analyse.then(|| {
+        let mixes = s.mix_names().iter().map(|m| m.to_string()).collect();
+        AnalysisObserver::new(model.plan(), s.horizon, mixes, inputs)
     })
 }

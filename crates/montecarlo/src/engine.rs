@@ -12,13 +12,15 @@
 //! on one buffer (each phase is parallel on its own), so a stop rule never
 //! draws a block it does not use.
 
+use std::ops::Range;
 use std::sync::{Mutex, TryLockError};
 
 use rayon::prelude::*;
 
+use crate::codec::{Codec, CodecError, Decoder, Encoder};
 use crate::error::McError;
 use crate::layout::{Missing, Model, OutputLayout, SampleRecord};
-use crate::observe::{Block, GROUP_SAMPLES, Observe, SEGMENT_SAMPLES};
+use crate::observe::{Block, GROUP_SAMPLES, Observe, segment_samples};
 use crate::space::{InputSpace, Plan};
 use crate::stats::best::BestCounter;
 use crate::stats::sketch::{QuantileSketch, SketchScratch, target_rank};
@@ -163,7 +165,7 @@ const TASK_SAMPLES: usize = GROUP_SAMPLES;
 /// few enough that their columns stay in L1/L2.
 const TASK_CELLS: usize = 64;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct CellStats {
     moments: Welford,
     sketch: QuantileSketch,
@@ -180,6 +182,186 @@ impl CellStats {
         self.positive += positive;
         self.moments.merge(&Welford::from_slice(batch));
         self.sketch.insert_batch(batch, scratch);
+    }
+
+    /// Folds a later segment's statistics of the same cell into these.
+    fn merge(&mut self, later: &CellStats) {
+        self.defined += later.defined;
+        self.positive += later.positive;
+        self.moments.merge(&later.moments);
+        self.sketch.merge(&later.sketch);
+    }
+}
+
+impl Codec for CellStats {
+    fn encode(&self, e: &mut Encoder) {
+        e.u64(self.defined);
+        e.u64(self.positive);
+        self.moments.encode(e);
+        self.sketch.encode(e);
+    }
+
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+        Ok(CellStats {
+            defined: d.u64()?,
+            positive: d.u64()?,
+            moments: Welford::decode(d)?,
+            sketch: QuantileSketch::decode(d)?,
+        })
+    }
+}
+
+/// The mergeable statistics of consecutive samples of a run: one segment's
+/// (see [`crate::observe`]) or, folded in segment order, the whole run's.
+///
+/// A run folds its segments in sample order, whatever machine drew them,
+/// so the parts of a run split over machines ([`run_segments`]) merge into
+/// exactly the statistics of the run on one machine (docs/distributed.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    samples: u64,
+    cells: Vec<CellStats>,
+    contests: Vec<BestCounter>,
+}
+
+impl Partial {
+    /// Statistics of no sample for `layout`.
+    pub fn new(layout: &OutputLayout) -> Self {
+        Partial {
+            samples: 0,
+            cells: vec![CellStats::default(); layout.cells()],
+            contests: layout
+                .contests
+                .iter()
+                .map(|c| BestCounter::new(c.members.len()))
+                .collect(),
+        }
+    }
+
+    /// Samples summarised.
+    pub fn samples(&self) -> u64 {
+        self.samples
+    }
+
+    /// True when these statistics have the shape of `layout`'s (a decoded
+    /// part must be checked before it is merged).
+    pub fn fits(&self, layout: &OutputLayout) -> bool {
+        self.cells.len() == layout.cells()
+            && self.contests.len() == layout.contests.len()
+            && self
+                .contests
+                .iter()
+                .zip(&layout.contests)
+                .all(|(c, l)| c.shares().len() == l.members.len())
+    }
+
+    /// Folds `later`, the statistics of the samples that follow these, into
+    /// these. The first fold into an empty state takes `later` as it is, so
+    /// a run of one segment needs no merge at all.
+    pub fn merge(&mut self, later: Partial) {
+        if later.samples == 0 {
+            return;
+        }
+        if self.samples == 0 {
+            *self = later;
+            return;
+        }
+        self.samples += later.samples;
+        // Cells are independent, so merging them in parallel cannot change
+        // a bit.
+        self.cells
+            .par_chunks_mut(TASK_CELLS)
+            .zip(later.cells.par_chunks(TASK_CELLS))
+            .for_each(|(a, b)| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.merge(y);
+                }
+            });
+        for (a, b) in self.contests.iter_mut().zip(&later.contests) {
+            a.merge(b);
+        }
+    }
+
+    /// The standard error of scalar `w`'s mean over these samples and then
+    /// `later`'s, without merging the rest.
+    fn se_with(&self, later: &Partial, w: usize) -> Option<f64> {
+        let mut m = self.cells.get(w).map(|c| c.moments).unwrap_or_default();
+        m.merge(&later.cells[w].moments);
+        m.se()
+    }
+}
+
+impl Codec for Partial {
+    fn encode(&self, e: &mut Encoder) {
+        e.u64(self.samples);
+        e.len_of(self.cells.len());
+        for c in &self.cells {
+            c.encode(e);
+        }
+        e.len_of(self.contests.len());
+        for c in &self.contests {
+            c.encode(e);
+        }
+    }
+
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+        let samples = d.u64()?;
+        let n = d.len_of(48)?;
+        let cells = (0..n)
+            .map(|_| CellStats::decode(d))
+            .collect::<Result<_, _>>()?;
+        let n = d.len_of(16)?;
+        let contests = (0..n)
+            .map(|_| BestCounter::decode(d))
+            .collect::<Result<_, _>>()?;
+        Ok(Partial {
+            samples,
+            cells,
+            contests,
+        })
+    }
+}
+
+/// Where the run loop hands each finished segment.
+trait Sink {
+    /// Takes segment `index`'s statistics.
+    fn segment(&mut self, index: u64, part: Partial);
+    /// Whether the stop rule is met by everything so far plus `current`.
+    fn met(&self, current: &Partial, stop: &StopRule) -> bool;
+}
+
+/// The one-machine run: segments fold into the total as they finish.
+struct Fold {
+    total: Partial,
+}
+
+impl Sink for Fold {
+    fn segment(&mut self, _: u64, part: Partial) {
+        self.total.merge(part);
+    }
+
+    fn met(&self, current: &Partial, stop: &StopRule) -> bool {
+        stop.watch.iter().all(|&w| {
+            let se = if self.total.samples == 0 {
+                current.cells[w].moments.se()
+            } else {
+                self.total.se_with(current, w)
+            };
+            se.is_some_and(|se| se < stop.target_se)
+        })
+    }
+}
+
+/// A part of a run: every segment goes to the caller.
+struct Hand<'a>(&'a mut dyn FnMut(u64, Partial));
+
+impl Sink for Hand<'_> {
+    fn segment(&mut self, index: u64, part: Partial) {
+        (self.0)(index, part);
+    }
+
+    fn met(&self, _: &Partial, _: &StopRule) -> bool {
+        false
     }
 }
 
@@ -283,12 +465,100 @@ pub fn run_observed<M: Model>(
     observers: &mut [&mut dyn Observe],
 ) -> Result<RunSummary, McError> {
     check(inputs, layout, settings)?;
-    let cells = layout.cells();
-    let block = block_size(cells);
-    let total = settings
+    let total = planned_samples(settings);
+    let mut fold = Fold {
+        total: Partial::new(layout),
+    };
+    let segments = 0..segment_count(total);
+    let stopped_early = drive(
+        model, inputs, layout, settings, segments, progress, observers, &mut fold,
+    );
+    Ok(summarise_partial(layout, &fold.total, stopped_early))
+}
+
+/// The planned (maximum) number of samples of a run.
+pub fn planned_samples(settings: &RunSettings) -> u64 {
+    settings
         .stop
         .as_ref()
-        .map_or(settings.samples, |s| s.max_samples);
+        .map_or(settings.samples, |s| s.max_samples)
+}
+
+/// Number of segments of a run of `total` samples (see
+/// [`crate::observe::segment_samples`]).
+pub fn segment_count(total: u64) -> u64 {
+    total.div_ceil(segment_samples(total))
+}
+
+/// Runs the segments `segments` of the run `settings` describes — one part
+/// of a run split over machines — and hands each segment's statistics to
+/// `on_segment` in order; observers see the part's blocks and end a
+/// segment at each of its ends.
+///
+/// The segments' statistics are exactly those the whole run computes for
+/// them, so folding every part's segments in order with
+/// [`Partial::merge`] and summarising with [`summarise_partial`] gives
+/// the one-machine [`run`]'s summary bit for bit. When the part does not
+/// start at sample 0, observers are first shown the run's first block
+/// through [`Observe::prime`] (whatever it fixes for a whole run, such as
+/// a pilot, must be the same in every part). A stop rule needs the whole
+/// run and is refused.
+#[allow(clippy::too_many_arguments)]
+pub fn run_segments<M: Model>(
+    model: &M,
+    inputs: &InputSpace,
+    layout: &OutputLayout,
+    settings: &RunSettings,
+    segments: Range<u64>,
+    progress: &(dyn Fn(Progress) + Sync),
+    observers: &mut [&mut dyn Observe],
+    on_segment: &mut dyn FnMut(u64, Partial),
+) -> Result<(), McError> {
+    check(inputs, layout, settings)?;
+    if settings.stop.is_some() {
+        return Err(McError::Settings(
+            "a run split into parts cannot stop early: leave out the stop rule".into(),
+        ));
+    }
+    let count = segment_count(settings.samples);
+    if segments.start > segments.end || segments.end > count {
+        return Err(McError::Settings(format!(
+            "segments {}..{} are not within the run's 0..{count}",
+            segments.start, segments.end
+        )));
+    }
+    drive(
+        model,
+        inputs,
+        layout,
+        settings,
+        segments,
+        progress,
+        observers,
+        &mut Hand(on_segment),
+    );
+    Ok(())
+}
+
+/// The run loop over `segments` of the run; returns whether a stop rule
+/// ended it early. Settings must have been checked.
+#[allow(clippy::too_many_arguments)]
+fn drive<M: Model>(
+    model: &M,
+    inputs: &InputSpace,
+    layout: &OutputLayout,
+    settings: &RunSettings,
+    segments: Range<u64>,
+    progress: &(dyn Fn(Progress) + Sync),
+    observers: &mut [&mut dyn Observe],
+    sink: &mut dyn Sink,
+) -> bool {
+    let cells = layout.cells();
+    let block = block_size(cells);
+    let total = planned_samples(settings);
+    let seg_len = segment_samples(total);
+    let first = (segments.start * seg_len).min(total);
+    let end = (segments.end * seg_len).min(total);
     let plan = Plan::new(
         settings.seed,
         settings.method,
@@ -299,12 +569,7 @@ pub fn run_observed<M: Model>(
     let template = inputs.template();
     let row = cells.max(1);
 
-    let mut stats: Vec<CellStats> = vec![CellStats::default(); cells];
-    let mut contests: Vec<BestCounter> = layout
-        .contests
-        .iter()
-        .map(|c| BestCounter::new(c.members.len()))
-        .collect();
+    let mut seg = Partial::new(layout);
     // Block layout: groups of TASK_SAMPLES samples (one drawing task each),
     // each group cell-major — cell c's values for the group's samples are
     // contiguous at group·G + c·TASK_SAMPLES. Drawing tasks still write
@@ -409,17 +674,29 @@ pub fn run_observed<M: Model>(
             });
     };
 
-    let mut done = 0u64;
+    if first > 0 && !observers.is_empty() {
+        // The run's first block, for what observers fix from it.
+        let len = block.min(total);
+        draw_block(&mut buf, &mut input_buf, 0, len);
+        let b = Block::new(0, len as usize, n_inputs, cells, &input_buf, &buf);
+        for o in observers.iter_mut() {
+            o.prime(&b);
+        }
+    }
+    let mut at = first;
     let mut stopped_early = false;
-    while done < total {
-        let len = block.min(total - done);
+    while at < end {
+        // Segments are a multiple of the block size, so a block never
+        // straddles two.
+        let len = block.min(end - at);
         // Draw, then summarise, each phase parallel on its own: one buffer
         // instead of two overlapping ones halves the memory for a given
         // block, and a bigger block is what makes summarising cheap.
-        draw_block(&mut buf, &mut input_buf, done, len);
-        summarise_block(&mut stats, &buf, len);
+        draw_block(&mut buf, &mut input_buf, at, len);
+        summarise_block(&mut seg.cells, &buf, len);
+        seg.samples += len;
         let mut values = Vec::new();
-        for (counter, contest) in contests.iter_mut().zip(&layout.contests) {
+        for (counter, contest) in seg.contests.iter_mut().zip(&layout.contests) {
             for i in 0..len as usize {
                 let at = (i / TASK_SAMPLES) * group + i % TASK_SAMPLES;
                 values.clear();
@@ -428,31 +705,34 @@ pub fn run_observed<M: Model>(
             }
         }
         if !observers.is_empty() {
-            let block = Block::new(done, len as usize, n_inputs, cells, &input_buf, &buf);
+            let block = Block::new(at, len as usize, n_inputs, cells, &input_buf, &buf);
             for o in observers.iter_mut() {
                 o.observe(&block);
             }
         }
-        done += len;
-        if done.is_multiple_of(SEGMENT_SAMPLES) {
+        at += len;
+        progress(Progress {
+            done: at - first,
+            total: end - first,
+        });
+        if let Some(stop) = &settings.stop
+            && at < end
+            && sink.met(&seg, stop)
+        {
+            stopped_early = true;
+        }
+        if at.is_multiple_of(seg_len) || at == end || stopped_early {
+            let index = (at - 1) / seg_len;
+            sink.segment(index, std::mem::replace(&mut seg, Partial::new(layout)));
             for o in observers.iter_mut() {
                 o.end_segment();
             }
         }
-        progress(Progress { done, total });
-        if let Some(stop) = &settings.stop {
-            let met = stop
-                .watch
-                .iter()
-                .all(|&w| stats[w].moments.se().is_some_and(|se| se < stop.target_se));
-            if met && done < total {
-                stopped_early = true;
-                break;
-            }
+        if stopped_early {
+            break;
         }
     }
-
-    Ok(summarise(layout, &stats, &contests, done, stopped_early))
+    stopped_early
 }
 
 /// Appends the defined (non-NaN) values of one group's run of a cell to
@@ -495,13 +775,10 @@ fn with_slot<T: Default>(slots: &[Mutex<T>], f: impl FnOnce(&mut T)) {
     }
 }
 
-fn summarise(
-    layout: &OutputLayout,
-    stats: &[CellStats],
-    contests: &[BestCounter],
-    n: u64,
-    stopped_early: bool,
-) -> RunSummary {
+/// The summary of a run from its folded statistics (every segment merged
+/// in order); `stopped_early` as the run reported it.
+pub fn summarise_partial(layout: &OutputLayout, part: &Partial, stopped_early: bool) -> RunSummary {
+    let (stats, contests, n) = (&part.cells, &part.contests, part.samples);
     let scalars = layout
         .scalars
         .iter()

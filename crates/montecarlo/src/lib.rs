@@ -11,6 +11,7 @@
 //! rank error ≤ 0.5 % (see [`stats::sketch`] and docs/uncertainty.md).
 #![warn(missing_docs)]
 
+pub mod codec;
 mod copula;
 mod distribution;
 mod engine;
@@ -26,10 +27,12 @@ mod stream;
 
 pub use distribution::Distribution;
 pub use engine::{
-    Band, Method, Progress, RunSettings, RunSummary, ScalarSummary, StopRule, block_size, run,
-    run_observed,
+    Band, Method, Partial, Progress, RunSettings, RunSummary, ScalarSummary, StopRule, block_size,
+    planned_samples, run, run_observed, run_segments, segment_count, summarise_partial,
 };
 pub use error::{DistributionError, McError};
 pub use layout::{Contest, Missing, Model, OutputLayout, SampleRecord, ScalarSpec, SeriesSpec};
-pub use observe::{Block, Observe, Observed, Observer, SEGMENT_SAMPLES};
+pub use observe::{
+    Block, Observe, Observed, Observer, SEGMENT_SAMPLES, Segmented, segment_samples,
+};
 pub use space::InputSpace;

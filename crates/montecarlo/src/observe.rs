@@ -5,16 +5,37 @@
 //! results are bit-identical on any thread count just like the built-in
 //! statistics.
 //!
-//! Order of folding: the run is cut into segments of [`SEGMENT_SAMPLES`]
-//! samples. Within a segment, an observer's state sees the blocks one after
-//! another in sample order; at the end of each segment that state is merged
-//! into the run's total, segments in order. A run split into parts at
-//! segment boundaries (one part per machine) therefore reproduces the total
-//! exactly when its parts' segment states are merged in segment order.
+//! Order of folding: the run is cut into segments of
+//! [`segment_samples`] samples. Within a segment, an observer's state sees
+//! the blocks one after another in sample order; at the end of each
+//! segment that state is merged into the run's total, segments in order.
+//! The engine's own statistics fold the same way. A run split into parts
+//! at segment boundaries (one part per machine, [`crate::run_segments`])
+//! therefore reproduces the total exactly when its parts' segment states
+//! are merged in segment order.
 
-/// Samples per segment: a multiple of every block size (a power of two up
+/// The shortest segment: a multiple of every block size (a power of two up
 /// to 1 024), so segments always end at a block boundary.
-pub const SEGMENT_SAMPLES: u64 = 1 << 16;
+pub const SEGMENT_SAMPLES: u64 = 1 << 12;
+
+/// Most segments a run is cut into before segments grow (see
+/// [`segment_samples`]).
+const MAX_SEGMENTS: u64 = 256;
+
+/// Samples per segment of a run of `total` samples: [`SEGMENT_SAMPLES`],
+/// or the power of two that keeps the run within 256 segments.
+///
+/// Short segments let a run of a few thousand samples be split over
+/// several machines; a bounded number of them keeps what a split run ships
+/// and merges (one state per segment) independent of the sample count.
+/// The length depends on the total only, so every part of a split run and
+/// the one-machine run cut it the same way.
+pub fn segment_samples(total: u64) -> u64 {
+    total
+        .div_ceil(MAX_SEGMENTS)
+        .next_power_of_two()
+        .max(SEGMENT_SAMPLES)
+}
 
 /// Values per group in the engine's block buffers: each group holds this
 /// many consecutive samples, one contiguous run per cell.
@@ -141,6 +162,14 @@ pub trait Observer: Sync {
 
     /// Folds `later` (the state of the following segment) into `into`.
     fn merge(&self, into: &mut Self::State, later: Self::State);
+
+    /// Shown the run's first block before a part of the run that does not
+    /// start there (see [`crate::run_segments`]), so that what the run's
+    /// first block fixes (a pilot) is the same in every part. Nothing by
+    /// default.
+    fn prime(&self, block: &Block<'_>) {
+        let _ = block;
+    }
 }
 
 /// What the engine drives: an [`Observer`] together with its states, behind
@@ -152,6 +181,12 @@ pub trait Observe {
 
     /// Ends the current segment: its state is merged into the total.
     fn end_segment(&mut self);
+
+    /// Shown the run's first block before a part of the run that starts
+    /// later ([`Observer::prime`]).
+    fn prime(&mut self, block: &Block<'_>) {
+        let _ = block;
+    }
 }
 
 /// An observer with its run total and current segment state.
@@ -185,6 +220,10 @@ impl<O: Observer> Observe for Observed<'_, O> {
         observer.observe(state, block);
     }
 
+    fn prime(&mut self, block: &Block<'_>) {
+        self.observer.prime(block);
+    }
+
     fn end_segment(&mut self) {
         if let Some(seg) = self.segment.take() {
             match &mut self.total {
@@ -193,6 +232,50 @@ impl<O: Observer> Observe for Observed<'_, O> {
                 None => self.total = Some(seg),
                 Some(total) => self.observer.merge(total, seg),
             }
+        }
+    }
+}
+
+/// An observer in a part of a split run: each segment's state is kept
+/// apart, to be shipped and merged in segment order by whoever merges the
+/// parts.
+pub struct Segmented<'o, O: Observer> {
+    observer: &'o O,
+    segment: Option<O::State>,
+    done: Vec<O::State>,
+}
+
+impl<'o, O: Observer> Segmented<'o, O> {
+    /// Ready to watch a part of a run.
+    pub fn new(observer: &'o O) -> Self {
+        Segmented {
+            observer,
+            segment: None,
+            done: Vec::new(),
+        }
+    }
+
+    /// The state of every segment seen, in order.
+    pub fn finish(mut self) -> Vec<O::State> {
+        Observe::end_segment(&mut self);
+        self.done
+    }
+}
+
+impl<O: Observer> Observe for Segmented<'_, O> {
+    fn observe(&mut self, block: &Block<'_>) {
+        let observer = self.observer;
+        let state = self.segment.get_or_insert_with(|| observer.new_state());
+        observer.observe(state, block);
+    }
+
+    fn prime(&mut self, block: &Block<'_>) {
+        self.observer.prime(block);
+    }
+
+    fn end_segment(&mut self) {
+        if let Some(seg) = self.segment.take() {
+            self.done.push(seg);
         }
     }
 }

@@ -134,6 +134,15 @@ impl FileResult {
         }
     }
 
+    /// A file that could not run or be written, for `error`'s reason.
+    pub fn failed_with(file: &Path, error: FileError) -> Self {
+        let status = match error {
+            FileError::Invalid(_) => FileStatus::Invalid,
+            _ => FileStatus::Failed,
+        };
+        Self::failed(file, status, None, error)
+    }
+
     /// The report the outputs render, when the file ran.
     pub fn report(&self) -> Option<RunReport<'_>> {
         self.run
@@ -352,6 +361,22 @@ pub fn run_file_with(
     {
         return FileResult::failed(file, FileStatus::Failed, name_of, e.into());
     }
+    finish_file(file, name, out, scenario, run, Some(timing))
+}
+
+/// Checks a finished run (finite results, assertions), writes its result
+/// folder `out/<name>/` and reports it: the end of [`run_file`], shared
+/// with runs merged from parts.
+pub fn finish_file(
+    file: &Path,
+    name: &str,
+    out: &Path,
+    scenario: Scenario,
+    run: ScenarioRun,
+    timing: Option<Timing>,
+) -> FileResult {
+    let dir = out.join(name);
+    let name_of = Some(scenario.name.clone());
     if let Some(what) = first_non_finite(&run) {
         return FileResult::failed(
             file,
@@ -383,7 +408,7 @@ pub fn run_file_with(
         errors: Vec::new(),
         assertions: checked.into_iter().map(|(a, _)| a).collect(),
         outputs: Some(name.to_string()),
-        timing: Some(timing),
+        timing,
         error: None,
         run: Some((Box::new(scenario), run)),
     }

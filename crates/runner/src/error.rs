@@ -41,6 +41,15 @@ pub enum FileError {
     /// The results could not be rendered or written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A run merged from parts could not be: the scenario changed since
+    /// the parts ran, or a part could not be read.
+    #[error("{}: {message}", .file.display())]
+    Part {
+        /// The scenario file.
+        file: PathBuf,
+        /// What is wrong, with the part it concerns.
+        message: String,
+    },
     /// The samples file could not be written.
     #[error(transparent)]
     Samples(#[from] crate::samples::SamplesError),

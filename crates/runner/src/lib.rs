@@ -22,6 +22,7 @@ pub mod output;
 pub mod profile_table;
 pub mod resolve;
 pub mod samples;
+pub mod shard;
 pub mod source;
 pub mod write;
 

@@ -12,4 +12,5 @@ mod report;
 mod robust;
 mod run;
 mod scenarios_sources;
+mod shard;
 mod support;

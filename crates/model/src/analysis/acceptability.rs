@@ -120,3 +120,30 @@ pub(crate) fn block_npvs(t: &Targets, block: &Block<'_>, factors: &[Vec<f64>]) -
         );
     npv
 }
+
+impl palett_montecarlo::codec::Codec for Counts {
+    fn encode(&self, e: &mut palett_montecarlo::codec::Encoder) {
+        e.u64(self.samples);
+        e.len_of(self.cells.len());
+        for c in &self.cells {
+            c.best.encode(e);
+            e.u64s(&c.positive);
+        }
+    }
+
+    fn decode(
+        d: &mut palett_montecarlo::codec::Decoder<'_>,
+    ) -> Result<Self, palett_montecarlo::codec::CodecError> {
+        let samples = d.u64()?;
+        let n = d.len_of(24)?;
+        let cells = (0..n)
+            .map(|_| {
+                Ok(Cell {
+                    best: BestCounter::decode(d)?,
+                    positive: d.u64s()?,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Counts { cells, samples })
+    }
+}

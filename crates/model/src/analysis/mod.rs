@@ -15,7 +15,7 @@ mod targets;
 #[cfg(test)]
 mod tests;
 
-pub use observer::AnalysisObserver;
+pub use observer::{AnalysisObserver, AnalysisState};
 pub use palett_montecarlo::stats::sensitivity::{Estimate, VoiEstimate};
 
 /// Bins per input for the first-order shares and EVPPI (conditional means

@@ -11,6 +11,7 @@
 
 use std::sync::OnceLock;
 
+use palett_montecarlo::codec::{Codec, CodecError, Decoder, Encoder};
 use palett_montecarlo::stats::sensitivity::{Binned, QuantileBins, RankCorrelation, Regret};
 use palett_montecarlo::{Block, InputSpace, Observer};
 use rayon::prelude::*;
@@ -306,6 +307,13 @@ impl Observer for AnalysisObserver {
         );
     }
 
+    fn prime(&self, block: &Block<'_>) {
+        let mut rows = Vec::new();
+        let mut col = Vec::new();
+        self.targets.rows(block, &mut rows, &mut col);
+        self.pilot(&rows, block.len());
+    }
+
     fn merge(&self, into: &mut AnalysisState, later: AnalysisState) {
         if later.samples == 0 {
             return;
@@ -325,5 +333,32 @@ impl Observer for AnalysisObserver {
             a.merge(b);
         }
         into.counts.merge(&later.counts);
+    }
+}
+
+impl Codec for AnalysisState {
+    fn encode(&self, e: &mut Encoder) {
+        e.u64(self.samples);
+        e.len_of(self.binned.len());
+        self.binned.iter().for_each(|b| b.encode(e));
+        e.len_of(self.ranks.len());
+        self.ranks.iter().for_each(|r| r.encode(e));
+        e.len_of(self.regret.len());
+        self.regret.iter().for_each(|r| r.encode(e));
+        self.counts.encode(e);
+    }
+
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+        fn many<T: Codec>(d: &mut Decoder<'_>) -> Result<Vec<T>, CodecError> {
+            let n = d.len_of(8)?;
+            (0..n).map(|_| T::decode(d)).collect()
+        }
+        Ok(AnalysisState {
+            samples: d.u64()?,
+            binned: many(d)?,
+            ranks: many(d)?,
+            regret: many(d)?,
+            counts: Counts::decode(d)?,
+        })
     }
 }

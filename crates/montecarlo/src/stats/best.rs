@@ -68,6 +68,20 @@ impl BestCounter {
     }
 }
 
+impl crate::codec::Codec for BestCounter {
+    fn encode(&self, e: &mut crate::codec::Encoder) {
+        e.u64(self.samples);
+        e.f64s(&self.wins);
+    }
+
+    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
+        Ok(BestCounter {
+            samples: d.u64()?,
+            wins: d.f64s()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -568,6 +568,106 @@ impl Regret {
     }
 }
 
+mod codec_impls {
+    //! Bytes for the accumulators, so states of runs split over machines
+    //! can be merged (docs/distributed.md).
+    use super::{Binned, QuantileBins, RankCorrelation, Regret};
+    use crate::codec::{Codec, CodecError, Decoder, Encoder};
+    use crate::stats::welford::Welford;
+
+    impl Codec for QuantileBins {
+        fn encode(&self, e: &mut Encoder) {
+            e.f64s(&self.edges);
+        }
+        fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+            Ok(QuantileBins { edges: d.f64s()? })
+        }
+    }
+
+    impl Codec for Binned {
+        fn encode(&self, e: &mut Encoder) {
+            e.len_of(self.bins);
+            e.len_of(self.groups);
+            e.f64s(&self.shift);
+            e.u64s(&self.n);
+            e.f64s(&self.sum);
+            e.f64s(&self.sumsq);
+        }
+        fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+            let bins = d.len_of(0)?;
+            let groups = d.len_of(0)?;
+            let shift = d.f64s()?;
+            let outputs = shift.len();
+            let n = d.u64s()?;
+            let sum = d.f64s()?;
+            let sumsq = d.f64s()?;
+            let cells = bins.checked_mul(groups);
+            if cells != Some(n.len())
+                || cells.and_then(|c| c.checked_mul(outputs)) != Some(sum.len())
+                || sum.len() != sumsq.len()
+            {
+                return Err(d.invalid("binned sums of inconsistent shape"));
+            }
+            Ok(Binned {
+                bins,
+                groups,
+                outputs,
+                shift,
+                n,
+                sum,
+                sumsq,
+            })
+        }
+    }
+
+    impl Codec for RankCorrelation {
+        fn encode(&self, e: &mut Encoder) {
+            self.out_bins.encode(e);
+            e.len_of(self.inputs);
+            e.u64s(&self.count);
+            e.f64s(&self.sum_u);
+            let flat: Vec<f64> = self.u_moments.iter().flat_map(|&(a, b)| [a, b]).collect();
+            e.f64s(&flat);
+        }
+        fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+            let out_bins = QuantileBins::decode(d)?;
+            let inputs = d.len_of(0)?;
+            let count = d.u64s()?;
+            let sum_u = d.f64s()?;
+            let flat = d.f64s()?;
+            if count.len() != out_bins.len()
+                || count.len().checked_mul(inputs) != Some(sum_u.len())
+                || flat.len() != 2 * inputs
+            {
+                return Err(d.invalid("rank sums of inconsistent shape"));
+            }
+            Ok(RankCorrelation {
+                out_bins,
+                inputs,
+                count,
+                sum_u,
+                u_moments: flat.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+            })
+        }
+    }
+
+    impl Codec for Regret {
+        fn encode(&self, e: &mut Encoder) {
+            e.len_of(self.regret.len());
+            for w in &self.regret {
+                w.encode(e);
+            }
+        }
+        fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
+            let n = d.len_of(24)?;
+            let regret = (0..n)
+                .map(|_| Welford::decode(d))
+                .collect::<Result<_, _>>()?;
+            Ok(Regret { regret })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,7 +181,7 @@ impl QuantileSketch {
     fn insert_constant(&mut self, x: f64, count: usize, scratch: &mut SketchScratch) {
         let gap = self.tuples.partition_point(|t| t.v.total_cmp(&x).is_le());
         self.n += count as u64;
-        self.merge(&mut Constant { gap, x, count }, count, &mut scratch.out);
+        self.merge_gaps(&mut Constant { gap, x, count }, count, &mut scratch.out);
     }
 
     /// Merge-and-compress without sorting the batch.
@@ -231,7 +231,7 @@ impl QuantileSketch {
         start.copy_within(..stored + 1, 1);
         start[0] = 0;
         self.n += batch.len() as u64;
-        self.merge(
+        self.merge_gaps(
             &mut Grouped {
                 start,
                 values: grouped,
@@ -243,7 +243,7 @@ impl QuantileSketch {
 
     /// The right-to-left merge-and-compress pass over stored tuples and the
     /// batch's `new` values given by gap (`self.n` already counts them).
-    fn merge<G: Gaps>(&mut self, gaps: &mut G, new: usize, out: &mut Vec<Tuple>) {
+    fn merge_gaps<G: Gaps>(&mut self, gaps: &mut G, new: usize, out: &mut Vec<Tuple>) {
         let stored = self.tuples.len();
         let cap = cap(self.n);
         let below_min = gaps.count(0);
@@ -335,6 +335,70 @@ impl QuantileSketch {
         compress(out, self.n);
         self.tuples.clear();
         self.tuples.extend_from_slice(out);
+    }
+
+    /// Folds `later`, a summary of other values, into this one: the
+    /// Greenwald–Khanna combination of two summaries, then compression.
+    ///
+    /// Each tuple's rank bounds in the union are its bounds in its own
+    /// summary plus those of its neighbours in the other (rmin adds the
+    /// other's rmin of the last tuple not after it; rmax adds the other's
+    /// rmax of the first tuple after it, less one). So every g + Δ is at
+    /// most ⌊2εn₁⌋ + ⌊2εn₂⌋ ≤ ⌊2ε(n₁ + n₂)⌋: the result keeps the rank
+    /// guarantee. Ties put this summary's tuples first, so the result is a
+    /// function of the two summaries and their order only — which is what
+    /// lets runs split over machines merge bit for bit (the engine always
+    /// merges in sample order). Exact summaries (n < 205) stay exact.
+    pub fn merge(&mut self, later: &QuantileSketch) {
+        if later.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            self.clone_from(later);
+            return;
+        }
+        let (a, b) = (&self.tuples, &later.tuples);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0usize, 0usize);
+        // rmin of the last tuple taken from each list (0 before any).
+        let (mut ra, mut rb) = (0u64, 0u64);
+        let mut prev = 0u64;
+        // rmax of a list's next tuple, less one, or the list's n when none.
+        let above = |ts: &[Tuple], k: usize, r: u64, n: u64| {
+            ts.get(k)
+                .map_or(n, |t| r + u64::from(t.g) + u64::from(t.delta) - 1)
+        };
+        while i < a.len() || j < b.len() {
+            let from_a = j == b.len() || (i < a.len() && a[i].v.total_cmp(&b[j].v).is_le());
+            let (t, rmin, rmax) = if from_a {
+                let t = a[i];
+                ra += u64::from(t.g);
+                i += 1;
+                (
+                    t,
+                    ra + rb,
+                    ra + u64::from(t.delta) + above(b, j, rb, later.n),
+                )
+            } else {
+                let t = b[j];
+                rb += u64::from(t.g);
+                j += 1;
+                (
+                    t,
+                    ra + rb,
+                    rb + u64::from(t.delta) + above(a, i, ra, self.n),
+                )
+            };
+            out.push(Tuple {
+                v: t.v,
+                g: (rmin - prev) as u32,
+                delta: (rmax - rmin) as u32,
+            });
+            prev = rmin;
+        }
+        self.n += later.n;
+        compress(&mut out, self.n);
+        self.tuples = out;
     }
 
     /// A value whose rank is within ε·n of `rank` (1-based, clamped to
@@ -905,6 +969,40 @@ pub fn target_rank(phi: f64, n: u64) -> u64 {
     ((phi * n as f64).ceil() as u64).max(1)
 }
 
+impl crate::codec::Codec for QuantileSketch {
+    fn encode(&self, e: &mut crate::codec::Encoder) {
+        e.u64(self.n);
+        e.len_of(self.tuples.len());
+        for t in &self.tuples {
+            e.f64(t.v);
+            e.u32(t.g);
+            e.u32(t.delta);
+        }
+    }
+
+    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
+        let n = d.u64()?;
+        let len = d.len_of(16)?;
+        let mut tuples = Vec::with_capacity(len);
+        let mut total = 0u64;
+        for _ in 0..len {
+            let t = Tuple {
+                v: d.f64()?,
+                g: d.u32()?,
+                delta: d.u32()?,
+            };
+            total += u64::from(t.g);
+            tuples.push(t);
+        }
+        if total != n {
+            return Err(d.invalid(format!(
+                "a quantile sketch of {n} values whose tuples count {total}"
+            )));
+        }
+        Ok(QuantileSketch { tuples, n })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1038,5 +1136,96 @@ mod tests {
             }
             assert!(s.stored() < 2_000, "stored {}", s.stored());
         }
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::codec::{Codec, Decoder, Encoder};
+
+    /// Values from a fixed LCG, skewed so the tails matter.
+    fn values(n: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+                (u * 4.0).exp() - 20.0
+            })
+            .collect()
+    }
+
+    fn check_ranks(s: &QuantileSketch, all: &[f64]) {
+        let mut sorted = all.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len() as u64;
+        let tol = (RANK_EPSILON * n as f64).floor() as i64 + 1;
+        for phi in [0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0] {
+            let r = target_rank(phi, n);
+            let v = s.rank_value(r).expect("not empty");
+            // The value's true rank range among the sorted values.
+            let lo = sorted.partition_point(|x| x.total_cmp(&v).is_lt()) as i64 + 1;
+            let hi = sorted.partition_point(|x| x.total_cmp(&v).is_le()) as i64;
+            let err = if (lo..=hi).contains(&(r as i64)) {
+                0
+            } else {
+                (lo - r as i64).abs().min((hi - r as i64).abs())
+            };
+            assert!(err <= tol, "phi {phi}: rank error {err} > {tol}");
+        }
+    }
+
+    #[test]
+    fn merged_parts_keep_the_rank_guarantee() {
+        let all = values(40_000, 3);
+        let mut total = QuantileSketch::new();
+        let mut scratch = SketchScratch::default();
+        for part in all.chunks(4_096) {
+            let mut s = QuantileSketch::new();
+            for batch in part.chunks(1_024) {
+                s.insert_batch(&mut batch.to_vec(), &mut scratch);
+            }
+            total.merge(&s);
+            assert!(total.stored() < 2_000, "{} tuples", total.stored());
+        }
+        assert_eq!(total.count(), all.len() as u64);
+        check_ranks(&total, &all);
+    }
+
+    #[test]
+    fn small_merges_stay_exact() {
+        let all = values(150, 9);
+        let mut total = QuantileSketch::new();
+        for part in all.chunks(40) {
+            let mut s = QuantileSketch::new();
+            s.insert_sorted(
+                &{
+                    let mut p = part.to_vec();
+                    p.sort_by(f64::total_cmp);
+                    p
+                },
+                &mut SketchScratch::default(),
+            );
+            total.merge(&s);
+        }
+        let mut sorted = all.clone();
+        sorted.sort_by(f64::total_cmp);
+        for r in 1..=150u64 {
+            assert_eq!(total.rank_value(r), Some(sorted[r as usize - 1]));
+        }
+    }
+
+    #[test]
+    fn a_sketch_round_trips_through_bytes() {
+        let mut s = QuantileSketch::new();
+        s.insert_batch(&mut values(5_000, 1), &mut SketchScratch::default());
+        let mut e = Encoder::new();
+        s.encode(&mut e);
+        let bytes = e.into_bytes();
+        assert_eq!(QuantileSketch::decode(&mut Decoder::new(&bytes)), Ok(s));
+        assert!(QuantileSketch::decode(&mut Decoder::new(&bytes[..bytes.len() - 1])).is_err());
     }
 }

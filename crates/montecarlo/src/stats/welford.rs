@@ -112,6 +112,22 @@ impl Welford {
     }
 }
 
+impl crate::codec::Codec for Welford {
+    fn encode(&self, e: &mut crate::codec::Encoder) {
+        e.u64(self.n);
+        e.f64(self.mean);
+        e.f64(self.m2);
+    }
+
+    fn decode(d: &mut crate::codec::Decoder<'_>) -> Result<Self, crate::codec::CodecError> {
+        Ok(Welford {
+            n: d.u64()?,
+            mean: d.f64()?,
+            m2: d.f64()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

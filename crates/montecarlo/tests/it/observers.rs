@@ -217,3 +217,115 @@ fn input_bins_are_equiprobable_and_coarsen_to_the_coarse_bins() {
         }
     }
 }
+
+/// A part of a run (segments `range`) as its segments' statistics and its
+/// observer's segment states.
+fn part(
+    s: &palett_montecarlo::RunSettings,
+    range: std::ops::Range<u64>,
+) -> (Vec<palett_montecarlo::Partial>, Vec<(f64, u64)>) {
+    let (inputs, layout) = (toy_inputs(), toy_layout());
+    let mut segs = Vec::new();
+    let mut sum = palett_montecarlo::Segmented::new(&Sum);
+    let mut obs: [&mut dyn Observe; 1] = [&mut sum];
+    palett_montecarlo::run_segments(
+        &Toy,
+        &inputs,
+        &layout,
+        s,
+        range,
+        &|_| {},
+        &mut obs,
+        &mut |_, p| segs.push(p),
+    )
+    .expect("the part runs");
+    (segs, sum.finish())
+}
+
+#[test]
+fn parts_merged_in_order_equal_the_whole_run_bit_for_bit() {
+    let layout = toy_layout();
+    let s = settings(11, 3 * SEGMENT_SAMPLES + 777, Method::LatinHypercube);
+    let n = palett_montecarlo::segment_count(s.samples);
+    assert_eq!(n, 4);
+    let mut whole = Observed::new(&Sum);
+    let want = run_observed(&Toy, &toy_inputs(), &layout, &s, &|_| {}, &mut [&mut whole]).unwrap();
+    let want_sum = whole.finish();
+    // Parts of 0, 1 and 3 segments, run in reverse order, as on machines
+    // that finish in any order.
+    let ranges = [0..1, 1..1, 1..4];
+    let mut parts: Vec<_> = ranges.iter().rev().map(|r| part(&s, r.clone())).collect();
+    parts.reverse();
+    let mut total = palett_montecarlo::Partial::new(&layout);
+    let mut sum: Option<(f64, u64)> = None;
+    for (segs, states) in parts {
+        for p in segs {
+            total.merge(p);
+        }
+        for st in states {
+            match sum.as_mut() {
+                None => sum = Some(st),
+                Some(t) => Sum.merge(t, st),
+            }
+        }
+    }
+    let got = palett_montecarlo::summarise_partial(&layout, &total, false);
+    assert_eq!(fingerprint(&got), fingerprint(&want));
+    let got_sum = sum.unwrap();
+    assert_eq!(
+        (got_sum.0.to_bits(), got_sum.1),
+        (want_sum.0.to_bits(), want_sum.1)
+    );
+}
+
+#[test]
+fn a_part_refuses_a_stop_rule_and_segments_beyond_the_run() {
+    let (inputs, layout) = (toy_inputs(), toy_layout());
+    let s = settings(1, 5_000, Method::MonteCarlo);
+    let beyond = palett_montecarlo::run_segments(
+        &Toy,
+        &inputs,
+        &layout,
+        &s,
+        0..3,
+        &|_| {},
+        &mut [],
+        &mut |_, _| {},
+    );
+    assert!(matches!(beyond, Err(McError::Settings(_))));
+}
+
+/// Folds parts cut at `cuts` (segment indices) of the run `s`.
+fn merged_parts(s: &palett_montecarlo::RunSettings, cuts: &[u64]) -> palett_montecarlo::RunSummary {
+    let layout = toy_layout();
+    let count = palett_montecarlo::segment_count(s.samples);
+    let mut bounds: Vec<u64> = cuts.iter().map(|c| c % (count + 1)).collect();
+    bounds.extend([0, count]);
+    bounds.sort_unstable();
+    let mut total = palett_montecarlo::Partial::new(&layout);
+    for w in bounds.windows(2) {
+        for p in part(s, w[0]..w[1]).0 {
+            total.merge(p);
+        }
+    }
+    palett_montecarlo::summarise_partial(&layout, &total, false)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 10, ..Default::default() })]
+
+    /// However a run is cut into parts, its parts merged in order give the
+    /// one-machine summary bit for bit.
+    #[test]
+    fn any_split_merges_into_the_whole_run(
+        seed in 0u64..1_000,
+        samples in 1u64..(5 * SEGMENT_SAMPLES),
+        cuts in proptest::collection::vec(0u64..6, 0..4),
+        lhs in proptest::bool::ANY,
+    ) {
+        let method = if lhs { Method::LatinHypercube } else { Method::MonteCarlo };
+        let s = settings(seed, samples, method);
+        let whole = run(&Toy, &toy_inputs(), &toy_layout(), &s, &|_| {}).expect("runs");
+        proptest::prop_assert_eq!(fingerprint(&merged_parts(&s, &cuts)), fingerprint(&whole));
+    }
+}

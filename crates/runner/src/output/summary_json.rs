@@ -57,11 +57,21 @@ struct Summary<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     held: Vec<HeldJson<'a>>,
     warnings: Vec<String>,
+    /// Present when the run was merged from parts with some missing
+    /// (`palett merge --allow-missing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incomplete: Option<IncompleteJson<'a>>,
     /// EVPI for the choice between mixes, in total and per actor; absent
     /// when the run was not analysed (base case, `--no-sensitivity`).
     #[serde(skip_serializing_if = "Option::is_none")]
     value_of_information: Option<VoiJson<'a>>,
     mixes: Vec<MixJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct IncompleteJson<'a> {
+    planned_samples: u64,
+    missing_shards: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -131,6 +141,10 @@ fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
             .collect(),
         value_of_information: r.run.analysis.as_ref().and_then(voi),
         warnings: r.run.warnings.iter().map(ToString::to_string).collect(),
+        incomplete: r.run.incomplete.as_ref().map(|i| IncompleteJson {
+            planned_samples: i.planned_samples,
+            missing_shards: &i.missing_shards,
+        }),
         mixes: results
             .mixes
             .iter()
