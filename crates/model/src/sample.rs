@@ -11,8 +11,7 @@
 use palett_cost::{CohortModel, CostError, Discounting, Effects, Feed, Group, Outcome};
 use palett_montecarlo::{Model, SampleRecord};
 use palett_synergy::{
-    Drive, MixWorkspace, Repression, Schedule, SynergyParams, TippingRule, Trajectory,
-    inflow_driver_factor,
+    Drive, MixWorkspace, Repression, Schedule, SynergyParams, Trajectory, inflow_driver_factor,
 };
 
 use crate::accounts::{self, MixAccounts, Shape};
@@ -106,8 +105,7 @@ impl<'s> ScenarioModel<'s> {
             c0: d.c0.get(inputs),
             drift: v4(&d.drift),
             boost: m4(&d.boost),
-            // Scenario files do not set the tipping rule: model.md's.
-            tipping: TippingRule::MODEL,
+            tipping: d.tipping,
         }
     }
 

@@ -245,6 +245,8 @@ pub struct SynergyDef {
     pub c0: Value,
     /// `γ[k_i][k]`: how track k's progress boosts interventions on track k_i.
     pub boost: [[Value; 4]; 4],
+    /// The tipping test (model.md §5): look-ahead years and level.
+    pub tipping: palett_synergy::TippingRule,
 }
 
 /// A housing area.

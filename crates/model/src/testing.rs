@@ -31,6 +31,7 @@ pub fn default_synergy() -> SynergyDef {
         kappa_down: fixed(d.kappa_down),
         c0: fixed(d.c0),
         boost: m4(d.boost),
+        tipping: d.tipping,
     }
 }
 

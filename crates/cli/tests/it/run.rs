@@ -479,3 +479,100 @@ fn adaptive_stopping_ends_at_a_block_boundary_and_is_reproducible() {
         );
     }
 }
+
+/// Runs `file` into `out` and returns its summary.json's path.
+fn run_summary_path(file: &str, out: &Path) -> String {
+    let o = palett(&["run", file, "-q", "--out", out.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    out.join("sodertalje/summary.json")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// scenarios/sodertalje.ron with `settings.tipping` added, written with
+/// its libraries into `scratch`.
+fn sodertalje_with_tipping(scratch: &super::support::Scratch, tipping: &str) -> String {
+    let root = super::support::root();
+    for lib in ["seed-profiles.ron", "network-profiles.ron"] {
+        let text = std::fs::read_to_string(root.join("scenarios/lib").join(lib)).expect("lib");
+        scratch.write(&format!("lib/{lib}"), &text);
+    }
+    let text = std::fs::read_to_string(root.join("scenarios/sodertalje.ron")).expect("read");
+    let at = "        budget_period: 4,\n";
+    assert!(text.contains(at));
+    let p = scratch.write(
+        "sodertalje.ron",
+        &text.replacen(at, &format!("{at}        tipping: {tipping},\n"), 1),
+    );
+    p.to_str().expect("utf-8").to_string()
+}
+
+#[test]
+fn the_tipping_test_is_set_in_settings_and_every_synergy_parameter_is_reported() {
+    let scratch = super::support::Scratch::new();
+    let lenient = sodertalje_with_tipping(&scratch, "(lookahead: 30, level: 0.3)");
+    let mut docs = Vec::new();
+    for (i, file) in ["scenarios/sodertalje.ron", lenient.as_str()]
+        .iter()
+        .enumerate()
+    {
+        let out = scratch.dir.path().join(format!("out{i}"));
+        docs.push(read_json(Path::new(&run_summary_path(file, &out))));
+    }
+    let (default, lenient) = (&docs[0], &docs[1]);
+    assert_eq!(
+        default["synergy"]["tipping"],
+        serde_json::json!({"lookahead": 50, "level": 0.5})
+    );
+    assert_eq!(
+        lenient["synergy"]["tipping"],
+        serde_json::json!({"lookahead": 30, "level": 0.3})
+    );
+    // Every parameter is listed, defaults too; uncertain ones by their input.
+    for p in [
+        "w",
+        "lags",
+        "alpha",
+        "beta",
+        "theta",
+        "turnover",
+        "drift",
+        "eta",
+        "kappa_up",
+        "kappa_down",
+        "c0",
+        "boost",
+    ] {
+        assert!(!default["synergy"][p].is_null(), "{p}");
+    }
+    assert_eq!(
+        default["synergy"]["theta"]["school"]["input"],
+        "synergy.theta"
+    );
+    // A lower level within a shorter look-ahead is reached more often.
+    let reached = |d: &serde_json::Value| {
+        d["mixes"]
+            .as_array()
+            .expect("mixes")
+            .iter()
+            .find(|m| m["name"] == "four_tracks_together")
+            .and_then(|m| m["tipping_year"]["p_reached"].as_f64())
+            .expect("p_reached")
+    };
+    assert!(
+        reached(lenient) > reached(default),
+        "{} vs {}",
+        reached(lenient),
+        reached(default)
+    );
+
+    let bad = sodertalje_with_tipping(&scratch, "(lookahead: 0, level: 1.5)");
+    let o = palett(&["validate", &bad]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = text(&o).1;
+    assert!(
+        err.contains("sodertalje.ron:46:") && err.contains("looks 1 to 200 years ahead"),
+        "{err}"
+    );
+    assert!(err.contains("strictly between 0"), "{err}");
+}

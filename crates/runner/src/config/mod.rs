@@ -113,6 +113,39 @@ pub struct SettingsSpec {
     /// Years of a finance committee's horizon, N. Default 4 (one electoral term).
     #[serde(default = "default_budget_period")]
     pub budget_period: u32,
+    /// The tipping test (model.md §5). Default: 50 years, level 0.5.
+    #[serde(default)]
+    pub tipping: TippingSpec,
+}
+
+/// `settings.tipping: (lookahead: 50, level: 0.5)`: when a mix counts as
+/// having tipped the area (model.md §5, "Tipping").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TippingSpec {
+    /// Years after the candidate year the test looks, 1..=200. Default 50.
+    #[serde(default = "default_lookahead")]
+    pub lookahead: u32,
+    /// The level every track must keep, strictly between 0 (the area's
+    /// baseline) and 1 (the national norm). Default 0.5.
+    #[serde(default = "default_level")]
+    pub level: f64,
+}
+
+impl Default for TippingSpec {
+    fn default() -> Self {
+        TippingSpec {
+            lookahead: default_lookahead(),
+            level: default_level(),
+        }
+    }
+}
+
+fn default_lookahead() -> u32 {
+    palett_synergy::TippingRule::MODEL.lookahead
+}
+fn default_level() -> f64 {
+    palett_synergy::TippingRule::MODEL.level
 }
 
 fn default_horizon() -> u32 {
@@ -138,6 +171,7 @@ impl Default for SettingsSpec {
             discount_rate: default_rate(),
             price_year: None,
             budget_period: default_budget_period(),
+            tipping: TippingSpec::default(),
         }
     }
 }

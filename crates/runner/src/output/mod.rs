@@ -12,6 +12,7 @@ pub mod oneway;
 pub mod sensitivity_json;
 pub mod shapley;
 pub mod summary_json;
+mod synergy_json;
 mod table;
 
 pub use by_year_csv::ByYearCsv;

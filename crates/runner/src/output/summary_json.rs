@@ -53,6 +53,8 @@ struct Summary<'a> {
     budget_period: u32,
     price_year: Option<u32>,
     actors: &'a [String],
+    /// Every synergy parameter as used (defaults included).
+    synergy: serde_json::Value,
     /// Inputs held at a value (`--set`); absent when none is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     held: Vec<HeldJson<'a>>,
@@ -130,6 +132,8 @@ fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
         budget_period: s.budget_period,
         price_year: s.price_year,
         actors: s.actors.names(),
+        synergy: serde_json::to_value(super::synergy_json::synergy(s))
+            .unwrap_or(serde_json::Value::Null),
         held: r
             .run
             .held

@@ -452,7 +452,39 @@ pub(super) fn synergy(r: &mut Resolver) -> SynergyDef {
             "the initial coordination c0",
         ),
         boost: matrix(r, "synergy.boost", &spec.boost, "a success boost γ"),
+        tipping: tipping(r),
     }
+}
+
+/// `settings.tipping`, checked against the rule's limits.
+fn tipping(r: &mut Resolver) -> palett_synergy::TippingRule {
+    let spec = &r.loaded.scenario.settings.tipping;
+    let rule = palett_synergy::TippingRule {
+        lookahead: spec.lookahead,
+        level: spec.level,
+    };
+    if !(1..=palett_synergy::TippingRule::MAX_LOOKAHEAD).contains(&rule.lookahead) {
+        r.error(
+            ROOT,
+            "settings.tipping.lookahead",
+            format!(
+                "the tipping test looks 1 to {} years ahead; got {}",
+                palett_synergy::TippingRule::MAX_LOOKAHEAD,
+                rule.lookahead
+            ),
+        );
+    }
+    if !(rule.level > 0.0 && rule.level < 1.0) {
+        r.error(
+            ROOT,
+            "settings.tipping.level",
+            format!(
+                "the tipping level is a track state strictly between 0 (the area's baseline) and 1 (the national norm); got {}",
+                rule.level
+            ),
+        );
+    }
+    rule
 }
 
 pub(super) fn areas(r: &mut Resolver, actors: &ActorSet) -> Vec<AreaDef> {
