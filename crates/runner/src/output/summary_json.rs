@@ -8,7 +8,7 @@ use palett_model::results::{FigureValue, MixResults};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{Output, OutputError, RunReport};
+use super::{HeldJson, Output, OutputError, RunReport, held_json};
 
 /// summary.json.
 #[derive(Debug, Clone, Copy, Default)]
@@ -77,12 +77,6 @@ struct IncompleteJson<'a> {
 }
 
 #[derive(Serialize)]
-struct HeldJson<'a> {
-    path: &'a str,
-    value: f64,
-}
-
-#[derive(Serialize)]
 struct VoiJson<'a> {
     evpi: Option<f64>,
     evpi_se: Option<f64>,
@@ -134,15 +128,7 @@ fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
         actors: s.actors.names(),
         synergy: serde_json::to_value(super::synergy_json::synergy(s))
             .unwrap_or(serde_json::Value::Null),
-        held: r
-            .run
-            .held
-            .iter()
-            .map(|(path, value)| HeldJson {
-                path,
-                value: *value,
-            })
-            .collect(),
+        held: held_json(&r.run.held),
         value_of_information: r.run.analysis.as_ref().and_then(voi),
         warnings: r.run.warnings.iter().map(ToString::to_string).collect(),
         incomplete: r.run.incomplete.as_ref().map(|i| IncompleteJson {
