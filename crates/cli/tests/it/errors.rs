@@ -326,3 +326,12 @@ fn misspelt_profile_gives_one_error() {
     assert_eq!(diagnostics.len(), 1, "one diagnostic expected:\n{stderr}");
     assert!(diagnostics[0].contains("did you mean `flat`?"), "{stderr}");
 }
+
+#[test]
+fn unknown_distribution_lists_the_valid_ones() {
+    expect_error(
+        "Scenario(\n    include: [\"lib.ron\"],\n    groups: { \"g\": (profile: \"flat\", inflow: Poisson(8)) },\n)\n",
+        3,
+        &["Pert(min, mode, max)", "LogNormal", "Discrete"],
+    );
+}
