@@ -103,6 +103,11 @@ pub struct ScalarSummary {
     pub p95: Option<f64>,
     /// Share of all samples with a defined value > 0 (e.g. P(NPV > 0)).
     pub p_positive: f64,
+    /// The first sample (0-based index) at which the running statistics
+    /// stopped being finite: the sample whose value was infinite, or the
+    /// first of the block in which finite values overflowed the sums.
+    /// None while everything stays finite.
+    pub first_non_finite: Option<u64>,
 }
 
 /// Summary of one year of a series output (model.md §7, "By year"); NaN
@@ -171,6 +176,7 @@ struct CellStats {
     sketch: QuantileSketch,
     defined: u64,
     positive: u64,
+    first_non_finite: Option<u64>,
 }
 
 impl CellStats {
@@ -190,6 +196,8 @@ impl CellStats {
         self.positive += later.positive;
         self.moments.merge(&later.moments);
         self.sketch.merge(&later.sketch);
+        // Segments fold in sample order: the earlier one's sample is first.
+        self.first_non_finite = self.first_non_finite.or(later.first_non_finite);
     }
 }
 
@@ -199,6 +207,8 @@ impl Codec for CellStats {
         e.u64(self.positive);
         self.moments.encode(e);
         self.sketch.encode(e);
+        // u64::MAX for "none": no run has that many samples.
+        e.u64(self.first_non_finite.unwrap_or(u64::MAX));
     }
 
     fn decode(d: &mut Decoder<'_>) -> Result<Self, CodecError> {
@@ -207,6 +217,7 @@ impl Codec for CellStats {
             positive: d.u64()?,
             moments: Welford::decode(d)?,
             sketch: QuantileSketch::decode(d)?,
+            first_non_finite: Some(d.u64()?).filter(|&s| s != u64::MAX),
         })
     }
 }
@@ -643,7 +654,7 @@ fn drive<M: Model>(
     // Columns are padded by one cache line so the 64 columns being filled
     // do not all map to the same L1 set (a 4 KB stride would).
     let stride = block as usize + 8;
-    let summarise_block = |stats: &mut [CellStats], buf: &[f64], len: u64| {
+    let summarise_block = |stats: &mut [CellStats], buf: &[f64], start: u64, len: u64| {
         let len = len as usize;
         stats
             .par_chunks_mut(TASK_CELLS)
@@ -669,6 +680,19 @@ fn drive<M: Model>(
                     for (k, cell) in chunk.iter_mut().enumerate() {
                         let column = &mut cols.values[k * stride..][..defined[k]];
                         cell.absorb(column, positive[k], &mut cols.sketch);
+                        // Rare path: only the block in which a cell first
+                        // turns non-finite is scanned again, for the sample.
+                        if cell.first_non_finite.is_none()
+                            && cell.moments.mean().is_some_and(|m| !m.is_finite())
+                        {
+                            let cell_at = |i: usize| {
+                                buf[(i / TASK_SAMPLES) * group
+                                    + (c0 + k) * TASK_SAMPLES
+                                    + i % TASK_SAMPLES]
+                            };
+                            let i = (0..len).find(|&i| cell_at(i).is_infinite()).unwrap_or(0);
+                            cell.first_non_finite = Some(start + i as u64);
+                        }
                     }
                 });
             });
@@ -693,7 +717,7 @@ fn drive<M: Model>(
         // instead of two overlapping ones halves the memory for a given
         // block, and a bigger block is what makes summarising cheap.
         draw_block(&mut buf, &mut input_buf, at, len);
-        summarise_block(&mut seg.cells, &buf, len);
+        summarise_block(&mut seg.cells, &buf, at, len);
         seg.samples += len;
         let mut values = Vec::new();
         for (counter, contest) in seg.contests.iter_mut().zip(&layout.contests) {
@@ -815,6 +839,7 @@ pub fn summarise_partial(layout: &OutputLayout, part: &Partial, stopped_early: b
                 } else {
                     c.positive as f64 / n as f64
                 },
+                first_non_finite: c.first_non_finite,
             }
         })
         .collect();

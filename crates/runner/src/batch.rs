@@ -200,16 +200,19 @@ pub fn first_non_finite(run: &ScenarioRun) -> Option<String> {
             let names = keys.keys(f.quantity.def().keys);
             for k in keys.figure_keys(f) {
                 let bad = match mix.figure(f, k) {
-                    FigureValue::Stats(st) => {
-                        st.n_defined > 0 && !st.mean.is_some_and(f64::is_finite)
-                    }
-                    FigureValue::Share(v) => !v.is_finite(),
+                    FigureValue::Stats(st) => (st.n_defined > 0
+                        && !st.mean.is_some_and(f64::is_finite))
+                    .then_some(st.first_non_finite),
+                    FigureValue::Share(v) => (!v.is_finite()).then_some(None),
                 };
-                if bad {
+                if let Some(sample) = bad {
                     return Some(format!(
-                        "{} of mix `{}`",
+                        "{} of mix `{}`{}",
                         f.path.replace("{key}", names[k]),
-                        mix.name
+                        mix.name,
+                        sample
+                            .map(|i| format!(" (first in sample {i}, counting from 0)"))
+                            .unwrap_or_default()
                     ));
                 }
             }

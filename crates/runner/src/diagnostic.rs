@@ -52,3 +52,42 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
 pub struct Diagnostics(pub Vec<Diagnostic>);
+
+/// A hint naming the candidate closest to a misspelt `found`, as
+/// ` (did you mean `weight`?)`, or an empty string when none is close.
+/// "Close" is an edit distance of at most a third of the name (at least
+/// one), so a hint is only given where a typo is the likely cause.
+pub fn did_you_mean<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let limit = (found.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != found)
+        .map(|c| (strsim::damerau_levenshtein(found, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod suggest_tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn close_names_are_suggested() {
+        assert_eq!(
+            did_you_mean("wieght", ["track", "weight", "cost"]),
+            " (did you mean `weight`?)"
+        );
+        assert_eq!(
+            did_you_mean("patrick", ["sammy", "patrik"]),
+            " (did you mean `patrik`?)"
+        );
+    }
+
+    #[test]
+    fn distant_names_are_not() {
+        assert_eq!(did_you_mean("horizon", ["track", "weight"]), "");
+        assert_eq!(did_you_mean("a", ["bcd"]), "");
+    }
+}

@@ -292,3 +292,46 @@ fn unknown_group_in_an_assertion() {
         &["unknown group `h`", "groups: g"],
     );
 }
+
+#[test]
+fn misspelt_field_suggests_the_right_one() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{ \"police\": (track: \"safety\", wieght: 1) }},\n)\n"
+        ),
+        4,
+        &["unknown field `wieght`", "did you mean `weight`?"],
+    );
+}
+
+#[test]
+fn misspelt_name_suggests_the_right_one() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{ \"police\": (track: \"safety\", weight: 1) }},\n    mixes: {{ \"m\": (interventions: [\"polise\"]) }},\n)\n"
+        ),
+        5,
+        &["`polise`", "did you mean `police`?"],
+    );
+}
+
+/// A misspelt profile is one mistake: the group, the intervention and the
+/// mixes that use it are not reported as missing as well.
+#[test]
+fn misspelt_profile_gives_one_error() {
+    let body = "Scenario(\n    include: [\"lib.ron\"],\n    groups: { \"a\": (profile: \"flta\", stock: 1) },\n    interventions: { \"p\": (track: \"safety\", effect: Prevent(group: \"a\"), weight: 1) },\n    mixes: { \"m\": (interventions: [\"p\"]), \"n\": (interventions: [\"p\"]) },\n)\n";
+    let (code, stderr, path) = validate(body);
+    assert_eq!(code, Some(3), "{stderr}");
+    let diagnostics: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&path)).collect();
+    assert_eq!(diagnostics.len(), 1, "one diagnostic expected:\n{stderr}");
+    assert!(diagnostics[0].contains("did you mean `flat`?"), "{stderr}");
+}
+
+#[test]
+fn unknown_distribution_lists_the_valid_ones() {
+    expect_error(
+        "Scenario(\n    include: [\"lib.ron\"],\n    groups: { \"g\": (profile: \"flat\", inflow: Poisson(8)) },\n)\n",
+        3,
+        &["Pert(min, mode, max)", "LogNormal", "Discrete"],
+    );
+}

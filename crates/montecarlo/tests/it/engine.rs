@@ -358,3 +358,65 @@ fn wide_layouts_keep_each_cells_values_apart() {
         );
     }
 }
+
+/// x, except infinite where x > 0.999.
+struct Overflows;
+
+impl Model for Overflows {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        out.set_scalar(0, Some(if x[0] > 0.999 { f64::INFINITY } else { x[0] }));
+    }
+}
+
+/// A scalar that turns infinite names the first sample where it did, the
+/// same on any thread count; a finite one names none.
+#[test]
+fn first_non_finite_sample_is_reported() {
+    let inputs = InputSpace::new(
+        vec![("u".into(), Distribution::Uniform { lo: 0.0, hi: 1.0 })],
+        &[],
+    )
+    .expect("valid");
+    let layout = OutputLayout {
+        scalars: vec![scalar("x", Missing::Skip)],
+        ..Default::default()
+    };
+    let n = 20_000u64;
+    let s = settings(11, n, Method::MonteCarlo);
+    let mut xs = vec![0.0; n as usize];
+    inputs.draw_samples(11, Method::MonteCarlo, n, 0, &mut xs);
+    let want = xs.iter().position(|&x| x > 0.999).map(|i| i as u64);
+    assert!(want.is_some(), "the seed draws some u > 0.999");
+    for p in pools() {
+        let r = p
+            .install(|| run(&Overflows, &inputs, &layout, &s, &|_| {}))
+            .expect("runs");
+        assert_eq!(r.scalars[0].first_non_finite, want);
+    }
+    let finite = run(&Shifted, &inputs_two(), &shifted_layout(), &s, &|_| {}).expect("runs");
+    assert_eq!(finite.scalars[0].first_non_finite, None);
+}
+
+fn inputs_two() -> InputSpace {
+    InputSpace::new(
+        vec![
+            ("x".into(), Distribution::Normal { mean: 5.0, sd: 1.0 }),
+            ("u".into(), Distribution::Uniform { lo: 0.0, hi: 1.0 }),
+        ],
+        &[],
+    )
+    .expect("valid")
+}
+
+fn shifted_layout() -> OutputLayout {
+    OutputLayout {
+        scalars: vec![scalar("x", Missing::Skip)],
+        series: vec![SeriesSpec {
+            name: "shifted".into(),
+            len: 3,
+        }],
+        ..Default::default()
+    }
+}

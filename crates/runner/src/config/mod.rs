@@ -276,7 +276,10 @@ fn default_stock_year() -> u32 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(
     untagged,
-    expecting = "an inflow: a number of cases a year, a distribution such as Pert(2, 3, 5), or a list by year such as [3, 3, 2]"
+    expecting = "an inflow: a number of cases a year, a list by year such as [3, 3, 2], or a distribution: \
+                 Fixed(x), Uniform(lo, hi), Triangular(min, mode, max), Pert(min, mode, max), \
+                 Normal(mean, sd), TruncNormal(mean, sd, lo, hi), LogNormal(mu, sigma), Ci90(lo, hi), \
+                 Beta(a, b), Gamma(shape, scale), Discrete([(value, weight), ...])"
 )]
 pub enum InflowSpec {
     /// The same number every year.

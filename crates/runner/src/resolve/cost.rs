@@ -315,8 +315,9 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
                     root,
                     &format!("{path}.profile"),
                     format!(
-                        "group `{name}` names profile `{}`, which does not exist; defined profiles: {}",
+                        "group `{name}` names profile `{}`, which does not exist{}; defined profiles: {}",
                         g.profile,
+                        crate::diagnostic::did_you_mean(&g.profile, known.iter().copied()),
                         if known.is_empty() { "(none)".to_string() } else { known.join(", ") }
                     ),
                 );

@@ -56,13 +56,17 @@ pub(super) fn interventions(
         };
         let group_index = |r: &mut Resolver, g: &str, at: &str| -> Option<usize> {
             let found = groups.iter().position(|d| d.name == g);
-            if found.is_none() {
+            // A group that is written but invalid has its own diagnostic;
+            // the intervention using it is left out without a second one.
+            let defined = r.loaded.scenario.groups.iter().any(|(n, _)| n == g);
+            if found.is_none() && !defined {
                 let known: Vec<&str> = groups.iter().map(|d| d.name.as_str()).collect();
                 r.error(
                     file,
                     at,
                     format!(
-                        "intervention `{name}` targets group `{g}`, which does not exist; groups: {}",
+                        "intervention `{name}` targets group `{g}`, which does not exist{}; groups: {}",
+                        crate::diagnostic::did_you_mean(g, known.iter().copied()),
                         if known.is_empty() { "(none)".into() } else { known.join(", ") }
                     ),
                 );
@@ -573,11 +577,17 @@ pub(super) fn mixes(
                 MixItem::Override(o) => (&o.name, o.start, o.duration, o.intensity.as_ref()),
             };
             let Some(idx) = interventions.iter().position(|d| d.name == *iname) else {
+                // An intervention that is written but invalid has its own
+                // diagnostic; the mix is left out without a second one.
+                if intervention_written(r, iname) {
+                    continue;
+                }
                 r.error(
                     ROOT,
                     &at,
                     format!(
-                        "mix `{name}` names intervention `{iname}`, which does not exist; interventions: {}",
+                        "mix `{name}` names intervention `{iname}`, which does not exist{}; interventions: {}",
+                        crate::diagnostic::did_you_mean(iname, interventions.iter().map(|d| d.name.as_str())),
                         interventions.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
                     ),
                 );
@@ -821,4 +831,15 @@ pub(super) fn input_space(
             .collect::<Vec<_>>(),
     )
     .map_err(|e| format!("correlations: {e}"))
+}
+
+/// Whether an intervention of this name is written in the scenario or an
+/// included library (whether or not it proved valid).
+fn intervention_written(r: &Resolver, name: &str) -> bool {
+    let loaded = r.loaded;
+    loaded.scenario.interventions.iter().any(|(n, _)| n == name)
+        || loaded
+            .libraries
+            .iter()
+            .any(|(_, l)| l.interventions.iter().any(|(n, _)| n == name))
 }

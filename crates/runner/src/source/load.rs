@@ -271,11 +271,12 @@ fn describe_ron_error(code: &ron::Error) -> String {
             found,
             outer,
         } => format!(
-            "unknown field `{found}`{}; valid fields are: {}",
+            "unknown field `{found}`{}{}; valid fields are: {}",
             outer
                 .as_ref()
                 .map(|o| format!(" in {}", user_term(o)))
                 .unwrap_or_default(),
+            crate::diagnostic::did_you_mean(found, expected.iter().copied()),
             expected.join(", ")
         ),
         E::NoSuchEnumVariant {
@@ -283,11 +284,12 @@ fn describe_ron_error(code: &ron::Error) -> String {
             found,
             outer,
         } => format!(
-            "unknown kind `{found}`{}; valid kinds are: {}",
+            "unknown kind `{found}`{}{}; valid kinds are: {}",
             outer
                 .as_ref()
                 .map(|o| format!(" for {}", user_term(o)))
                 .unwrap_or_default(),
+            crate::diagnostic::did_you_mean(found, expected.iter().copied()),
             expected.join(", ")
         ),
         E::MissingStructField { field, outer } => format!(
