@@ -392,7 +392,10 @@ enum TableFormat {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let paint = Paint::new(color::enabled(cli.color));
     let code = match cli.command {
         Command::Table {
@@ -610,6 +613,33 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// Prints a command-line error and returns its exit code; a misspelt
+/// subcommand also gets the closest one (`palett rnu` → `run`), which
+/// clap's own suggestion misses for swapped letters.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::InvalidSubcommand
+        && let Some(ContextValue::String(found)) = e.get(ContextKind::InvalidSubcommand)
+        && e.get(ContextKind::SuggestedSubcommand).is_none()
+    {
+        let cmd = <Cli as clap::CommandFactory>::command();
+        let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+        let hint = palett_runner::diagnostic::did_you_mean(found, names.iter().copied());
+        if !hint.is_empty() {
+            eprintln!(
+                "error: unrecognized subcommand `{found}`{hint}\n\nFor the list of subcommands, try 'palett --help'."
+            );
+            return ExitCode::from(exit::USAGE);
+        }
+    }
+    let _ = e.print();
+    ExitCode::from(if e.use_stderr() {
+        exit::USAGE
+    } else {
+        exit::OK
+    })
 }
 
 /// The man page of palett, or of one of its subcommands as `palett-NAME`.

@@ -335,3 +335,14 @@ fn unknown_distribution_lists_the_valid_ones() {
         &["Pert(min, mode, max)", "LogNormal", "Discrete"],
     );
 }
+
+#[test]
+fn a_misspelt_subcommand_names_the_closest() {
+    let o = palett(&["rnu", "scenarios/"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("did you mean `run`?"), "{err}");
+    let o = palett(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("did you mean"));
+}
