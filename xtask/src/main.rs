@@ -293,7 +293,7 @@ fn ci() -> Result<(), ExitCode> {
         what: "golden results on a portable build (x86-64-v2)",
         cmd: portable,
     })?;
-    slurm::slurm_test()?;
+    slurm::slurm_test(true)?;
     eprintln!("\n==> all checks passed");
     Ok(())
 }
@@ -332,7 +332,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("ci") => ci(),
         Some("bless") => bless(),
-        Some("slurm") => slurm::slurm_test(),
+        Some("slurm") => slurm::slurm_test(false),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

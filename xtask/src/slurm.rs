@@ -176,14 +176,19 @@ impl Drop for Cluster {
 
 /// Submits deploy/slurm's array and merge jobs to a fresh single-node
 /// cluster and checks the merged results against a one-machine run.
-pub fn slurm_test() -> Result<(), ExitCode> {
+/// `built`: the release binary is already there (the release tests built
+/// it in `cargo xtask ci`), so it is not built again — building the one
+/// package alone resolves features differently and would recompile it.
+pub fn slurm_test(built: bool) -> Result<(), ExitCode> {
     eprintln!("\n==> sharded run on a single-node Slurm (deploy/slurm)");
     let started = Instant::now();
     ensure_slurm()?;
-    run(Step {
-        what: "build palett (release)",
-        cmd: crate::cargo(&["build", "--release", "--locked", "-p", "palett-cli"]),
-    })?;
+    if !(built && root().join("target/release/palett").is_file()) {
+        run(Step {
+            what: "build palett (release)",
+            cmd: crate::cargo(&["build", "--release", "--locked", "-p", "palett-cli"]),
+        })?;
+    }
     let palett = root().join("target/release/palett");
     let dir = std::env::temp_dir().join(format!("palett-slurm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
