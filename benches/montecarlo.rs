@@ -144,10 +144,7 @@ fn bench(c: &mut Criterion) {
     )
     .expect("valid inputs");
     let layout = OutputLayout {
-        scalars: vec![ScalarSpec {
-            name: "sum".into(),
-            missing: Missing::Skip,
-        }],
+        scalars: vec![ScalarSpec::new("sum", Missing::Skip)],
         ..Default::default()
     };
     let bares: Vec<Bare> = dists.iter().map(bare).collect();
@@ -257,10 +254,7 @@ fn bench_wide(c: &mut Criterion) {
     .expect("valid inputs");
     let layout = OutputLayout {
         scalars: (0..WIDE_SCALARS)
-            .map(|i| ScalarSpec {
-                name: format!("s{i}"),
-                missing: Missing::Skip,
-            })
+            .map(|i| ScalarSpec::new(format!("s{i}"), Missing::Skip))
             .collect(),
         series: (0..WIDE_SERIES)
             .map(|i| SeriesSpec {

@@ -116,7 +116,7 @@ pub fn plan(s: &Scenario) -> Plan {
                 }
             }
         }
-        let mix_scalars = Quantity::ALL
+        let mix_scalars: Vec<Vec<ScalarSlot>> = Quantity::ALL
             .iter()
             .map(|q| {
                 let def = q.def();
@@ -128,10 +128,7 @@ pub fn plan(s: &Scenario) -> Plan {
                         } else {
                             format!("{m}/{}/{k}", def.name)
                         };
-                        scalars.push(ScalarSpec {
-                            name,
-                            missing: def.missing,
-                        });
+                        scalars.push(ScalarSpec::new(name, def.missing));
                         ScalarSlot(scalars.len() - 1)
                     })
                     .collect()
@@ -171,6 +168,15 @@ pub fn plan(s: &Scenario) -> Plan {
                 slots
             })
             .collect();
+        // An actor's payback year describes the samples in which that actor
+        // invests (model.md §6); the total's counts a mix that invests
+        // nothing as never. Both key sets list the actors first, so the
+        // zip pairs each actor's cells and leaves the total out.
+        let paybacks: &[ScalarSlot] = &mix_scalars[Quantity::PaybackYear.index()];
+        let invests: &[ScalarSlot] = &mix_scalars[Quantity::Invests.index()];
+        for (payback, invest) in paybacks.iter().zip(invests) {
+            scalars[payback.index()].given = Some(invest.index());
+        }
         mixes.push(MixSlots {
             name: m.to_string(),
             scalars: mix_scalars,

@@ -33,8 +33,8 @@ pub struct MixResults {
 pub enum FigureValue<'a> {
     /// The statistics of a [`Reading::Stats`] figure.
     Stats(&'a ScalarSummary),
-    /// A share (0–1).
-    Share(f64),
+    /// A share (0–1); `None` when it is a share of no samples.
+    Share(Option<f64>),
 }
 
 impl MixResults {
@@ -64,11 +64,17 @@ impl MixResults {
         let s = self.scalar(f.quantity, key);
         match f.reading {
             Reading::Stats => FigureValue::Stats(s),
-            Reading::ShareDefined => FigureValue::Share(s.share_defined),
-            Reading::SharePositive => FigureValue::Share(s.p_positive),
+            // A share of no samples (an actor's payback when it never
+            // invests) is undefined, not 0.
+            Reading::ShareDefined => {
+                FigureValue::Share((s.population > 0).then_some(s.share_defined))
+            }
+            Reading::SharePositive => {
+                FigureValue::Share((s.population > 0).then_some(s.p_positive))
+            }
             // An indicator that every sample defines; 0 if none did.
-            Reading::MeanShare => FigureValue::Share(s.mean.unwrap_or(0.0)),
-            Reading::PBest => FigureValue::Share(self.p_best),
+            Reading::MeanShare => FigureValue::Share(Some(s.mean.unwrap_or(0.0))),
+            Reading::PBest => FigureValue::Share(Some(self.p_best)),
         }
     }
 
@@ -77,7 +83,7 @@ impl MixResults {
     pub fn metric(&self, m: &MetricRef) -> Option<f64> {
         match self.figure(m.figure(), m.key) {
             FigureValue::Stats(s) => m.stat.and_then(|st| st.of(s)),
-            FigureValue::Share(v) => Some(v),
+            FigureValue::Share(v) => v,
         }
     }
 }

@@ -75,10 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
         &[("price".into(), "volume".into(), -0.5)],
     )?;
-    let scalar = |n: &str, missing| ScalarSpec {
-        name: n.into(),
-        missing,
-    };
+    let scalar = |n: &str, missing| ScalarSpec::new(n, missing);
     let layout = OutputLayout {
         scalars: vec![
             scalar("a", Missing::Skip),

@@ -81,9 +81,13 @@ pub struct Progress {
 /// own unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScalarSummary {
+    /// The samples the statistics describe: all of the run's, or those in
+    /// which the scalar's condition holds ([`crate::ScalarSpec::given`]).
+    pub population: u64,
     /// Samples in which the value was defined.
     pub n_defined: u64,
-    /// n_defined / samples.
+    /// n_defined / samples (of the scalar's population,
+    /// [`crate::ScalarSpec::given`]).
     pub share_defined: f64,
     /// Mean over defined values.
     pub mean: Option<f64>,
@@ -101,7 +105,8 @@ pub struct ScalarSummary {
     pub p75: Option<f64>,
     /// 95th percentile.
     pub p95: Option<f64>,
-    /// Share of all samples with a defined value > 0 (e.g. P(NPV > 0)).
+    /// Share of the samples (of the scalar's population) with a defined
+    /// value > 0 (e.g. P(NPV > 0)).
     pub p_positive: f64,
     /// The first sample (0-based index) at which the running statistics
     /// stopped being finite: the sample whose value was infinite, or the
@@ -808,6 +813,11 @@ pub fn summarise_partial(layout: &OutputLayout, part: &Partial, stopped_early: b
         .iter()
         .zip(stats)
         .map(|(spec, c)| {
+            // The population the statistics describe (ScalarSpec::given).
+            let n = spec
+                .given
+                .and_then(|j| stats.get(j))
+                .map_or(n, |g| g.positive);
             let pct = |phi: f64| match spec.missing {
                 Missing::Skip => c.sketch.quantile(phi),
                 Missing::BeyondRange => {
@@ -820,6 +830,7 @@ pub fn summarise_partial(layout: &OutputLayout, part: &Partial, stopped_early: b
                 }
             };
             ScalarSummary {
+                population: n,
                 n_defined: c.defined,
                 share_defined: if n == 0 {
                     0.0

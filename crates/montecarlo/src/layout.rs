@@ -21,6 +21,24 @@ pub struct ScalarSpec {
     pub name: String,
     /// How undefined values are treated.
     pub missing: Missing,
+    /// The samples the statistics describe: all of them when `None`; with
+    /// `Some(j)`, only those in which scalar `j` is > 0 (e.g. an actor's
+    /// payback year over the samples in which that actor invests, model.md
+    /// §6). The share of defined values, P(> 0) and the percentile ranks are
+    /// then relative to that count; scalar `j` must be defined wherever this
+    /// one is.
+    pub given: Option<usize>,
+}
+
+impl ScalarSpec {
+    /// A scalar summarised over every sample.
+    pub fn new(name: impl Into<String>, missing: Missing) -> Self {
+        Self {
+            name: name.into(),
+            missing,
+            given: None,
+        }
+    }
 }
 
 /// A by-year output (e.g. cumulative net PV for t = 1..H); summarised as one

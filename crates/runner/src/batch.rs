@@ -203,7 +203,7 @@ pub fn first_non_finite(run: &ScenarioRun) -> Option<String> {
                     FigureValue::Stats(st) => (st.n_defined > 0
                         && !st.mean.is_some_and(f64::is_finite))
                     .then_some(st.first_non_finite),
-                    FigureValue::Share(v) => (!v.is_finite()).then_some(None),
+                    FigureValue::Share(v) => v.is_some_and(|v| !v.is_finite()).then_some(None),
                 };
                 if let Some(sample) = bad {
                     return Some(format!(

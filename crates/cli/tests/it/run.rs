@@ -11,6 +11,10 @@ fn read_json(p: &Path) -> Value {
     serde_json::from_str(&t).expect("valid JSON")
 }
 
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("valid JSON")
+}
+
 fn mix<'a>(summary: &'a Value, name: &str) -> &'a Value {
     summary["mixes"]
         .as_array()
@@ -480,31 +484,60 @@ fn adaptive_stopping_ends_at_a_block_boundary_and_is_reproducible() {
     }
 }
 
-/// Runs `file` into `out` and returns its summary.json's path.
-fn run_summary_path(file: &str, out: &Path) -> String {
-    let o = palett(&["run", file, "-q", "--out", out.to_str().expect("utf-8")]);
-    assert!(o.status.success(), "{}", text(&o).1);
-    out.join("sodertalje/summary.json")
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// scenarios/sodertalje.ron with `settings.tipping` added, written with
-/// its libraries into `scratch`.
-fn sodertalje_with_tipping(scratch: &super::support::Scratch, tipping: &str) -> String {
-    let root = super::support::root();
+/// The shipped scenario `stem` with `from` replaced by `to` (once), written
+/// with its libraries into `scratch`; returns its path.
+fn edited_scenario(scratch: &Scratch, stem: &str, from: &str, to: &str) -> String {
+    let root = root();
     for lib in ["seed-profiles.ron", "network-profiles.ron"] {
         let text = std::fs::read_to_string(root.join("scenarios/lib").join(lib)).expect("lib");
         scratch.write(&format!("lib/{lib}"), &text);
     }
-    let text = std::fs::read_to_string(root.join("scenarios/sodertalje.ron")).expect("read");
-    let at = "        budget_period: 4,\n";
-    assert!(text.contains(at));
-    let p = scratch.write(
-        "sodertalje.ron",
-        &text.replacen(at, &format!("{at}        tipping: {tipping},\n"), 1),
-    );
+    let file = format!("{stem}.ron");
+    let text = std::fs::read_to_string(root.join("scenarios").join(&file)).expect("read");
+    assert!(text.contains(from), "{file} has no `{from}`");
+    let p = scratch.write(&file, &text.replacen(from, to, 1));
     p.to_str().expect("utf-8").to_string()
+}
+
+/// scenarios/sodertalje.ron with `settings.tipping` added.
+fn sodertalje_with_tipping(scratch: &Scratch, tipping: &str) -> String {
+    let at = "        budget_period: 4,\n";
+    edited_scenario(
+        scratch,
+        "sodertalje",
+        at,
+        &format!("{at}        tipping: {tipping},\n"),
+    )
+}
+
+#[test]
+fn an_actors_payback_is_over_the_samples_in_which_it_invests() {
+    // rattsvasende pays for the communication in half of the samples (a
+    // token 1 000 SEK) and gains at once.
+    let scratch = Scratch::new();
+    let file = edited_scenario(
+        &scratch,
+        "template",
+        r#"cost: { "kommun": 500000 }"#,
+        r#"cost: { "kommun": 500000, "rattsvasende": Discrete([(0, 1), (1000, 1)]) }"#,
+    );
+    let out = scratch.dir.path().join("out");
+    let summary = json(&run_summary(&[&file], &out, "template"));
+    let everything = mix(&summary, "everything");
+    let rv = &everything["payback_by_actor"]["rattsvasende"];
+    let invests = f(&rv["p_invests"]);
+    assert!((invests - 0.5).abs() < 0.05, "{rv}");
+    // Every investing sample pays back in year 1; the others do not count.
+    assert_eq!(f(&rv["p_within_horizon"]), 1.0, "{rv}");
+    assert_eq!((f(&rv["p50"]), f(&rv["p95"])), (1.0, 1.0), "{rv}");
+    // An actor that invests in no sample has no payback statistics at all,
+    // and its first gain says when it gains.
+    let region = &everything["payback_by_actor"]["region"];
+    assert_eq!(f(&region["p_invests"]), 0.0);
+    assert!(region["p_within_horizon"].is_null(), "{region}");
+    assert!(region["p50"].is_null(), "{region}");
+    let gains = &everything["first_gain_year_by_actor"]["region"];
+    assert!(f(&gains["p_within_horizon"]) > 0.0, "{gains}");
 }
 
 #[test]
@@ -517,7 +550,7 @@ fn the_tipping_test_is_set_in_settings_and_every_synergy_parameter_is_reported()
         .enumerate()
     {
         let out = scratch.dir.path().join(format!("out{i}"));
-        docs.push(read_json(Path::new(&run_summary_path(file, &out))));
+        docs.push(json(&run_summary(&[file], &out, "sodertalje")));
     }
     let (default, lenient) = (&docs[0], &docs[1]);
     assert_eq!(

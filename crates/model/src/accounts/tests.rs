@@ -150,6 +150,22 @@ fn first_gain_year_for_every_actor_and_whether_it_invests() {
 }
 
 #[test]
+fn an_actors_payback_statistics_describe_the_samples_in_which_it_invests() {
+    let s = toy(3, 0.1, 2, &[("kommun", 80.0)]);
+    let p = plan(&s);
+    for mix in &p.mixes {
+        let paybacks = mix.scalar(Quantity::PaybackYear);
+        let invests = mix.scalar(Quantity::Invests);
+        for a in 0..N_ACTORS {
+            let spec = &p.layout.scalars[paybacks[a].index()];
+            assert_eq!(spec.given, Some(invests[a].index()), "{}", spec.name);
+        }
+        // The total counts a mix that invests nothing as never.
+        assert_eq!(p.layout.scalars[paybacks[TOTAL].index()].given, None);
+    }
+}
+
+#[test]
 fn recovery_within_the_budget_period() {
     let actor = |b: &Booked, k| b.get(Quantity::RecoversInBudget, k);
     // N = 2: kommun pays back in year 3, too late; region gains without

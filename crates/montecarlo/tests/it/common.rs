@@ -26,10 +26,7 @@ pub fn fingerprint(s: &RunSummary) -> String {
 }
 
 pub fn scalar(name: &str, missing: Missing) -> ScalarSpec {
-    ScalarSpec {
-        name: name.into(),
-        missing,
-    }
+    ScalarSpec::new(name, missing)
 }
 
 /// Five inputs: two correlated, one skewed, one probability-like, one fixed.

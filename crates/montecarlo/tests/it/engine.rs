@@ -73,6 +73,69 @@ fn identical_alternatives_differ_by_exactly_zero_and_split_best() {
     }
 }
 
+/// An actor that invests when p > 0.3 and, having invested, pays back in
+/// year ⌊20p⌋ when p < 0.5: its payback year, over the samples in which it
+/// invests and over all.
+struct Investor;
+
+impl Model for Investor {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        let p = x[3];
+        let year = (p > 0.3 && p < 0.5).then(|| (p * 20.0).floor());
+        out.set_scalar(0, Some(if p > 0.3 { 1.0 } else { 0.0 }));
+        out.set_scalar(1, year);
+        out.set_scalar(2, year);
+    }
+}
+
+#[test]
+fn a_given_scalar_restricts_the_population() {
+    let inputs = toy_inputs();
+    let mut given = scalar("payback | invests", Missing::BeyondRange);
+    given.given = Some(0);
+    let layout = OutputLayout {
+        scalars: vec![
+            scalar("invests", Missing::Skip),
+            given,
+            scalar("payback", Missing::BeyondRange),
+        ],
+        series: vec![],
+        contests: vec![],
+    };
+    let n = 20_000;
+    let s = run(
+        &Investor,
+        &inputs,
+        &layout,
+        &settings(3, n, Method::MonteCarlo),
+        &|_| {},
+    )
+    .expect("runs");
+    let (invests, cond, all) = (&s.scalars[0], &s.scalars[1], &s.scalars[2]);
+    // The population is the investing samples, counted exactly.
+    assert_eq!(all.population, n);
+    assert_eq!(
+        cond.population as f64,
+        (invests.p_positive * n as f64).round()
+    );
+    assert_eq!(cond.n_defined, all.n_defined);
+    assert_eq!(
+        cond.share_defined,
+        cond.n_defined as f64 / cond.population as f64
+    );
+    // p ~ Beta(2, 3): P(0.3 < p < 0.5) = 0.3392, P(p > 0.3) = 0.6517.
+    assert!((all.share_defined - 0.3392).abs() < 0.02, "{all:?}");
+    assert!((cond.share_defined - 0.5205).abs() < 0.02, "{cond:?}");
+    // Over investors more than half pay back, so the median is a year;
+    // over all samples it is "never".
+    assert!(cond.p50.is_some() && cond.p75.is_none(), "{cond:?}");
+    assert!(all.p25.is_some() && all.p50.is_none(), "{all:?}");
+    // Mean and sd are over the defined values either way.
+    assert_eq!((cond.mean, cond.sd), (all.mean, all.sd));
+}
+
 #[test]
 fn missing_values_follow_their_rule() {
     let (inputs, layout) = (toy_inputs(), toy_layout());

@@ -187,7 +187,7 @@ impl Serialize for MixJson<'_> {
                                 .collect(),
                         )
                     }
-                    FigureValue::Share(v) => Node::Number(Some(v)),
+                    FigureValue::Share(v) => Node::Number(v),
                 };
                 root.insert(&parts, node);
             }
