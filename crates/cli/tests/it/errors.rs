@@ -172,7 +172,7 @@ fn wrong_type() {
     expect_error(
         &format!("Scenario(\n{GROUPS}    settings: (horizon: \"ten\"),\n)\n"),
         4,
-        &["integer"],
+        &["`horizon` takes a whole number", "found `\"ten\"`"],
     );
 }
 
@@ -345,4 +345,43 @@ fn a_misspelt_subcommand_names_the_closest() {
     let o = palett(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("did you mean"));
+}
+
+#[test]
+fn a_fraction_where_a_whole_number_belongs_names_field_and_value() {
+    expect_error(
+        "Scenario(\n    settings: (\n        horizon: 30.5,\n    ),\n)\n",
+        3,
+        &[":3:18:", "`horizon` takes a whole number", "found `30.5`"],
+    );
+    expect_error(
+        "Scenario(\n    settings: (\n        horizon:  Pert(10, 20, 30),\n    ),\n)\n",
+        3,
+        &[
+            ":3:19:",
+            "`horizon` takes a whole number",
+            "found `Pert(10, 20, 30)`",
+        ],
+    );
+}
+
+#[test]
+fn a_wrong_first_word_is_found_after_the_header_comments() {
+    expect_error(
+        "// header\n// more header\n\nScenaro(\n    name: \"x\",\n)\n",
+        4,
+        &[":4:1:", "found `Scenaro`", "did you mean `Scenario`?"],
+    );
+}
+
+#[test]
+fn a_pair_correlated_twice_points_at_the_second_entry() {
+    expect_error(
+        "Scenario(\n    interventions: {\n        \"a\": (track: \"school\", reach: Uniform(0.1, 0.5), success: Uniform(0.1, 0.3)),\n    },\n    correlations: [\n        (between: (\"interventions.a.reach\", \"interventions.a.success\"), rank: 0.3),\n        (between: (\"interventions.a.success\", \"interventions.a.reach\"), rank: 0.2),\n    ],\n)\n",
+        7,
+        &[
+            "already correlated by correlations[0]",
+            "give each pair once",
+        ],
+    );
 }

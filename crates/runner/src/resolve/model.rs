@@ -646,7 +646,9 @@ pub(super) fn mixes(
 
 pub(super) fn correlations(r: &mut Resolver) -> Vec<(usize, usize, f64)> {
     let specs = &r.loaded.scenario.correlations;
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, usize, f64)> = Vec::new();
+    // The list index each entry of `out` came from, for a repeated pair.
+    let mut from = Vec::new();
     for (i, c) in specs.iter().enumerate() {
         let path = format!("correlations[{i}]");
         if !(-1.0..=1.0).contains(&c.rank) || c.rank.is_nan() {
@@ -696,9 +698,26 @@ pub(super) fn correlations(r: &mut Resolver) -> Vec<(usize, usize, f64)> {
             );
             continue;
         }
-        if ok {
-            out.push((idx[0], idx[1], c.rank));
+        if !ok {
+            continue;
         }
+        let pair = (idx[0].min(idx[1]), idx[0].max(idx[1]));
+        if let Some(first) = out
+            .iter()
+            .position(|&(a, b, _)| (a.min(b), a.max(b)) == pair)
+        {
+            r.error(
+                ROOT,
+                &format!("{path}.between"),
+                format!(
+                    "`{}` and `{}` are already correlated by correlations[{}]; give each pair once",
+                    c.between.0, c.between.1, from[first]
+                ),
+            );
+            continue;
+        }
+        out.push((idx[0], idx[1], c.rank));
+        from.push(i);
     }
     out
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::at_error;
 use super::locate::LocationIndex;
 use crate::config::{FileKind, LibraryFile, ScenarioFile};
 use crate::diagnostic::Diagnostic;
@@ -34,6 +35,20 @@ impl SourceFile {
     }
 
     fn ron_error_at(&self, err: &ron::error::SpannedError) -> Diagnostic {
+        let (line, col) = (err.span.start.line, err.span.start.col);
+        // ron's words for a value that is not a whole number ("Expected
+        // comma" after `30`, "Expected integer") do not say what is wrong.
+        if let Some((message, start)) = at_error::offset_of(&self.text, line, col)
+            .and_then(|at| at_error::whole_number_problem(&self.text, &err.code, at))
+        {
+            let (line, col) = at_error::line_col(&self.text, start);
+            return Diagnostic {
+                file: self.path.clone(),
+                line,
+                col,
+                message,
+            };
+        }
         Diagnostic {
             file: self.path.clone(),
             line: err.span.start.line,
@@ -65,6 +80,19 @@ impl Loaded {
 /// Reads what kind of file this is from its first word (`Scenario(` or
 /// `Library(`), skipping comments and `#![...]` headers.
 pub fn sniff_kind(text: &str) -> Option<FileKind> {
+    let rest = &text[first_word(text)..];
+    if rest.starts_with("Scenario") {
+        Some(FileKind::Scenario)
+    } else if rest.starts_with("Library") {
+        Some(FileKind::Library)
+    } else {
+        None
+    }
+}
+
+/// Byte offset of the first word of the text after comments and
+/// `#![...]` headers.
+fn first_word(text: &str) -> usize {
     let mut rest = text;
     loop {
         rest = rest.trim_start();
@@ -78,13 +106,7 @@ pub fn sniff_kind(text: &str) -> Option<FileKind> {
             break;
         }
     }
-    if rest.starts_with("Scenario") {
-        Some(FileKind::Scenario)
-    } else if rest.starts_with("Library") {
-        Some(FileKind::Library)
-    } else {
-        None
-    }
+    text.len() - rest.len()
 }
 
 fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
@@ -116,13 +138,30 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             }]);
         }
         None => {
+            let at = first_word(&root.text);
+            let (line, col) = at_error::line_col(&root.text, at);
+            let word: String = root.text[at..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .take(40)
+                .collect();
+            let found = if word.is_empty() {
+                root.text[at..]
+                    .chars()
+                    .next()
+                    .map_or_else(|| "the end of the file".to_string(), |c| format!("`{c}`"))
+            } else {
+                format!("`{word}`")
+            };
             return Err(vec![Diagnostic {
                 file: root.path.clone(),
-                line: 1,
-                col: 1,
-                message: "expected a scenario file starting with `Scenario(` \
-                          (or a library starting with `Library(`)"
-                    .into(),
+                line,
+                col,
+                message: format!(
+                    "expected a scenario file starting with `Scenario(` \
+                     (or a library starting with `Library(`); found {found}{}",
+                    crate::diagnostic::did_you_mean(&word, ["Scenario", "Library"])
+                ),
             }]);
         }
     }

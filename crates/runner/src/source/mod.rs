@@ -1,6 +1,7 @@
 //! Reading scenario and library files: the text, where each value is, and
 //! the files they include.
 
+mod at_error;
 pub mod limits;
 mod load;
 mod locate;
