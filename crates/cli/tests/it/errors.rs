@@ -385,3 +385,12 @@ fn a_pair_correlated_twice_points_at_the_second_entry() {
         ],
     );
 }
+
+#[test]
+fn an_unclosed_block_comment_is_reported_where_it_opens() {
+    expect_error(
+        "Scenario(\n    name: \"x\",\n    /* unclosed\n    settings: (horizon: 20),\n)\n",
+        3,
+        &[":3:5:", "never closed"],
+    );
+}

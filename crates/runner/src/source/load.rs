@@ -49,6 +49,19 @@ impl SourceFile {
                 message,
             };
         }
+        // ron reports an unclosed comment after its `/*`; point at the `/*`.
+        if matches!(err.code, ron::Error::UnclosedBlockComment)
+            && let Some(open) = at_error::offset_of(&self.text, line, col)
+                .and_then(|at| self.text[..at].rfind("/*"))
+        {
+            let (line, col) = at_error::line_col(&self.text, open);
+            return Diagnostic {
+                file: self.path.clone(),
+                line,
+                col,
+                message: "this block comment `/*` is never closed with `*/`".into(),
+            };
+        }
         Diagnostic {
             file: self.path.clone(),
             line: err.span.start.line,
