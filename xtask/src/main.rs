@@ -6,7 +6,8 @@
 //!   what .ci/run runs): formatting, the declared minimum Rust version, the
 //!   crate boundaries (no serde, ron, clap or indicatif below palett-runner),
 //!   clippy with warnings denied on all targets, the documentation with
-//!   warnings denied, every test in release mode, the optional `parquet`
+//!   warnings denied, every test optimised (profile `ci`: release without
+//!   LTO), the optional `parquet`
 //!   feature of palett-runner on its own, and the golden results again
 //!   on a portable build (x86-64-v2), so "results do not depend on the
 //!   processor" is tested. The report's browser test needs Chromium: when
@@ -28,6 +29,11 @@ use std::process::{Command, ExitCode};
 /// The portable target the golden results are checked on besides the
 /// native build.
 const PORTABLE_CPU: &str = "x86-64-v2";
+
+/// The cargo profile `ci` builds its tests with (Cargo.toml: release
+/// optimisation without whole-program LTO, so many test binaries build in
+/// parallel; the golden tests show the numbers equal the release build's).
+const CI_PROFILE: &str = "ci";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -244,11 +250,11 @@ fn ci() -> Result<(), ExitCode> {
     })?;
     ensure_chromium()?;
     run(Step {
-        what: "tests (release)",
-        cmd: cargo(&["test", "--workspace", "--release", "--locked"]),
+        what: "tests (optimised, profile `ci`)",
+        cmd: cargo(&["test", "--workspace", "--profile", CI_PROFILE, "--locked"]),
     })?;
     // The optional Parquet writer is not in the default build; check and
-    // test it on its own (debug build of one crate, so it stays cheap).
+    // test it on its own (unoptimised, one crate, so it stays cheap).
     run(Step {
         what: "the `parquet` feature: clippy and tests",
         cmd: cargo(&[
@@ -272,13 +278,16 @@ fn ci() -> Result<(), ExitCode> {
             "palett-runner",
             "--features",
             "parquet",
+            "--profile",
+            "quick",
             "--locked",
             "samples",
         ]),
     })?;
     let mut portable = cargo(&[
         "test",
-        "--release",
+        "--profile",
+        CI_PROFILE,
         "--locked",
         "-p",
         "palett-cli",
@@ -293,7 +302,7 @@ fn ci() -> Result<(), ExitCode> {
         what: "golden results on a portable build (x86-64-v2)",
         cmd: portable,
     })?;
-    slurm::slurm_test(true)?;
+    slurm::slurm_test(CI_PROFILE, true)?;
     eprintln!("\n==> all checks passed");
     Ok(())
 }
@@ -332,7 +341,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("ci") => ci(),
         Some("bless") => bless(),
-        Some("slurm") => slurm::slurm_test(false),
+        Some("slurm") => slurm::slurm_test("release", false),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

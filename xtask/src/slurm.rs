@@ -176,20 +176,28 @@ impl Drop for Cluster {
 
 /// Submits deploy/slurm's array and merge jobs to a fresh single-node
 /// cluster and checks the merged results against a one-machine run.
-/// `built`: the release binary is already there (the release tests built
-/// it in `cargo xtask ci`), so it is not built again — building the one
-/// package alone resolves features differently and would recompile it.
-pub fn slurm_test(built: bool) -> Result<(), ExitCode> {
+/// `profile`: the cargo profile whose binary runs the jobs; `built`: that
+/// binary is already there (the tests built it in `cargo xtask ci`), so it
+/// is not built again — building the one package alone resolves features
+/// differently and would recompile it.
+pub fn slurm_test(profile: &str, built: bool) -> Result<(), ExitCode> {
     eprintln!("\n==> sharded run on a single-node Slurm (deploy/slurm)");
     let started = Instant::now();
     ensure_slurm()?;
-    if !(built && root().join("target/release/palett").is_file()) {
+    let palett = root().join("target").join(profile).join("palett");
+    if !(built && palett.is_file()) {
         run(Step {
-            what: "build palett (release)",
-            cmd: crate::cargo(&["build", "--release", "--locked", "-p", "palett-cli"]),
+            what: "build palett",
+            cmd: crate::cargo(&[
+                "build",
+                "--profile",
+                profile,
+                "--locked",
+                "-p",
+                "palett-cli",
+            ]),
         })?;
     }
-    let palett = root().join("target/release/palett");
     let dir = std::env::temp_dir().join(format!("palett-slurm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let result = (|| {

@@ -1131,14 +1131,11 @@ fn finish_batch(
             let _ = writeln!(stdout, "{}", report::paint_table(&table, paint));
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
-            let best = a
-                .best
-                .as_ref()
-                .map(|b| format!("; the best is `{b}`"))
-                .unwrap_or_default();
             eprintln!(
-                "{}: assertion failed: {} (value: {}{best})",
-                a.location, a.claim, a.value_text
+                "{}: assertion failed: {} ({})",
+                a.location,
+                a.claim,
+                a.found()
             );
         }
     }

@@ -57,6 +57,19 @@ pub struct AssertionResult {
     pub unit: palett_model::metric::Unit,
 }
 
+impl AssertionResult {
+    /// What a failed assertion found, for people: `value: 12.3 MSEK`, and
+    /// for a `Best` claim the mix that won (`; the best is \`everything\``).
+    pub fn found(&self) -> String {
+        let best = self
+            .best
+            .as_ref()
+            .map(|b| format!("; the best is `{b}`"))
+            .unwrap_or_default();
+        format!("value: {}{best}", self.value_text)
+    }
+}
+
 /// A value in `unit` for people: SEK in MSEK, shares in %, model years as
 /// "year N", `undefined` when there is none.
 pub fn value_text(unit: palett_model::metric::Unit, value: Option<f64>) -> String {

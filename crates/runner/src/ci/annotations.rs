@@ -47,18 +47,13 @@ pub fn github(results: &[FileResult]) -> String {
             );
         }
         for a in r.assertions.iter().filter(|a| !a.holds) {
-            let best = a
-                .best
-                .as_ref()
-                .map(|b| format!("; the best is {b}"))
-                .unwrap_or_default();
             out += &command(
                 "error",
                 &a.at.file.display().to_string(),
                 a.at.line,
                 a.at.col,
                 "palett: assertion failed",
-                &format!("{} (value: {}{best})", a.claim, a.value_text),
+                &format!("{} ({})", a.claim, a.found()),
             );
         }
         for w in warnings(r) {

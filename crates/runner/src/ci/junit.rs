@@ -85,12 +85,7 @@ pub fn report(results: &[FileResult]) -> Vec<u8> {
             );
             if !a.holds {
                 f += 1;
-                let best = a
-                    .best
-                    .as_ref()
-                    .map(|b| format!("; the best is {b}"))
-                    .unwrap_or_default();
-                let message = format!("value: {}{best}", a.value_text);
+                let message = a.found();
                 let _ = writeln!(
                     cases,
                     "      <failure type=\"assertion\" message=\"{}\">{}: assertion failed: {} ({message})</failure>",
