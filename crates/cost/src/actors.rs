@@ -17,8 +17,10 @@ pub const DEFAULT_ACTORS: [&str; 7] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ActorId(pub usize);
 
-/// The actors of a scenario: the default seven, then any the scenario adds
-/// (a landlord, say), in the order added.
+/// The actors of a scenario: by default the seven, then any the scenario
+/// adds (a landlord, say), in the order added; or exactly the ones a
+/// scenario lists, in its order ([`ActorSet::empty`], then
+/// [`ActorSet::add`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActorSet {
     names: Vec<String>,
@@ -63,7 +65,14 @@ impl ActorSet {
         self.names.len()
     }
 
-    /// Always false: the default seven are always there.
+    /// An empty set, to be filled with [`ActorSet::add`] in the order a
+    /// scenario lists its actors.
+    pub fn empty() -> Self {
+        ActorSet { names: Vec::new() }
+    }
+
+    /// True when the set has no actor (only [`ActorSet::empty`] before
+    /// anything is added).
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }

@@ -32,8 +32,12 @@ pub struct Scenario {
     pub price_year: Option<u32>,
     /// N: the budget period in years.
     pub budget_period: u32,
-    /// The default seven actors plus the scenario's own.
+    /// The actors whose accounts the scenario keeps: the default seven plus
+    /// the scenario's own, or the ones `settings.actors` lists, in its order.
     pub actors: ActorSet,
+    /// Actors known to the scenario and its libraries but not kept by
+    /// `settings.actors`: every cost charged to them is left out.
+    pub actors_left_out: Vec<String>,
     /// Unit-cost catalogue.
     pub catalogue: Catalogue,
     /// Profiles by index.

@@ -70,6 +70,7 @@ pub fn toy(horizon: u32, rate: f64, budget_period: u32, cost: &[(&str, f64)]) ->
         price_year: None,
         budget_period,
         actors,
+        actors_left_out: Vec::new(),
         catalogue: Catalogue::default(),
         profiles: Vec::new(),
         groups: Vec::new(),

@@ -394,3 +394,22 @@ fn an_unclosed_block_comment_is_reported_where_it_opens() {
         &[":3:5:", "never closed"],
     );
 }
+
+#[test]
+fn settings_actors_must_name_known_actors_once() {
+    expect_error(
+        "Scenario(\n    settings: (\n        actors: [\"komun\", \"region\"],\n    ),\n)\n",
+        3,
+        &["unknown actor `komun`", "did you mean `kommun`?"],
+    );
+    expect_error(
+        "Scenario(\n    settings: (\n        actors: [\"region\", \"region\"],\n    ),\n)\n",
+        3,
+        &["`region` is listed twice"],
+    );
+    expect_error(
+        "Scenario(\n    settings: (\n        actors: [],\n    ),\n)\n",
+        3,
+        &["keeps no accounts", "kommun"],
+    );
+}

@@ -609,3 +609,56 @@ fn the_tipping_test_is_set_in_settings_and_every_synergy_parameter_is_reported()
     );
     assert!(err.contains("strictly between 0"), "{err}");
 }
+
+#[test]
+fn settings_actors_keeps_the_listed_actors_in_their_order() {
+    let scratch = Scratch::new();
+    let file = edited_scenario(
+        &scratch,
+        "template",
+        "        budget_period: 4,",
+        "        actors: [\"landlord\", \"kommun\"],\n        budget_period: 4,",
+    );
+    let kept = json(&run_summary(
+        &[&file],
+        &scratch.dir.path().join("kept"),
+        "template",
+    ));
+    let all = json(&run_summary(
+        &["scenarios/template.ron"],
+        &scratch.dir.path().join("all"),
+        "template",
+    ));
+    assert_eq!(kept["actors"], serde_json::json!(["landlord", "kommun"]));
+    let left_out: Vec<&str> = kept["actors_left_out"]
+        .as_array()
+        .expect("listed")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(left_out.len(), 6, "{left_out:?}");
+    assert!(!left_out.contains(&"kommun") && left_out.contains(&"region"));
+    assert!(all.get("actors_left_out").is_none());
+    for name in ["do_nothing", "school_only", "everything"] {
+        let (k, a) = (mix(&kept, name), mix(&all, name));
+        let mut keys: Vec<&String> = k["npv_by_actor"].as_object().expect("map").keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["kommun", "landlord"]);
+        // The kept actors' accounts are those of the run with every actor,
+        // sample by sample (inputs of left-out costs still draw).
+        for actor in ["landlord", "kommun"] {
+            assert_eq!(
+                k["npv_by_actor"][actor], a["npv_by_actor"][actor],
+                "{name} {actor}"
+            );
+        }
+        // The total is theirs alone.
+        let sum =
+            f(&a["npv_by_actor"]["landlord"]["mean"]) + f(&a["npv_by_actor"]["kommun"]["mean"]);
+        let total = f(&k["npv"]["mean"]);
+        assert!(
+            (total - sum).abs() <= 1e-6 * sum.abs().max(1.0),
+            "{total} vs {sum}"
+        );
+    }
+}

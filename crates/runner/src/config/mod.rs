@@ -116,6 +116,11 @@ pub struct SettingsSpec {
     /// The tipping test (model.md §5). Default: 50 years, level 0.5.
     #[serde(default)]
     pub tipping: TippingSpec,
+    /// The actors whose accounts the scenario keeps, in the order of every
+    /// output; costs charged to any other actor are left out. Default:
+    /// every actor, the default seven first, then the added ones.
+    #[serde(default)]
+    pub actors: Option<Vec<String>>,
 }
 
 /// `settings.tipping: (lookahead: 50, level: 0.5)`: when a mix counts as
@@ -172,6 +177,7 @@ impl Default for SettingsSpec {
             price_year: None,
             budget_period: default_budget_period(),
             tipping: TippingSpec::default(),
+            actors: None,
         }
     }
 }

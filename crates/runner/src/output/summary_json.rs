@@ -53,6 +53,10 @@ struct Summary<'a> {
     budget_period: u32,
     price_year: Option<u32>,
     actors: &'a [String],
+    /// Actors `settings.actors` leaves out (their costs are not counted);
+    /// absent when every actor is kept.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    actors_left_out: &'a [String],
     /// Every synergy parameter as used (defaults included).
     synergy: serde_json::Value,
     /// Inputs held at a value (`--set`); absent when none is.
@@ -126,6 +130,7 @@ fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
         budget_period: s.budget_period,
         price_year: s.price_year,
         actors: s.actors.names(),
+        actors_left_out: &s.actors_left_out,
         synergy: serde_json::to_value(super::synergy_json::synergy(s))
             .unwrap_or(serde_json::Value::Null),
         held: held_json(&r.run.held),

@@ -30,6 +30,54 @@ pub(super) fn actors(r: &mut Resolver) -> ActorSet {
             }
         }
     }
+    match &loaded.scenario.settings.actors {
+        Some(kept) => keep_only(r, &set, kept),
+        None => set,
+    }
+}
+
+/// The actors `settings.actors` keeps, in its order; the others are
+/// recorded as left out.
+fn keep_only(r: &mut Resolver, known: &ActorSet, kept: &[String]) -> ActorSet {
+    let mut set = ActorSet::empty();
+    if kept.is_empty() {
+        r.error(
+            FileId(0),
+            "settings.actors",
+            format!(
+                "an empty list keeps no accounts; list the actors to keep, from: {}",
+                known.names().join(", ")
+            ),
+        );
+    }
+    for (i, name) in kept.iter().enumerate() {
+        let path = format!("settings.actors[{i}]");
+        if known.index_of(name).is_none() {
+            r.error(
+                FileId(0),
+                &path,
+                format!(
+                    "unknown actor `{name}`{}; known actors are: {} (add others under `actors: [...]`)",
+                    crate::diagnostic::did_you_mean(name, known.names().iter().map(String::as_str)),
+                    known.names().join(", ")
+                ),
+            );
+        } else if set.index_of(name).is_some() {
+            r.error(
+                FileId(0),
+                &path,
+                format!("`{name}` is listed twice; list each actor once"),
+            );
+        } else if let Err(e) = set.add(name) {
+            r.error(FileId(0), &path, e.to_string());
+        }
+    }
+    r.actors_left_out = known
+        .names()
+        .iter()
+        .filter(|n| set.index_of(n).is_none())
+        .cloned()
+        .collect();
     set
 }
 
@@ -42,7 +90,8 @@ pub(crate) fn actor(
     name: &str,
 ) -> Option<ActorId> {
     let found = actors.index_of(name);
-    if found.is_none() {
+    // Charged to an actor `settings.actors` leaves out: skipped on purpose.
+    if found.is_none() && !r.actors_left_out.iter().any(|a| a == name) {
         r.error(
             file,
             path,
@@ -71,6 +120,9 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
             );
         }
         let Some(actor) = actor(r, actors, file, &format!("{path}.actor"), &item.actor) else {
+            if r.actors_left_out.contains(&item.actor) {
+                r.items_left_out.push(name.clone());
+            }
             continue;
         };
         let added = cat.add(CatalogueItem {
@@ -223,6 +275,8 @@ fn profile(
                 let p = format!("{path}.quantities.{item}");
                 match catalogue.index_of(item) {
                     Some(id) => rows.push((id, values.clone())),
+                    // Paid by an actor settings.actors leaves out.
+                    None if r.items_left_out.contains(item) => {}
                     None => r.error(
                         file,
                         &p,

@@ -23,6 +23,11 @@ pub(crate) struct Resolver<'a> {
     pub(crate) loaded: &'a Loaded,
     pub(crate) problems: Vec<Diagnostic>,
     pub(crate) params: ParamTable,
+    /// Actors `settings.actors` leaves out: what is charged to them is
+    /// skipped without a complaint.
+    pub(crate) actors_left_out: Vec<String>,
+    /// Catalogue items paid by a left-out actor, skipped the same way.
+    pub(crate) items_left_out: Vec<String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -31,6 +36,8 @@ impl<'a> Resolver<'a> {
             loaded,
             problems: Vec::new(),
             params: ParamTable::default(),
+            actors_left_out: Vec::new(),
+            items_left_out: Vec::new(),
         }
     }
 
@@ -144,6 +151,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
         price_year: sf.settings.price_year,
         budget_period,
         actors,
+        actors_left_out: r.actors_left_out.clone(),
         catalogue,
         profiles,
         groups,

@@ -181,8 +181,11 @@ pub(super) fn interventions(
             let mut v = Vec::new();
             for (a, s) in map.iter() {
                 let at = format!("{path}.{field}.{a}");
+                // The value first: a cost charged to an actor that
+                // settings.actors leaves out keeps its input, so every other
+                // input draws as in the run with every actor.
+                let val = r.scalar(file, &at, s, Range::NON_NEGATIVE, "a cost (SEK)");
                 if let Some(id) = actor(r, actors, file, &at, a) {
-                    let val = r.scalar(file, &at, s, Range::NON_NEGATIVE, "a cost (SEK)");
                     v.push((id, val));
                 }
             }
@@ -509,6 +512,15 @@ pub(super) fn areas(r: &mut Resolver, actors: &ActorSet) -> Vec<AreaDef> {
         let mut effects = Vec::new();
         for (en, e) in a.effects.iter() {
             let ep = format!("{path}.effects.{en}");
+            // The value first, as for intervention costs: an effect whose
+            // beneficiary is left out keeps its input.
+            let value = r.scalar(
+                ROOT,
+                &format!("{ep}.value"),
+                &e.value,
+                Range::ANY,
+                "the value per apartment and year",
+            );
             let Some(beneficiary) = actor(
                 r,
                 actors,
@@ -521,13 +533,6 @@ pub(super) fn areas(r: &mut Resolver, actors: &ActorSet) -> Vec<AreaDef> {
             let Some(k) = track_at(r, &format!("{ep}.track"), &e.track) else {
                 continue;
             };
-            let value = r.scalar(
-                ROOT,
-                &format!("{ep}.value"),
-                &e.value,
-                Range::ANY,
-                "the value per apartment and year",
-            );
             effects.push(AreaEffectDef {
                 name: en.clone(),
                 class: match e.class {
