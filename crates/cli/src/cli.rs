@@ -773,7 +773,10 @@ fn cmd_validate(paths: &[PathBuf]) -> u8 {
         // nor a library as such.
         let result = load_scenario(&f.path).map(|s| {
             for w in palett_model::run::input_warnings(&s) {
-                eprintln!("{}: warning: {w}", f.path.display());
+                let place = w
+                    .place()
+                    .map_or_else(|| f.path.display().to_string(), str::to_string);
+                eprintln!("{place}: warning: {w}");
             }
         });
         if let Err(ds) = result {
@@ -1120,7 +1123,7 @@ fn finish_batch(
         // Warnings go to stderr (and summary.json), never into the table.
         if let Some((_, run)) = &r.run {
             for w in &run.warnings {
-                eprintln!("{}: warning: {w}", r.file);
+                eprintln!("{}: warning: {w}", w.place().unwrap_or(&r.file));
             }
         }
         if let Some(rep) = r.report()

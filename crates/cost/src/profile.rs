@@ -16,21 +16,26 @@ pub struct Profile {
     data: Vec<f64>,
 }
 
-/// Expands `v` (one value per year, or one value for every year) to `len` years.
+/// Expands `v` (values for years 1..=n, n ≤ `len`) to `len` years, 0 after.
 fn per_year(
     v: &[f64],
     len: usize,
     what: impl Fn() -> String,
     actor: Option<ActorId>,
 ) -> Result<Vec<f64>, CostError> {
+    // Years after the list cost nothing, so each actor's list may be as
+    // long as its costs last.
     let out = match v.len() {
-        1 => vec![v[0]; len],
-        n if n == len => v.to_vec(),
+        n if (1..=len).contains(&n) => {
+            let mut out = v.to_vec();
+            out.resize(len, 0.0);
+            out
+        }
         n => {
             return Err(CostError::Length {
                 what: what(),
                 actor: actor.map(ActorRef::new),
-                expected: format!("{len} (one per year) or 1 (every year)"),
+                expected: format!("1 to {len} (years 1, 2, … of the profile)"),
                 found: n,
             });
         }
@@ -69,8 +74,9 @@ impl Profile {
         }
     }
 
-    /// From annual amounts (model.md §2), SEK a year per actor: `len` values
-    /// (profile years 1..=len) or one value for every year. Several entries
+    /// From annual amounts (model.md §2), SEK a year per actor: values for
+    /// profile years 1..=n, n ≤ `len`, and nothing after them (a cost that
+    /// ends early; a value for every year is `len` values). Several entries
     /// for one actor add up.
     ///
     /// # Errors
@@ -168,8 +174,8 @@ impl Profile {
         Ok(p)
     }
 
-    /// From quantities of catalogue items per year (or one quantity for
-    /// every year), each × its unit price (SEK per unit), booked to the item's
+    /// From quantities of catalogue items per year (years 1..=n, n ≤ `len`,
+    /// none after), each × its unit price (SEK per unit), booked to the item's
     /// actor (model.md §2, resources).
     ///
     /// # Errors
@@ -418,13 +424,38 @@ mod tests {
     }
 
     #[test]
+    fn a_shorter_list_ends_the_cost_early() {
+        let p = Profile::from_annual(
+            2,
+            3,
+            &[
+                (ActorId(0), vec![5.0, 7.0]),
+                (ActorId(1), vec![1.0, 1.0, 1.0]),
+            ],
+        )
+        .expect("valid");
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            [
+                p.cost(1, ActorId(0)),
+                p.cost(2, ActorId(0)),
+                p.cost(3, ActorId(0))
+            ],
+            [5.0, 7.0, 0.0]
+        );
+        assert_eq!(p.cost(3, ActorId(1)), 1.0);
+    }
+
+    #[test]
     fn wrong_lengths_and_rates() {
         let e = Profile::from_checkpoints(1, &[1, 2], &[(ActorId(0), vec![1.0])], 0.04, false);
         assert!(matches!(e, Err(CostError::Length { found: 1, .. })));
         let e = Profile::from_checkpoints(1, &[1, 2], &[], -0.04, false);
         assert_eq!(e, Err(CostError::InvalidRate(-0.04)));
-        let e = Profile::from_annual(1, 3, &[(ActorId(0), vec![1.0, 2.0])]);
-        assert!(matches!(e, Err(CostError::Length { found: 2, .. })));
+        let e = Profile::from_annual(1, 3, &[(ActorId(0), vec![1.0, 2.0, 3.0, 4.0])]);
+        assert!(matches!(e, Err(CostError::Length { found: 4, .. })));
+        let e = Profile::from_annual(1, 3, &[(ActorId(0), vec![])]);
+        assert!(matches!(e, Err(CostError::Length { found: 0, .. })));
         let e = Profile::from_annual(1, 3, &[(ActorId(3), vec![1.0])]);
         assert!(matches!(e, Err(CostError::UnknownActor { index: 3, .. })));
         assert_eq!(

@@ -124,6 +124,34 @@ pub enum Warning {
     /// [`PLAUSIBLE_DISCOUNT_RATE`]: probably a percentage written as a
     /// number (3.5 for 3.5 %).
     ImplausibleDiscountRate(f64),
+    /// A way of writing the file that is read as before but is ambiguous
+    /// (a one-value list for every year): where it is (FILE:LINE:COL) and
+    /// how to write it now.
+    Spelling {
+        /// FILE:LINE:COL.
+        at: String,
+        /// What to write instead.
+        message: String,
+    },
+}
+
+impl Warning {
+    /// The place in a file the warning is about (FILE:LINE:COL), if any.
+    pub fn place(&self) -> Option<&str> {
+        match self {
+            Warning::Spelling { at, .. } => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The warning with its place in front when it has one (FILE:LINE:COL:
+    /// message), as summary.json and CI reports give it.
+    pub fn located(&self) -> String {
+        match self.place() {
+            Some(at) => format!("{at}: {self}"),
+            None => self.to_string(),
+        }
+    }
 }
 
 /// Largest discount rate (share per year, model.md §6) taken without a
@@ -134,7 +162,9 @@ pub const PLAUSIBLE_DISCOUNT_RATE: f64 = 0.2;
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Warning::UnstableSynergy(msg) => f.write_str(msg),
+            Warning::UnstableSynergy(msg) | Warning::Spelling { message: msg, .. } => {
+                f.write_str(msg)
+            }
             Warning::ImplausibleDiscountRate(r) => write!(
                 f,
                 "the discount rate is {r} per year, {} % — a rate is a share per year, \
@@ -151,7 +181,7 @@ impl std::fmt::Display for Warning {
 pub fn input_warnings(s: &Scenario) -> Vec<Warning> {
     let central = s.params.central_values();
     let rate = s.discount_rate.get(&central);
-    let mut w = Vec::new();
+    let mut w = s.warnings.clone();
     if rate > PLAUSIBLE_DISCOUNT_RATE {
         w.push(Warning::ImplausibleDiscountRate(rate));
     }

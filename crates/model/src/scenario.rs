@@ -38,6 +38,9 @@ pub struct Scenario {
     /// Actors known to the scenario and its libraries but not kept by
     /// `settings.actors`: every cost charged to them is left out.
     pub actors_left_out: Vec<String>,
+    /// What reading the file found worth a warning (old spellings), each
+    /// with its place.
+    pub warnings: Vec<crate::run::Warning>,
     /// Unit-cost catalogue.
     pub catalogue: Catalogue,
     /// Profiles by index.

@@ -413,3 +413,66 @@ fn settings_actors_must_name_known_actors_once() {
         &["keeps no accounts", "kommun"],
     );
 }
+
+const PER_YEAR: &str = r#"Scenario(
+    settings: (horizon: 10),
+    profiles: {
+        "old": Annual(years: 3, amounts: { "kommun": [1000] }),
+        "new": Annual(years: 3, amounts: { "kommun": (every_year: 1000), "region": [500, 200] }),
+    },
+)
+"#;
+
+/// `palett table FILE --profile P --years 3`: the row of `actor`, in SEK.
+fn cumulative_pv(file: &str, profile: &str, actor: &str) -> f64 {
+    let out = palett(&["table", file, "--profile", profile, "--years", "3"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(actor))
+        .unwrap_or_else(|| panic!("no row {actor} in {stdout}"));
+    row.split_whitespace()
+        .skip(1)
+        .collect::<String>()
+        .parse()
+        .expect("a number")
+}
+
+#[test]
+fn every_year_and_lists_of_their_own_length() {
+    let s = Scratch::new();
+    let p = s.write("per-year.ron", PER_YEAR);
+    let file = p.to_str().expect("utf-8");
+    // 1000 + 1000/1.04 + 1000/1.04² at the default 4 %; 500 + 200/1.04.
+    assert_eq!(cumulative_pv(file, "new", "kommun"), 2886.0);
+    assert_eq!(cumulative_pv(file, "new", "region"), 692.0);
+    // The old one-value list still means every year, with a warning that
+    // says where and how to write it now.
+    assert_eq!(cumulative_pv(file, "old", "kommun"), 2886.0);
+    let out = palett(&["validate", file]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let warning = format!(
+        "{}:4:54: warning: `[1000]` is read as 1000 in every one",
+        p.display()
+    );
+    assert!(stderr.contains(&warning), "{stderr}");
+    assert!(stderr.contains("(every_year: 1000)"), "{stderr}");
+    // No warning for the new spellings.
+    assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
+}
+
+#[test]
+fn every_year_misspelt_or_a_list_too_long() {
+    expect_error(
+        "Scenario(\n    profiles: {\n        \"p\": Annual(years: 3, amounts: { \"kommun\": (every_yaer: 1) }),\n    },\n)\n",
+        3,
+        &["unknown field `every_yaer`", "did you mean `every_year`?"],
+    );
+    expect_error(
+        "Scenario(\n    profiles: {\n        \"p\": Annual(years: 2, amounts: { \"kommun\": [1, 2, 3] }),\n    },\n)\n",
+        3,
+        &["1 to 2"],
+    );
+}

@@ -19,7 +19,7 @@ fn prevent(group: usize, index: usize) -> EffectRef {
 }
 
 fn flat(len: usize, amount: f64) -> Profile {
-    Profile::from_annual(1, len, &[(ActorId(0), vec![amount])]).expect("valid profile")
+    Profile::from_annual(1, len, &[(ActorId(0), vec![amount; len])]).expect("valid profile")
 }
 
 fn group(
@@ -451,8 +451,12 @@ fn reusing_an_outcome_overwrites_it_without_reallocating() {
 #[test]
 fn totals_sum_over_groups() {
     let profiles = vec![
-        Profile::from_annual(2, 3, &[(ActorId(0), vec![1.0]), (ActorId(1), vec![10.0])])
-            .expect("valid"),
+        Profile::from_annual(
+            2,
+            3,
+            &[(ActorId(0), vec![1.0; 3]), (ActorId(1), vec![10.0; 3])],
+        )
+        .expect("valid"),
     ];
     let groups = vec![
         group("a", 0, 1.0, 1, vec![0.0; 2], vec![]),

@@ -11,6 +11,7 @@ pub mod run_json;
 
 use crate::batch::FileResult;
 use crate::error::FileError;
+use palett_model::run::Warning;
 
 /// One problem of a file, with its place when known (line and column 0
 /// when the problem is with the file as a whole).
@@ -49,10 +50,10 @@ pub fn problems(r: &FileResult) -> Vec<Problem> {
     }
 }
 
-/// The warnings of `r`'s run, as the terminal and summary.json give them.
+/// The warnings of `r`'s run, as summary.json gives them.
 pub fn warnings(r: &FileResult) -> Vec<String> {
     r.run
         .as_ref()
-        .map(|(_, run)| run.warnings.iter().map(ToString::to_string).collect())
+        .map(|(_, run)| run.warnings.iter().map(Warning::located).collect())
         .unwrap_or_default()
 }

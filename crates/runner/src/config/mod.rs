@@ -6,9 +6,11 @@
 //! [`palett_model::Scenario`]. Model crates never see these types.
 
 mod map;
+mod per_year;
 mod scalar;
 
 pub use map::OrderedMap;
+pub use per_year::PerYearSpec;
 pub use scalar::{DistributionSpec, Scalar};
 
 use serde::Deserialize;
@@ -224,8 +226,9 @@ pub enum ProfileSpec {
     Annual {
         /// Profile length K in years.
         years: u32,
-        /// Actor → SEK per year (one entry per year, or one entry for all years).
-        amounts: OrderedMap<Vec<f64>>,
+        /// Actor → SEK per year: a list by year of the case (years after
+        /// it cost nothing) or `(every_year: x)`.
+        amounts: OrderedMap<PerYearSpec>,
         /// Multiplier on the whole profile; may be uncertain.
         #[serde(default = "one")]
         scale: Scalar,
@@ -237,8 +240,9 @@ pub enum ProfileSpec {
     Resources {
         /// Profile length K in years.
         years: u32,
-        /// Item → units per year (one entry per year, or one for all years).
-        quantities: OrderedMap<Vec<f64>>,
+        /// Item → units per year: a list by year of the case (none after
+        /// it) or `(every_year: x)`.
+        quantities: OrderedMap<PerYearSpec>,
         /// Multiplier on the whole profile; may be uncertain.
         #[serde(default = "one")]
         scale: Scalar,

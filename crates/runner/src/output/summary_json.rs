@@ -135,7 +135,12 @@ fn summary<'a>(r: &RunReport<'a>) -> Summary<'a> {
             .unwrap_or(serde_json::Value::Null),
         held: held_json(&r.run.held),
         value_of_information: r.run.analysis.as_ref().and_then(voi),
-        warnings: r.run.warnings.iter().map(ToString::to_string).collect(),
+        warnings: r
+            .run
+            .warnings
+            .iter()
+            .map(palett_model::run::Warning::located)
+            .collect(),
         incomplete: r.run.incomplete.as_ref().map(|i| IncompleteJson {
             planned_samples: i.planned_samples,
             missing_shards: &i.missing_shards,

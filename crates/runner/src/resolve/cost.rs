@@ -5,7 +5,7 @@ use palett_synergy::Track;
 
 use super::scalar::{magnitude_message, within_magnitude};
 use super::{Range, Resolver, Source, collect};
-use crate::config::{InflowSpec, ProfileSpec};
+use crate::config::{InflowSpec, PerYearSpec, ProfileSpec};
 use crate::source::FileId;
 use crate::source::limits::MAX_PROFILE_YEARS;
 use palett_model::scenario::{GroupDef, ProfileDef, Scenario};
@@ -138,6 +138,30 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
     cat
 }
 
+/// The values of one row of an `Annual` or `Resources` profile of `years`
+/// years, for profile years 1, 2, …: `(every_year: x)` is x in each; a list
+/// is its values, then nothing. A one-value list in a longer profile is
+/// read as every year, as palett always read it, with a warning: its
+/// meaning is not what most readers expect.
+fn by_year(r: &mut Resolver, file: FileId, path: &str, spec: &PerYearSpec, years: u32) -> Vec<f64> {
+    match spec {
+        PerYearSpec::EveryYear(x) => vec![*x; years as usize],
+        PerYearSpec::Years(v) if v.len() == 1 && years > 1 => {
+            let x = v[0];
+            r.warn(
+                file,
+                path,
+                format!(
+                    "`[{x}]` is read as {x} in every one of the {years} years; write `(every_year: {x})` \
+                     to say so, or `[{x}, 0]` for the first year only"
+                ),
+            );
+            vec![x; years as usize]
+        }
+        PerYearSpec::Years(v) => v.clone(),
+    }
+}
+
 pub(super) fn profiles(
     r: &mut Resolver,
     actors: &ActorSet,
@@ -186,13 +210,22 @@ fn profile(
     };
     // Every amount of the profile within the magnitude limit, so no cost
     // overflows to infinity in a run.
-    let (field, rows) = match spec {
-        ProfileSpec::Checkpoints { cumulative, .. } => ("cumulative", cumulative),
-        ProfileSpec::Annual { amounts, .. } => ("amounts", amounts),
-        ProfileSpec::Resources { quantities, .. } => ("quantities", quantities),
+    let (field, rows): (&str, Vec<(&String, &[f64])>) = match spec {
+        ProfileSpec::Checkpoints { cumulative, .. } => (
+            "cumulative",
+            cumulative.iter().map(|(k, v)| (k, v.as_slice())).collect(),
+        ),
+        ProfileSpec::Annual { amounts, .. } => (
+            "amounts",
+            amounts.iter().map(|(k, v)| (k, v.values())).collect(),
+        ),
+        ProfileSpec::Resources { quantities, .. } => (
+            "quantities",
+            quantities.iter().map(|(k, v)| (k, v.values())).collect(),
+        ),
     };
     let mut too_large = false;
-    for (key, values) in rows.iter() {
+    for (key, values) in rows {
         if let Some((i, v)) = values
             .iter()
             .enumerate()
@@ -257,8 +290,9 @@ fn profile(
             let mut rows = Vec::new();
             for (actor_name, values) in amounts.iter() {
                 let p = format!("{path}.amounts.{actor_name}");
+                let values = by_year(r, file, &p, values, *years);
                 if let Some(a) = actor(r, actors, file, &p, actor_name) {
-                    rows.push((a, values.clone()));
+                    rows.push((a, values));
                 }
             }
             let built = Profile::from_annual(n, *years as usize, &rows);
@@ -273,8 +307,9 @@ fn profile(
             let mut rows = Vec::new();
             for (item, values) in quantities.iter() {
                 let p = format!("{path}.quantities.{item}");
+                let values = by_year(r, file, &p, values, *years);
                 match catalogue.index_of(item) {
-                    Some(id) => rows.push((id, values.clone())),
+                    Some(id) => rows.push((id, values)),
                     // Paid by an actor settings.actors leaves out.
                     None if r.items_left_out.contains(item) => {}
                     None => r.error(

@@ -28,6 +28,8 @@ pub(crate) struct Resolver<'a> {
     pub(crate) actors_left_out: Vec<String>,
     /// Catalogue items paid by a left-out actor, skipped the same way.
     pub(crate) items_left_out: Vec<String>,
+    /// Warnings about how the files are written, each with its place.
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Resolver<'a> {
@@ -38,6 +40,7 @@ impl<'a> Resolver<'a> {
             params: ParamTable::default(),
             actors_left_out: Vec::new(),
             items_left_out: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -45,6 +48,12 @@ impl<'a> Resolver<'a> {
     pub(crate) fn error(&mut self, file: FileId, path: &str, message: impl Into<String>) {
         let d = self.loaded.file(file).at(path, message);
         self.problems.push(d);
+    }
+
+    /// Records a warning at the value `path` of `file`.
+    pub(crate) fn warn(&mut self, file: FileId, path: &str, message: impl Into<String>) {
+        let d = self.loaded.file(file).at(path, message);
+        self.warnings.push(d);
     }
 
     pub(crate) fn file_path(&self, file: FileId) -> &Path {
@@ -152,6 +161,14 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
         budget_period,
         actors,
         actors_left_out: r.actors_left_out.clone(),
+        warnings: r
+            .warnings
+            .iter()
+            .map(|d| palett_model::run::Warning::Spelling {
+                at: format!("{}:{}:{}", d.file.display(), d.line, d.col),
+                message: d.message.clone(),
+            })
+            .collect(),
         catalogue,
         profiles,
         groups,
