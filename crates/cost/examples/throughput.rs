@@ -52,10 +52,12 @@ fn uniform() -> Result<(), palett_cost::CostError> {
             share: vec![0.05; h as usize],
             // Success cases go to the last group, and from it back to the first.
             success_group: Some(if g == n_groups - 2 { 0 } else { n_groups - 1 }),
+            success_share: 1.0,
         });
         ge.prevent.push(PreventEffect {
             share: vec![0.1; h as usize],
             success_group: None,
+            success_share: 1.0,
         });
     }
     model.check_effects(&effects)?;
@@ -129,29 +131,35 @@ fn product() -> Result<(), palett_cost::CostError> {
         window: (2, 6),
         share: ramp(0.1),
         success_group: Some(6),
+        success_share: 1.0,
     });
     effects.groups[5].turn.push(TurnEffect {
         window: (1, 8),
         share: ramp(0.08),
         success_group: Some(7),
+        success_share: 1.0,
     });
     effects.groups[5].turn.push(TurnEffect {
         window: (5, 20),
         share: ramp(0.04),
         success_group: None,
+        success_share: 1.0,
     });
     effects.groups[4].turn.push(TurnEffect {
         window: (3, 12),
         share: ramp(0.05),
         success_group: Some(6),
+        success_share: 1.0,
     });
     effects.groups[1].prevent.push(PreventEffect {
         share: ramp(0.15),
         success_group: Some(2),
+        success_share: 1.0,
     });
     effects.groups[5].prevent.push(PreventEffect {
         share: ramp(0.1),
         success_group: None,
+        success_share: 1.0,
     });
     model.check_effects(&effects)?;
     let mut out = Outcome::default();

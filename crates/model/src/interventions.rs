@@ -37,6 +37,7 @@ impl MixEffects {
                             window,
                             share,
                             success_group,
+                            success_share: 1.0,
                         });
                         Some(EffectRef {
                             group,
@@ -49,6 +50,7 @@ impl MixEffects {
                         list.push(PreventEffect {
                             share,
                             success_group,
+                            success_share: 1.0,
                         });
                         Some(EffectRef {
                             group,
@@ -84,9 +86,18 @@ impl MixEffects {
             let (rho, p) = (iv.reach.get(inputs), iv.success.get(inputs));
             let sched = &drives[k].schedule;
             let ge = &mut self.effects.groups[at.group];
+            let success_share = iv.success_share.get(inputs);
             let share = match at.kind {
-                EffectKind::Turn => &mut ge.turn[at.index].share,
-                EffectKind::Prevent => &mut ge.prevent[at.index].share,
+                EffectKind::Turn => {
+                    let e = &mut ge.turn[at.index];
+                    e.success_share = success_share;
+                    &mut e.share
+                }
+                EffectKind::Prevent => {
+                    let e = &mut ge.prevent[at.index];
+                    e.success_share = success_share;
+                    &mut e.share
+                }
             };
             for (t, q) in share.iter_mut().enumerate() {
                 let year = t as u32 + 1;

@@ -221,6 +221,9 @@ pub struct InterventionDef {
     pub cost_per_case: Vec<(ActorId, Value)>,
     /// Profile index started by each turned or prevented case.
     pub success_profile: Option<usize>,
+    /// Share 0–1 of the turned or prevented cases that start the success
+    /// profile (the others leave the accounts); 1 by default.
+    pub success_share: Value,
     /// (height, time to peak in years) of the repression impulse.
     pub repression: Option<(Value, Value)>,
 }

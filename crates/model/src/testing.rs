@@ -59,6 +59,7 @@ pub fn toy(horizon: u32, rate: f64, budget_period: u32, cost: &[(&str, f64)]) ->
             .collect(),
         cost_per_case: Vec::new(),
         success_profile: None,
+        success_share: fixed(1.0),
         repression: None,
     };
     Scenario {

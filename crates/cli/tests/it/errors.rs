@@ -476,3 +476,21 @@ fn every_year_misspelt_or_a_list_too_long() {
         &["1 to 2"],
     );
 }
+
+#[test]
+fn success_share_is_a_share_of_a_success_profile() {
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{\n        \"x\": (track: \"safety\", effect: Turn(group: \"g\"), success_profile: \"flat\", success_share: 1.5),\n    }},\n)\n"
+        ),
+        5,
+        &[":5:98:", "share of successes", "between 0 and 1"],
+    );
+    expect_error(
+        &format!(
+            "Scenario(\n{GROUPS}    interventions: {{\n        \"x\": (track: \"safety\", effect: Turn(group: \"g\"), success_share: 0.5),\n    }},\n)\n"
+        ),
+        5,
+        &["give the intervention a success_profile too"],
+    );
+}

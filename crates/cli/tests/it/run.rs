@@ -662,3 +662,36 @@ fn settings_actors_keeps_the_listed_actors_in_their_order() {
         );
     }
 }
+
+#[test]
+fn success_share_sends_that_share_of_successes_into_the_success_profile() {
+    let scratch = Scratch::new();
+    let half = edited_scenario(
+        &scratch,
+        "sodertalje",
+        "            success_profile: \"exit_path\",\n",
+        "            success_profile: \"exit_path\",\n            success_share: 0.5,\n",
+    );
+    let half = json(&run_summary(
+        &[&half, "--samples", "500"],
+        &scratch.dir.path().join("half"),
+        "sodertalje",
+    ));
+    let all = json(&run_summary(
+        &["scenarios/sodertalje.ron", "--samples", "500"],
+        &scratch.dir.path().join("all"),
+        "sodertalje",
+    ));
+    let (h, a) = (
+        mix(&half, "four_tracks_together"),
+        mix(&all, "four_tracks_together"),
+    );
+    let group = |m: &Value, g: &str| f(&m["cost_pv_by_group"][g]["mean"]);
+    // Halving is exact in binary, sample by sample.
+    assert_eq!(group(h, "tore:success"), 0.5 * group(a, "tore:success"));
+    assert!(group(a, "tore:success") > 0.0);
+    // Nothing else in the cohorts moves.
+    for g in ["members", "hang_arounds", "hybrid_firms:success"] {
+        assert_eq!(h["cost_pv_by_group"][g], a["cost_pv_by_group"][g], "{g}");
+    }
+}

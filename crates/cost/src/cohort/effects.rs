@@ -65,6 +65,8 @@ pub struct PreventEffect {
     pub share: Vec<f64>,
     /// Group that each prevented case enters at profile year 1, the same year.
     pub success_group: Option<usize>,
+    /// Share 0–1 of the prevented cases that enter `success_group`.
+    pub success_share: f64,
 }
 
 /// Turning: a share q(t) of the cases in the eligible window leaves for good.
@@ -76,4 +78,6 @@ pub struct TurnEffect {
     pub share: Vec<f64>,
     /// Group that each turned case enters at profile year 1, the same year.
     pub success_group: Option<usize>,
+    /// Share 0–1 of the turned cases that enter `success_group`.
+    pub success_share: f64,
 }

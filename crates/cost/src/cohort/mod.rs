@@ -347,7 +347,13 @@ impl CohortModel {
                 factor_ok,
                 "a finite number ≥ 0",
             )?;
-            let check_success = |effect: String, to: Option<usize>| {
+            let check_success = |effect: String, to: Option<usize>, share: f64| {
+                if !share_ok(share) {
+                    return Err(bad(
+                        effect,
+                        format!("its success share is {share}; it must be between 0 and 1"),
+                    ));
+                }
                 match to {
                 Some(to) if to >= n_g => Err(bad(
                     effect,
@@ -363,7 +369,7 @@ impl CohortModel {
             for (k, e) in ge.prevent.iter().enumerate() {
                 let name = format!("prevent effect {k}");
                 years(&name, &e.share, false, share_ok, "a share between 0 and 1")?;
-                check_success(name, e.success_group)?;
+                check_success(name, e.success_group, e.success_share)?;
             }
             let k_g = self.profiles[grp.profile].len();
             for (k, e) in ge.turn.iter().enumerate() {
@@ -378,7 +384,7 @@ impl CohortModel {
                     ));
                 }
                 years(&name, &e.share, false, share_ok, "a share between 0 and 1")?;
-                check_success(name, e.success_group)?;
+                check_success(name, e.success_group, e.success_share)?;
             }
         }
         Ok(())
@@ -486,7 +492,7 @@ impl CohortModel {
                         if let Some(to) = p.success_group
                             && to < n_g
                         {
-                            success_in[to] += s;
+                            success_in[to] += s * p.success_share;
                         }
                     }
                 }
@@ -632,7 +638,7 @@ fn turn(
                     if let Some(to) = e.success_group
                         && let Some(si) = success_in.get_mut(to)
                     {
-                        *si += s;
+                        *si += s * e.success_share;
                     }
                 }
             }

@@ -67,7 +67,7 @@ impl CohortModel {
                     if let Some(to) = p.success_group
                         && to < n_g
                     {
-                        success_in[to] += s;
+                        success_in[to] += s * p.success_share;
                     }
                 }
                 n[0] += total_in - prevented;
@@ -112,7 +112,7 @@ impl CohortModel {
                                 if let Some(to) = e.success_group
                                     && to < n_g
                                 {
-                                    success_in[to] += s;
+                                    success_in[to] += s * e.success_share;
                                 }
                             }
                         }

@@ -98,6 +98,7 @@ fn turn_only_touches_its_window() {
         window: (3, 5),
         share: vec![0.5, 0.0, 0.0],
         success_group: None,
+        success_share: 1.0,
     });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
@@ -127,6 +128,7 @@ fn prevention_scales_the_whole_inflow_including_fed_cases() {
     e.groups[1].prevent.push(PreventEffect {
         share: vec![0.0, 0.25],
         success_group: None,
+        success_share: 1.0,
     });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
@@ -149,6 +151,7 @@ fn success_group_is_booked_in_the_year_of_success() {
         window: (1, 5),
         share: vec![0.2, 0.0, 0.0],
         success_group: Some(1),
+        success_share: 1.0,
     });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
@@ -160,6 +163,37 @@ fn success_group_is_booked_in_the_year_of_success() {
         0.0,
         "the two-year success profile has ended"
     );
+}
+
+#[test]
+fn only_the_success_share_enters_the_success_group() {
+    let profiles = vec![flat(5, 1.0), flat(2, 1000.0)];
+    let groups = vec![
+        group("members", 0, 10.0, 1, vec![0.0; 3], vec![]),
+        group("prison", 1, 0.0, 1, vec![0.0; 3], vec![]),
+    ];
+    let m = CohortModel::new(profiles, groups, 3, 1).expect("valid");
+    let mut e = Effects::none(2, 3);
+    e.groups[0].turn.push(TurnEffect {
+        window: (1, 5),
+        share: vec![0.2, 0.0, 0.0],
+        success_group: Some(1),
+        success_share: 0.25,
+    });
+    e.groups[0].prevent.push(PreventEffect {
+        share: vec![0.0; 3],
+        success_group: Some(1),
+        success_share: 0.25,
+    });
+    let mut o = Outcome::default();
+    m.simulate(&e, &mut o);
+    // 2 cases turned, a quarter of them follow the success profile; the
+    // group itself loses all 2.
+    assert!((o.ledger(1, 1).success_in - 0.5).abs() < 1e-12);
+    assert!((o.cost(1, 1, 0) - 500.0).abs() < 1e-9);
+    assert!((o.cost(0, 2, 0) - 8.0).abs() < 1e-9);
+    e.groups[0].turn[0].success_share = 1.5;
+    assert!(m.check_effects(&e).is_err());
 }
 
 #[test]
@@ -176,11 +210,13 @@ fn combined_interventions_split_by_their_shares() {
         window: (1, 3),
         share: vec![0.5],
         success_group: None,
+        success_share: 1.0,
     });
     e.groups[0].turn.push(TurnEffect {
         window: (1, 3),
         share: vec![0.25],
         success_group: None,
+        success_share: 1.0,
     });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
@@ -338,10 +374,10 @@ proptest! {
         for g in 0..n_g {
             for (k, (lo, hi, share)) in turns[g].iter().enumerate() {
                 let lo = (*lo).min(lens[g] as u32);
-                e.groups[g].turn.push(TurnEffect { window: (lo, lo.max(*hi)), share: share.clone(), success_group: other(g, k) });
+                e.groups[g].turn.push(TurnEffect { window: (lo, lo.max(*hi)), share: share.clone(), success_group: other(g, k), success_share: 1.0 });
             }
             for (k, share) in prevents[g].iter().enumerate() {
-                e.groups[g].prevent.push(PreventEffect { share: share.clone(), success_group: other(g, k + 1) });
+                e.groups[g].prevent.push(PreventEffect { share: share.clone(), success_group: other(g, k + 1), success_share: 1.0 });
             }
         }
         prop_assert_eq!(m.check_effects(&e), Ok(()));
@@ -412,6 +448,7 @@ fn success_cases_are_booked_the_same_year_whatever_the_group_order() {
     e.groups[1].prevent.push(PreventEffect {
         share: vec![0.3, 0.0],
         success_group: Some(0),
+        success_share: 1.0,
     });
     m.check_effects(&e).expect("valid effects");
     let mut o = Outcome::default();
@@ -436,6 +473,7 @@ fn reusing_an_outcome_overwrites_it_without_reallocating() {
         window: (1, 4),
         share: vec![0.1; 6],
         success_group: None,
+        success_share: 1.0,
     });
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
@@ -584,6 +622,7 @@ fn effects_are_checked_against_the_model() {
             window,
             share,
             success_group,
+            success_share: 1.0,
         });
         e
     };
@@ -765,12 +804,14 @@ proptest! {
                     window: (*lo, *hi),
                     share: share.clone(),
                     success_group: *to,
+                    success_share: 1.0,
                 });
             }
             for (share, to) in &prevents[g] {
                 e.groups[g].prevent.push(PreventEffect {
                     share: share.clone(),
                     success_group: *to,
+                    success_share: 1.0,
                 });
             }
         }

@@ -392,6 +392,10 @@ pub struct InterventionSpec {
     /// Profile that each turned or prevented case starts.
     #[serde(default)]
     pub success_profile: Option<String>,
+    /// Share of the turned or prevented cases that start the success
+    /// profile; default 1. May be uncertain.
+    #[serde(default)]
+    pub success_share: Option<Scalar>,
     /// "Worse before better" impulse on the track.
     #[serde(default)]
     pub repression: Option<RepressionSpec>,

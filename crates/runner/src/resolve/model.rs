@@ -229,6 +229,25 @@ pub(super) fn interventions(
                 }
             },
         };
+        let success_share = match &spec.success_share {
+            None => Value::Fixed(1.0),
+            Some(share) => {
+                if spec.success_profile.is_none() {
+                    r.error(
+                        file,
+                        &format!("{path}.success_share"),
+                        "success_share is the share of successes that start the success profile: give the intervention a success_profile too",
+                    );
+                }
+                r.scalar(
+                    file,
+                    &format!("{path}.success_share"),
+                    share,
+                    Range::SHARE,
+                    "the share of successes that start the success profile",
+                )
+            }
+        };
         let repression = match &spec.repression {
             None => None,
             Some(rep) => {
@@ -272,6 +291,7 @@ pub(super) fn interventions(
             cost,
             cost_per_case,
             success_profile,
+            success_share,
             repression,
         });
     }
