@@ -33,8 +33,8 @@ pub struct ScenarioModel<'s> {
     effects: Vec<MixEffects>,
     /// Groups with any inflow driver that is not fixed at 0.
     driven: Vec<usize>,
-    /// Per group in `driven`, the lag L_g,k of each track's driver (years).
-    driver_lags: Vec<[usize; 4]>,
+    /// Per group in `driven`, (track, lag L in years) of each of its drivers.
+    driver_lags: Vec<Vec<(usize, usize)>>,
 }
 
 impl<'s> ScenarioModel<'s> {
@@ -55,12 +55,18 @@ impl<'s> ScenarioModel<'s> {
             .groups
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.drivers.iter().any(|(v, _)| *v != Value::Fixed(0.0)))
+            .filter(|(_, g)| g.drivers.iter().any(|d| d.strength != Value::Fixed(0.0)))
             .map(|(i, _)| i)
             .collect::<Vec<_>>();
         let driver_lags = driven
             .iter()
-            .map(|&g| s.groups[g].drivers.map(|(_, lag)| lag as usize))
+            .map(|&g| {
+                s.groups[g]
+                    .drivers
+                    .iter()
+                    .map(|d| (d.track, d.lag as usize))
+                    .collect()
+            })
             .collect();
         Ok(ScenarioModel {
             s,
@@ -156,33 +162,39 @@ impl<'s> ScenarioModel<'s> {
     }
 
     /// Exogenous inflow factors from the inflow drivers (model.md §3):
-    /// Π_k max(0, 1 − φ_k · x_k(t − L_k)), with x = 0 before year 1.
-    /// `phis` holds this sample's φ of each group in `driven` order.
-    fn driver_factors(&self, traj: &Trajectory, effects: &mut Effects, phis: &[[f64; 4]]) {
+    /// Π_d max(0, 1 − φ_d · x_track(d)(t − L_d)) over the group's drivers,
+    /// with x = 0 before year 1. `phis` holds this sample's φ of every
+    /// driver of the groups in `driven`, in order.
+    fn driver_factors(&self, traj: &Trajectory, effects: &mut Effects, phis: &[f64]) {
         let h = self.s.horizon as usize;
         let states = traj.states();
-        for ((&g, phi), lags) in self.driven.iter().zip(phis).zip(&self.driver_lags) {
+        let mut at = 0;
+        for (&g, lags) in self.driven.iter().zip(&self.driver_lags) {
+            let phi = &phis[at..at + lags.len()];
+            at += lags.len();
             let factors = &mut effects.groups[g].inflow_factor[..h];
             for (t, f) in (1..=h).zip(factors) {
-                let mut x = [0.0; 4];
-                for k in 0..4 {
-                    if t > lags[k] {
-                        x[k] = states[t - lags[k]][k];
-                    }
-                }
-                *f = inflow_driver_factor(phi, &x);
+                *f = phi
+                    .iter()
+                    .zip(lags)
+                    .map(|(&phi, &(k, lag))| {
+                        let x = if t > lag { states[t - lag][k] } else { 0.0 };
+                        inflow_driver_factor(phi, x)
+                    })
+                    .product();
             }
         }
     }
 
-    /// This sample's φ_g,k of every driven group, in `driven` order.
-    fn driver_strengths(&self, inputs: &[f64], phis: &mut Vec<[f64; 4]>) {
+    /// This sample's φ of every driver of the driven groups, in order.
+    fn driver_strengths(&self, inputs: &[f64], phis: &mut Vec<f64>) {
         phis.clear();
-        phis.extend(
-            self.driven
+        phis.extend(self.driven.iter().flat_map(|&g| {
+            self.s.groups[g]
+                .drivers
                 .iter()
-                .map(|&g| self.s.groups[g].drivers.map(|(v, _)| v.get(inputs))),
-        );
+                .map(|d| d.strength.get(inputs))
+        }));
     }
 }
 
@@ -239,7 +251,7 @@ pub struct Scratch {
     base_traj: Trajectory,
     mix_run: MixWorkspace,
     drives: Vec<Drive>,
-    phis: Vec<[f64; 4]>,
+    phis: Vec<f64>,
     d: Vec<f64>,
     base_cost: Vec<f64>,
     mix_cost: Vec<f64>,

@@ -154,8 +154,22 @@ pub struct GroupDef {
     pub inflow: Vec<Value>,
     /// (target group index, share).
     pub feeds: Vec<(usize, Value)>,
-    /// Per track (school, housing, labour, safety): (φ strength, lag years).
-    pub drivers: [(Value, u32); 4],
+    /// Inflow drivers, in track order (school, housing, labour, safety) and,
+    /// within a track, as written: several may act on one track with
+    /// different lags.
+    pub drivers: Vec<InflowDriver>,
+}
+
+/// One inflow driver of a group (model.md §3): the inflow × max(0, 1 −
+/// φ · x_track(t − L)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InflowDriver {
+    /// Track index (school 0, housing 1, labour 2, safety 3).
+    pub track: usize,
+    /// φ, share of the inflow per unit of track state.
+    pub strength: Value,
+    /// L, years.
+    pub lag: u32,
 }
 
 /// What an intervention does to cases (model.md §4).

@@ -237,16 +237,14 @@ impl SynergyModel {
     }
 }
 
-/// Π_k max(0, 1 − φ_k · x_k): the factor on a group's inflow from its inflow
-/// drivers (model.md §3). `phi` is the group's φ_g,k (inflow share removed per
-/// unit of track state); `x_lagged` holds x_k(t − L_g,k), each at its own lag,
-/// which the caller reads from the trajectory. A track below baseline raises
-/// the inflow (factor > 1 when φ_k > 0 and x_k < 0).
-pub fn inflow_driver_factor(phi: &[f64; 4], x_lagged: &[f64; 4]) -> f64 {
-    phi.iter()
-        .zip(x_lagged)
-        .map(|(phi, x)| (1.0 - phi * x).max(0.0))
-        .product()
+/// max(0, 1 − φ · x): the factor on a group's inflow from one inflow driver
+/// (model.md §3); a group's drivers multiply. `phi` is the driver's φ (inflow
+/// share removed per unit of track state); `x_lagged` is its track's state
+/// x(t − L) at the driver's own lag, which the caller reads from the
+/// trajectory. A track below baseline raises the inflow (factor > 1 when
+/// φ > 0 and x < 0).
+pub fn inflow_driver_factor(phi: f64, x_lagged: f64) -> f64 {
+    (1.0 - phi * x_lagged).max(0.0)
 }
 
 #[cfg(test)]
@@ -288,16 +286,10 @@ mod tests {
         assert_eq!(m.success_probability(0.5, Track::School, &x), 0.5);
         assert_eq!(m.success_probability(0.9, Track::Labour, &[1.0; 4]), 1.0);
         assert_eq!(m.success_probability(0.9, Track::Labour, &[-1.0; 4]), 0.0);
-        let f = inflow_driver_factor(&[0.5, 0.0, 0.0, 2.0], &[0.4, 1.0, 1.0, 0.25]);
-        assert!((f - 0.8 * 0.5).abs() < 1e-12);
-        assert_eq!(
-            inflow_driver_factor(&[0.0, 0.0, 0.0, 2.0], &[0.0, 0.0, 0.0, 1.0]),
-            0.0
-        );
-        assert!(
-            (inflow_driver_factor(&[0.5, 0.0, 0.0, 0.0], &[-0.5, 0.0, 0.0, 0.0]) - 1.25).abs()
-                < 1e-12
-        );
+        assert!((inflow_driver_factor(0.5, 0.4) - 0.8).abs() < 1e-12);
+        assert_eq!(inflow_driver_factor(0.0, 1.0), 1.0);
+        assert_eq!(inflow_driver_factor(2.0, 1.0), 0.0);
+        assert!((inflow_driver_factor(0.5, -0.5) - 1.25).abs() < 1e-12);
     }
 
     #[test]

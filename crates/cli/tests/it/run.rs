@@ -695,3 +695,50 @@ fn success_share_sends_that_share_of_successes_into_the_success_profile() {
         assert_eq!(h["cost_pv_by_group"][g], a["cost_pv_by_group"][g], "{g}");
     }
 }
+
+#[test]
+fn several_inflow_drivers_on_one_track_with_their_own_lags() {
+    let scratch = Scratch::new();
+    let one = r#""school": (strength: 0.8, lag: 3)"#;
+    let variant = |dir: &str, school: &str| {
+        let sub = Scratch::new();
+        let file = edited_scenario(&sub, "gang-network", one, &format!("\"school\": {school}"));
+        let text = run_summary(
+            &[&file, "--samples", "300"],
+            &scratch.dir.path().join(dir),
+            "gang-network",
+        );
+        (json(&text), sub)
+    };
+    let base = json(&run_summary(
+        &["scenarios/gang-network.ron", "--samples", "300"],
+        &scratch.dir.path().join("base"),
+        "gang-network",
+    ));
+    // A list of one, or with a driver of strength 0 added, is the same model
+    // bit for bit.
+    for (dir, school) in [
+        ("list", "[(strength: 0.8, lag: 3)]"),
+        ("zero", "[(strength: 0.8, lag: 3), (strength: 0.0, lag: 9)]"),
+    ] {
+        let (v, _keep) = variant(dir, school);
+        assert_eq!(v["mixes"], base["mixes"], "{school}");
+    }
+    // Two halves at different lags: each driver at its own lag, uncertain
+    // strengths listed by their index.
+    let (two, keep) = variant(
+        "two",
+        "[(strength: 0.4, lag: 3), (strength: Pert(0.2, 0.4, 0.6), lag: 6)]",
+    );
+    assert_ne!(two["mixes"], base["mixes"]);
+    let params = palett(&[
+        "params",
+        &keep.dir.path().join("gang-network.ron").to_string_lossy(),
+    ]);
+    let (listing, err) = text(&params);
+    assert!(params.status.success(), "{err}");
+    assert!(
+        listing.contains("groups.hang_arounds.drivers.school[1].strength"),
+        "{listing}"
+    );
+}

@@ -6,10 +6,12 @@
 //! [`palett_model::Scenario`]. Model crates never see these types.
 
 mod map;
+mod one_or_more;
 mod per_year;
 mod scalar;
 
 pub use map::OrderedMap;
+pub use one_or_more::OneOrMore;
 pub use per_year::PerYearSpec;
 pub use scalar::{DistributionSpec, Scalar};
 
@@ -270,9 +272,10 @@ pub struct GroupSpec {
     /// Shares of the group's cases moving each year into other groups.
     #[serde(default)]
     pub feeds: Vec<FeedSpec>,
-    /// Track → how the inflow falls as that track improves (φ, lag).
+    /// Track → how the inflow falls as that track improves (φ, lag); a
+    /// list of them for several lags on one track.
     #[serde(default)]
-    pub drivers: OrderedMap<DriverSpec>,
+    pub drivers: OrderedMap<OneOrMore<DriverSpec>>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,

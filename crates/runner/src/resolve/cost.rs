@@ -8,7 +8,7 @@ use super::{Range, Resolver, Source, collect};
 use crate::config::{InflowSpec, PerYearSpec, ProfileSpec};
 use crate::source::FileId;
 use crate::source::limits::MAX_PROFILE_YEARS;
-use palett_model::scenario::{GroupDef, ProfileDef, Scenario};
+use palett_model::scenario::{GroupDef, InflowDriver, ProfileDef, Scenario};
 use palett_model::value::Value;
 
 /// The default seven plus every actor the scenario and its libraries add.
@@ -502,13 +502,16 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
                 ),
             }
         }
-        let mut drivers = [(Value::Fixed(0.0), 0u32); 4];
-        for (track_name, d) in g.drivers.iter() {
+        let mut drivers = Vec::new();
+        for (track_name, written) in g.drivers.iter() {
             let dp = format!("{path}.drivers.{track_name}");
             match track_name.parse::<Track>() {
                 Ok(t) => {
-                    let phi = r.scalar(root, &format!("{dp}.strength"), &d.strength, Range::ANY, "a driver strength");
-                    drivers[t.index()] = (phi, d.lag);
+                    for (i, d) in written.as_slice().iter().enumerate() {
+                        let at = if written.is_list() { format!("{dp}[{i}]") } else { dp.clone() };
+                        let strength = r.scalar(root, &format!("{at}.strength"), &d.strength, Range::ANY, "a driver strength");
+                        drivers.push(InflowDriver { track: t.index(), strength, lag: d.lag });
+                    }
                 }
                 Err(_) => r.error(
                     root,
@@ -517,6 +520,8 @@ pub(super) fn groups(r: &mut Resolver, profiles: &[ProfileDef], horizon: u32) ->
                 ),
             }
         }
+        // Track order, as written within a track (a stable sort).
+        drivers.sort_by_key(|d| d.track);
         out.push(GroupDef {
             name: name.clone(),
             profile,
