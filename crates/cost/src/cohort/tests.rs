@@ -138,8 +138,10 @@ fn prevention_scales_the_whole_inflow_including_fed_cases() {
     assert_eq!(o.ledger(1, 2).prevented, 3.0);
 }
 
-#[test]
-fn success_group_is_booked_in_the_year_of_success() {
+/// Ten members (a flat 5-year profile of 1 SEK), a fifth of them turned in
+/// year 1 into a prison group (a 2-year profile of 1 000 SEK), of whom
+/// `success_share` go.
+fn members_into_prison(success_share: f64) -> (CohortModel, Effects) {
     let profiles = vec![flat(5, 1.0), flat(2, 1000.0)];
     let groups = vec![
         group("members", 0, 10.0, 1, vec![0.0; 3], vec![]),
@@ -151,8 +153,14 @@ fn success_group_is_booked_in_the_year_of_success() {
         window: (1, 5),
         share: vec![0.2, 0.0, 0.0],
         success_group: Some(1),
-        success_share: 1.0,
+        success_share,
     });
+    (m, e)
+}
+
+#[test]
+fn success_group_is_booked_in_the_year_of_success() {
+    let (m, e) = members_into_prison(1.0);
     let mut o = Outcome::default();
     m.simulate(&e, &mut o);
     assert!((o.ledger(1, 1).success_in - 2.0).abs() < 1e-12);
@@ -167,19 +175,7 @@ fn success_group_is_booked_in_the_year_of_success() {
 
 #[test]
 fn only_the_success_share_enters_the_success_group() {
-    let profiles = vec![flat(5, 1.0), flat(2, 1000.0)];
-    let groups = vec![
-        group("members", 0, 10.0, 1, vec![0.0; 3], vec![]),
-        group("prison", 1, 0.0, 1, vec![0.0; 3], vec![]),
-    ];
-    let m = CohortModel::new(profiles, groups, 3, 1).expect("valid");
-    let mut e = Effects::none(2, 3);
-    e.groups[0].turn.push(TurnEffect {
-        window: (1, 5),
-        share: vec![0.2, 0.0, 0.0],
-        success_group: Some(1),
-        success_share: 0.25,
-    });
+    let (m, mut e) = members_into_prison(0.25);
     e.groups[0].prevent.push(PreventEffect {
         share: vec![0.0; 3],
         success_group: Some(1),
