@@ -59,6 +59,32 @@ impl Catalogue {
         self.items.iter().map(|i| i.name.as_str()).collect()
     }
 
+    /// The same catalogue with each item's unit price replaced by
+    /// `prices[i]` (SEK per unit, in item order): one sample's draws of
+    /// uncertain prices.
+    ///
+    /// # Errors
+    /// `Length` unless there is one price per item; `InvalidValue` for a
+    /// price that is not finite.
+    pub fn with_prices(&self, prices: &[f64]) -> Result<Catalogue, CostError> {
+        if prices.len() != self.items.len() {
+            return Err(CostError::Length {
+                what: "the catalogue's prices".into(),
+                actor: None,
+                expected: self.items.len().to_string(),
+                found: prices.len(),
+            });
+        }
+        let mut out = Catalogue::default();
+        for (item, &price) in self.items.iter().zip(prices) {
+            out.add(CatalogueItem {
+                unit_price: price,
+                ..item.clone()
+            })?;
+        }
+        Ok(out)
+    }
+
     /// Number of items.
     pub fn len(&self) -> usize {
         self.items.len()

@@ -118,6 +118,9 @@ impl<'s> ScenarioModel<'s> {
     /// Sets every uncertain value of the cohorts to this sample's.
     fn update_cohorts(&self, c: &mut CohortModel, inputs: &[f64]) -> Result<(), CostError> {
         for (p, def) in self.s.profiles.iter().enumerate() {
+            if let Some(recipe) = &def.recipe {
+                c.set_profile(p, self.s.profile_at(recipe, inputs)?)?;
+            }
             c.set_profile_scale(p, def.scale.get(inputs))?;
         }
         for (g, def) in self.s.groups.iter().enumerate() {
@@ -202,7 +205,14 @@ impl<'s> ScenarioModel<'s> {
 /// success group per intervention with a success profile (model.md §3–§4).
 pub fn cohort_model(s: &Scenario, inputs: &[f64]) -> Result<CohortModel, CostError> {
     let h = s.horizon as usize;
-    let profiles = s.profiles.iter().map(|p| p.profile.clone()).collect();
+    let profiles = s
+        .profiles
+        .iter()
+        .map(|p| match &p.recipe {
+            Some(recipe) => s.profile_at(recipe, inputs),
+            None => Ok(p.profile.clone()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let names = s.cohort_group_names();
     let mut groups: Vec<Group> = s
         .groups

@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use palett_cost::{ActorId, ActorSet, Catalogue, EffectKind, Profile};
+use palett_cost::{ActorId, ActorSet, Catalogue, CostError, EffectKind, ItemId, Profile};
 use palett_synergy::{Channel, Track};
 
 use crate::metric::MetricRef;
@@ -38,6 +38,9 @@ pub struct Scenario {
     /// Actors known to the scenario and its libraries but not kept by
     /// `settings.actors`: every cost charged to them is left out.
     pub actors_left_out: Vec<String>,
+    /// Unit price (SEK per unit) of each catalogue item, in item order; may
+    /// be uncertain.
+    pub catalogue_prices: Vec<Value>,
     /// What reading the file found worth a warning (old spellings), each
     /// with its place.
     pub warnings: Vec<crate::run::Warning>,
@@ -84,6 +87,16 @@ impl Scenario {
     /// The index of mix `name` among [`Scenario::mix_names`].
     pub fn mix_index(&self, name: &str) -> Option<usize> {
         self.mix_names().iter().position(|m| *m == name)
+    }
+
+    /// A profile with uncertain numbers at `inputs` (one sample's draws).
+    pub fn profile_at(&self, recipe: &ProfileRecipe, inputs: &[f64]) -> Result<Profile, CostError> {
+        recipe.build(
+            self.actors.len(),
+            &self.catalogue,
+            &self.catalogue_prices,
+            inputs,
+        )
     }
 
     /// Cohort group index of each intervention's success group, if it has a
@@ -137,6 +150,74 @@ pub struct ProfileDef {
     pub scale: Value,
     /// Free text.
     pub description: Option<String>,
+    /// How to build the profile from this sample's draws, when an amount
+    /// of it (or a price it uses) is uncertain; `profile` is then the
+    /// profile at central values.
+    pub recipe: Option<ProfileRecipe>,
+}
+
+/// A profile whose numbers may be uncertain, built once per sample
+/// (docs/scenario-format.md, "Uncertain amounts"). Rows are per actor (or
+/// catalogue item), values by year or checkpoint, as [`Profile`]'s
+/// constructors take them.
+#[derive(Debug, Clone)]
+pub enum ProfileRecipe {
+    /// [`Profile::from_annual`]: SEK a year per actor.
+    Annual {
+        /// Profile length K.
+        len: usize,
+        /// Per actor, SEK for years 1, 2, ….
+        rows: Vec<(ActorId, Vec<Value>)>,
+    },
+    /// [`Profile::from_checkpoints`]: cumulative present values.
+    Checkpoints {
+        /// Checkpoint years.
+        years: Vec<u32>,
+        /// Per actor, the cumulative PV (SEK) at each checkpoint.
+        rows: Vec<(ActorId, Vec<Value>)>,
+        /// The rate the table was computed at (share per year).
+        rate: f64,
+    },
+    /// [`Profile::from_resources`]: quantities × the catalogue's prices.
+    Resources {
+        /// Profile length K.
+        len: usize,
+        /// Per item, units for years 1, 2, ….
+        rows: Vec<(ItemId, Vec<Value>)>,
+    },
+}
+
+impl ProfileRecipe {
+    /// The profile at `inputs` (SEK); `prices` are the catalogue's unit
+    /// prices, one per item. A checkpoint draw that makes a cumulative
+    /// value fall books a negative amount in that sample rather than fail
+    /// it: validation checked the central values.
+    pub fn build(
+        &self,
+        n_actors: usize,
+        catalogue: &Catalogue,
+        prices: &[Value],
+        inputs: &[f64],
+    ) -> Result<Profile, CostError> {
+        fn at<K: Copy>(rows: &[(K, Vec<Value>)], inputs: &[f64]) -> Vec<(K, Vec<f64>)> {
+            rows.iter()
+                .map(|(k, v)| (*k, v.iter().map(|x| x.get(inputs)).collect()))
+                .collect()
+        }
+        match self {
+            ProfileRecipe::Annual { len, rows } => {
+                Profile::from_annual(n_actors, *len, &at(rows, inputs))
+            }
+            ProfileRecipe::Checkpoints { years, rows, rate } => {
+                Profile::from_checkpoints(n_actors, years, &at(rows, inputs), *rate, true)
+            }
+            ProfileRecipe::Resources { len, rows } => {
+                let drawn: Vec<f64> = prices.iter().map(|p| p.get(inputs)).collect();
+                let catalogue = catalogue.with_prices(&drawn)?;
+                Profile::from_resources(n_actors, *len, &catalogue, &at(rows, inputs))
+            }
+        }
+    }
 }
 
 /// A group with names resolved to indices.

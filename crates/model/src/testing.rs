@@ -72,6 +72,7 @@ pub fn toy(horizon: u32, rate: f64, budget_period: u32, cost: &[(&str, f64)]) ->
         budget_period,
         actors,
         actors_left_out: Vec::new(),
+        catalogue_prices: Vec::new(),
         warnings: Vec::new(),
         catalogue: Catalogue::default(),
         profiles: Vec::new(),

@@ -742,3 +742,60 @@ fn several_inflow_drivers_on_one_track_with_their_own_lags() {
         "{listing}"
     );
 }
+
+const UNCERTAIN_AMOUNTS: &str = r#"Scenario(
+    settings: (horizon: 5),
+    catalogue: { "day": (price: Uniform(90, 110), actor: "region", unit: "day") },
+    profiles: {
+        "case": Annual(years: 3, amounts: { "kommun": [Uniform(900, 1100), 500] }),
+        "care": Resources(years: 2, quantities: { "day": (every_year: 10) }),
+        "table": Checkpoints(rate: 0.04, years: [1, 3], cumulative: { "ovriga": [100, Pert(200, 300, 400)] }),
+    },
+    groups: {
+        "g": (profile: "case", stock: 10, inflow: 2),
+        "h": (profile: "care", stock: 5),
+        "k": (profile: "table", stock: 1),
+    },
+    run: (samples: 2000, seed: 1),
+)
+"#;
+
+#[test]
+fn amounts_checkpoints_and_prices_may_be_uncertain() {
+    let scratch = Scratch::new();
+    let file = scratch.write("unc.ron", UNCERTAIN_AMOUNTS);
+    let file = file.to_str().expect("utf-8");
+    let params = palett(&["params", file]);
+    let (listing, err) = text(&params);
+    assert!(params.status.success(), "{err}");
+    for path in [
+        "catalogue.day.price",
+        "profiles.case.amounts.kommun[0]",
+        "profiles.table.cumulative.ovriga[1]",
+    ] {
+        assert!(listing.contains(path), "{path} in {listing}");
+    }
+    let sampled = json(&run_summary(&[file], &scratch.dir.path().join("mc"), "unc"));
+    let central = json(&run_summary(
+        &[file, "--deterministic"],
+        &scratch.dir.path().join("base"),
+        "unc",
+    ));
+    // Costs are linear in each amount, so the mean over draws is the cost at
+    // the central values (Latin hypercube: within 0.1 %), and they vary.
+    for actor in ["kommun", "region", "ovriga"] {
+        let at = |s: &Value, stat: &str| {
+            f(&mix(s, "do_nothing")["pv_by_actor"]["baseline_cost"][actor][stat])
+        };
+        let (mean, base) = (at(&sampled, "mean"), at(&central, "mean"));
+        assert!(
+            (mean - base).abs() < 1e-3 * base,
+            "{actor}: {mean} vs {base}"
+        );
+        assert!(at(&sampled, "sd") > 0.0, "{actor}");
+        assert!(
+            at(&sampled, "p5") < base && base < at(&sampled, "p95"),
+            "{actor}"
+        );
+    }
+}

@@ -271,6 +271,33 @@ impl CohortModel {
         Ok(())
     }
 
+    /// Replaces profile `p` with `profile` of the same length and actors:
+    /// one sample's draws of uncertain amounts or prices.
+    ///
+    /// # Errors
+    /// `OutOfRange` for an unknown profile; `Length` when the new profile's
+    /// length or number of actors differs from the old one's.
+    pub fn set_profile(&mut self, p: usize, profile: Profile) -> Result<(), CostError> {
+        let n = self.profiles.len();
+        let Some(old) = self.profiles.get_mut(p) else {
+            return Err(CostError::OutOfRange {
+                what: "profile".into(),
+                index: p,
+                valid: format!("0 to {} (0-based)", n as isize - 1),
+            });
+        };
+        if old.len() != profile.len() || old.n_actors() != profile.n_actors() {
+            return Err(CostError::Length {
+                what: format!("the new profile number {p}"),
+                actor: None,
+                expected: format!("{} years × {} actors", old.len(), old.n_actors()),
+                found: profile.len(),
+            });
+        }
+        *old = profile;
+        Ok(())
+    }
+
     fn group_mut(&mut self, g: usize) -> Result<&mut Group, CostError> {
         let n = self.groups.len();
         self.groups.get_mut(g).ok_or_else(|| CostError::OutOfRange {

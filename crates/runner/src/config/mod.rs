@@ -190,8 +190,8 @@ impl Default for SettingsSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemSpec {
-    /// Unit price, SEK per unit.
-    pub price: f64,
+    /// Unit price, SEK per unit; may be uncertain.
+    pub price: Scalar,
     /// The actor who pays.
     pub actor: String,
     /// What one unit is (informative).
@@ -212,8 +212,9 @@ pub enum ProfileSpec {
         rate: f64,
         /// Checkpoint years, strictly increasing, ≥ 1.
         years: Vec<u32>,
-        /// Actor → cumulative PV at each checkpoint (SEK).
-        cumulative: OrderedMap<Vec<f64>>,
+        /// Actor → cumulative PV at each checkpoint (SEK); each may be
+        /// uncertain.
+        cumulative: OrderedMap<Vec<Scalar>>,
         /// Allow a cumulative value to fall (a stated negative cost).
         #[serde(default)]
         allow_decrease: bool,

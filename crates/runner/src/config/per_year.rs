@@ -5,19 +5,21 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::Scalar;
+
 /// `[180000, 150000]` (years 1, 2, …; nothing after the list) or
-/// `(every_year: 180000)`.
+/// `(every_year: 180000)`; any value may be a distribution.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PerYearSpec {
     /// Values for years 1..=n of the case; 0 after them.
-    Years(Vec<f64>),
+    Years(Vec<Scalar>),
     /// The same value in every year of the profile.
-    EveryYear(f64),
+    EveryYear(Scalar),
 }
 
 impl PerYearSpec {
-    /// The numbers written: the list, or the one every-year value.
-    pub fn values(&self) -> &[f64] {
+    /// The values written: the list, or the one every-year value.
+    pub fn values(&self) -> &[Scalar] {
         match self {
             PerYearSpec::Years(v) => v,
             PerYearSpec::EveryYear(x) => std::slice::from_ref(x),
@@ -42,7 +44,7 @@ impl<'de> Visitor<'de> for PerYearVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PerYearSpec, A::Error> {
         let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
-        while let Some(x) = seq.next_element::<f64>()? {
+        while let Some(x) = seq.next_element::<Scalar>()? {
             v.push(x);
         }
         Ok(PerYearSpec::Years(v))
@@ -57,7 +59,7 @@ impl<'de> Visitor<'de> for PerYearVisitor {
             if value.is_some() {
                 return Err(de::Error::duplicate_field("every_year"));
             }
-            value = Some(map.next_value::<f64>()?);
+            value = Some(map.next_value::<Scalar>()?);
         }
         value
             .map(PerYearSpec::EveryYear)
@@ -77,11 +79,11 @@ mod tests {
     fn a_list_or_every_year() {
         assert_eq!(
             parse("[1, 2.5]").expect("list"),
-            PerYearSpec::Years(vec![1.0, 2.5])
+            PerYearSpec::Years(vec![Scalar::Number(1.0), Scalar::Number(2.5)])
         );
         assert_eq!(
             parse("(every_year: 100)").expect("every year"),
-            PerYearSpec::EveryYear(100.0)
+            PerYearSpec::EveryYear(Scalar::Number(100.0))
         );
     }
 

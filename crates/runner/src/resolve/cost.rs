@@ -3,12 +3,11 @@
 use palett_cost::{ActorId, ActorSet, Catalogue, CatalogueItem, CostError, Profile};
 use palett_synergy::Track;
 
-use super::scalar::{magnitude_message, within_magnitude};
 use super::{Range, Resolver, Source, collect};
-use crate::config::{InflowSpec, PerYearSpec, ProfileSpec};
+use crate::config::{InflowSpec, PerYearSpec, ProfileSpec, Scalar};
 use crate::source::FileId;
 use crate::source::limits::MAX_PROFILE_YEARS;
-use palett_model::scenario::{GroupDef, InflowDriver, ProfileDef, Scenario};
+use palett_model::scenario::{GroupDef, InflowDriver, ProfileDef, ProfileRecipe, Scenario};
 use palett_model::value::Value;
 
 /// The default seven plus every actor the scenario and its libraries add.
@@ -104,21 +103,24 @@ pub(crate) fn actor(
     found
 }
 
-pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
+/// The catalogue at central prices, and each item's price as a (possibly
+/// uncertain) value, in item order.
+pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> (Catalogue, Vec<Value>) {
     let mut cat = Catalogue::default();
+    let mut prices = Vec::new();
     let items = collect(r, "catalogue", |s| match s {
         Source::Scenario(f) => &f.catalogue,
         Source::Library(f) => &f.catalogue,
     });
     for (file, name, item) in items {
         let path = format!("catalogue.{name}");
-        if !within_magnitude(item.price) {
-            r.error(
-                file,
-                &format!("{path}.price"),
-                magnitude_message("the price (SEK per unit)", item.price),
-            );
-        }
+        let price = r.scalar(
+            file,
+            &format!("{path}.price"),
+            &item.price,
+            Range::ANY,
+            "the price (SEK per unit)",
+        );
         let Some(actor) = actor(r, actors, file, &format!("{path}.actor"), &item.actor) else {
             if r.actors_left_out.contains(&item.actor) {
                 r.items_left_out.push(name.clone());
@@ -127,15 +129,33 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
         };
         let added = cat.add(CatalogueItem {
             name: name.clone(),
-            unit_price: item.price,
+            unit_price: price.get(&r.params.central_values()),
             actor,
             unit: item.unit.clone().unwrap_or_else(|| "unit".into()),
         });
-        if let Err(e) = added {
-            r.error(file, &path, e.to_string());
+        match added {
+            Ok(_) => prices.push(price),
+            Err(e) => r.error(file, &path, e.to_string()),
         }
     }
-    cat
+    (cat, prices)
+}
+
+/// Resolves one row of a profile: each value at `{row}[i]`.
+fn row_values(r: &mut Resolver, file: FileId, row: &str, values: &[Scalar]) -> Vec<Value> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            r.scalar(
+                file,
+                &format!("{row}[{i}]"),
+                v,
+                Range::ANY,
+                "a profile amount",
+            )
+        })
+        .collect()
 }
 
 /// The values of one row of an `Annual` or `Resources` profile of `years`
@@ -143,11 +163,30 @@ pub(super) fn catalogue(r: &mut Resolver, actors: &ActorSet) -> Catalogue {
 /// is its values, then nothing. A one-value list in a longer profile is
 /// read as every year, as palett always read it, with a warning: its
 /// meaning is not what most readers expect.
-fn by_year(r: &mut Resolver, file: FileId, path: &str, spec: &PerYearSpec, years: u32) -> Vec<f64> {
+fn by_year(
+    r: &mut Resolver,
+    file: FileId,
+    path: &str,
+    spec: &PerYearSpec,
+    years: u32,
+) -> Vec<Value> {
     match spec {
-        PerYearSpec::EveryYear(x) => vec![*x; years as usize],
+        // One draw per sample, the same in every year.
+        PerYearSpec::EveryYear(x) => {
+            let v = r.scalar(
+                file,
+                &format!("{path}.every_year"),
+                x,
+                Range::ANY,
+                "a profile amount",
+            );
+            vec![v; years as usize]
+        }
         PerYearSpec::Years(v) if v.len() == 1 && years > 1 => {
-            let x = v[0];
+            let x = match &v[0] {
+                Scalar::Number(x) => x.to_string(),
+                Scalar::Distribution(_) => "…".to_string(),
+            };
             r.warn(
                 file,
                 path,
@@ -156,9 +195,10 @@ fn by_year(r: &mut Resolver, file: FileId, path: &str, spec: &PerYearSpec, years
                      to say so, or `[{x}, 0]` for the first year only"
                 ),
             );
-            vec![x; years as usize]
+            let value = row_values(r, file, path, v).remove(0);
+            vec![value; years as usize]
         }
-        PerYearSpec::Years(v) => v.clone(),
+        PerYearSpec::Years(v) => row_values(r, file, path, v),
     }
 }
 
@@ -166,6 +206,7 @@ pub(super) fn profiles(
     r: &mut Resolver,
     actors: &ActorSet,
     catalogue: &Catalogue,
+    prices: &[Value],
 ) -> Vec<ProfileDef> {
     let defs = collect(r, "profiles", |s| match s {
         Source::Scenario(f) => &f.profiles,
@@ -174,7 +215,7 @@ pub(super) fn profiles(
     let mut out = Vec::new();
     for (file, name, spec) in defs {
         let path = format!("profiles.{name}");
-        if let Some(def) = profile(r, actors, catalogue, file, &path, name, spec) {
+        if let Some(def) = profile(r, actors, (catalogue, prices), file, &path, name, spec) {
             out.push(def);
         }
     }
@@ -184,7 +225,7 @@ pub(super) fn profiles(
 fn profile(
     r: &mut Resolver,
     actors: &ActorSet,
-    catalogue: &Catalogue,
+    (catalogue, prices): (&Catalogue, &[Value]),
     file: FileId,
     path: &str,
     name: &str,
@@ -208,40 +249,6 @@ fn profile(
             (*years, format!("{path}.years"))
         }
     };
-    // Every amount of the profile within the magnitude limit, so no cost
-    // overflows to infinity in a run.
-    let (field, rows): (&str, Vec<(&String, &[f64])>) = match spec {
-        ProfileSpec::Checkpoints { cumulative, .. } => (
-            "cumulative",
-            cumulative.iter().map(|(k, v)| (k, v.as_slice())).collect(),
-        ),
-        ProfileSpec::Annual { amounts, .. } => (
-            "amounts",
-            amounts.iter().map(|(k, v)| (k, v.values())).collect(),
-        ),
-        ProfileSpec::Resources { quantities, .. } => (
-            "quantities",
-            quantities.iter().map(|(k, v)| (k, v.values())).collect(),
-        ),
-    };
-    let mut too_large = false;
-    for (key, values) in rows {
-        if let Some((i, v)) = values
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !within_magnitude(**v))
-        {
-            r.error(
-                file,
-                &format!("{path}.{field}.{key}[{i}]"),
-                magnitude_message("a profile amount", *v),
-            );
-            too_large = true;
-        }
-    }
-    if too_large {
-        return None;
-    }
     if length > MAX_PROFILE_YEARS {
         r.error(
             file,
@@ -250,14 +257,17 @@ fn profile(
         );
         return None;
     }
-    let (built, scale, description) = match spec {
+    // Every number of the profile as a value (each may be uncertain); the
+    // profile is validated at central values and, when anything in it is
+    // uncertain, rebuilt per sample from its recipe.
+    let (recipe, scale, description) = match spec {
         ProfileSpec::Checkpoints {
             rate,
             years,
             cumulative,
-            allow_decrease,
             scale,
             description,
+            ..
         } => {
             let mut rows = Vec::new();
             for (actor_name, values) in cumulative.iter() {
@@ -274,12 +284,17 @@ fn profile(
                     );
                     continue;
                 }
+                let values = row_values(r, file, &p, values);
                 if let Some(a) = actor(r, actors, file, &p, actor_name) {
-                    rows.push((a, values.clone()));
+                    rows.push((a, values));
                 }
             }
-            let built = Profile::from_checkpoints(n, years, &rows, *rate, *allow_decrease);
-            (built, scale, description)
+            let recipe = ProfileRecipe::Checkpoints {
+                years: years.clone(),
+                rows,
+                rate: *rate,
+            };
+            (recipe, scale, description)
         }
         ProfileSpec::Annual {
             years,
@@ -295,8 +310,11 @@ fn profile(
                     rows.push((a, values));
                 }
             }
-            let built = Profile::from_annual(n, *years as usize, &rows);
-            (built, scale, description)
+            let recipe = ProfileRecipe::Annual {
+                len: *years as usize,
+                rows,
+            };
+            (recipe, scale, description)
         }
         ProfileSpec::Resources {
             years,
@@ -322,9 +340,40 @@ fn profile(
                     ),
                 }
             }
-            let built = Profile::from_resources(n, *years as usize, catalogue, &rows);
-            (built, scale, description)
+            let recipe = ProfileRecipe::Resources {
+                len: *years as usize,
+                rows,
+            };
+            (recipe, scale, description)
         }
+    };
+    let central = r.params.central_values();
+    let uncertain = |v: &[Value]| v.iter().any(|x| !matches!(x, Value::Fixed(_)));
+    let varies = match &recipe {
+        ProfileRecipe::Annual { rows, .. } | ProfileRecipe::Checkpoints { rows, .. } => {
+            rows.iter().any(|(_, v)| uncertain(v))
+        }
+        ProfileRecipe::Resources { rows, .. } => rows.iter().any(|(id, v)| {
+            uncertain(v)
+                || prices
+                    .get(id.0)
+                    .is_some_and(|p| uncertain(std::slice::from_ref(p)))
+        }),
+    };
+    // At central values, with the file's own rule on falling cumulative
+    // values.
+    let built = match (&recipe, spec) {
+        (
+            ProfileRecipe::Checkpoints { years, rows, rate },
+            ProfileSpec::Checkpoints { allow_decrease, .. },
+        ) => {
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|(a, v)| (*a, v.iter().map(|x| x.get(&central)).collect()))
+                .collect();
+            Profile::from_checkpoints(n, years, &rows, *rate, *allow_decrease)
+        }
+        _ => recipe.build(n, catalogue, prices, &central),
     };
     let scale = r.scalar(
         file,
@@ -339,6 +388,7 @@ fn profile(
             profile,
             scale,
             description: description.clone(),
+            recipe: varies.then_some(recipe),
         }),
         Err(e) => {
             let (at, msg) = profile_error(path, spec, &e, actors);

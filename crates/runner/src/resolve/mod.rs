@@ -117,8 +117,8 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
     }
 
     let actors = cost::actors(&mut r);
-    let catalogue = cost::catalogue(&mut r, &actors);
-    let profiles = cost::profiles(&mut r, &actors, &catalogue);
+    let (catalogue, catalogue_prices) = cost::catalogue(&mut r, &actors);
+    let profiles = cost::profiles(&mut r, &actors, &catalogue, &catalogue_prices);
     let groups = cost::groups(&mut r, &profiles, horizon.max(1));
     let interventions = model::interventions(&mut r, &actors, &profiles, &groups, horizon.max(1));
     let synergy = model::synergy(&mut r);
@@ -161,6 +161,7 @@ pub fn resolve(loaded: &Loaded) -> Result<Scenario, Vec<Diagnostic>> {
         budget_period,
         actors,
         actors_left_out: r.actors_left_out.clone(),
+        catalogue_prices,
         warnings: r
             .warnings
             .iter()
