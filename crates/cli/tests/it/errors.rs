@@ -464,6 +464,24 @@ fn every_year_and_lists_of_their_own_length() {
 }
 
 #[test]
+fn a_one_value_list_of_a_distribution_warns_by_what_it_is() {
+    let s = Scratch::new();
+    let p = s.write(
+        "one-draw.ron",
+        "Scenario(\n    profiles: {\n        \"p\": Annual(years: 3, amounts: { \"kommun\": [Uniform(1, 2)] }),\n    },\n)\n",
+    );
+    let out = palett(&["validate", p.to_str().expect("utf-8")]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let warning = format!(
+        "{}:3:52: warning: a one-value list is read as its one draw in every one of the 3 years; \
+         write `(every_year: …)`",
+        p.display()
+    );
+    assert!(stderr.contains(&warning), "{stderr}");
+}
+
+#[test]
 fn every_year_misspelt_or_a_list_too_long() {
     expect_error(
         "Scenario(\n    profiles: {\n        \"p\": Annual(years: 3, amounts: { \"kommun\": (every_yaer: 1) }),\n    },\n)\n",

@@ -183,15 +183,20 @@ fn by_year(
             vec![v; years as usize]
         }
         PerYearSpec::Years(v) if v.len() == 1 && years > 1 => {
-            let x = match &v[0] {
-                Scalar::Number(x) => x.to_string(),
-                Scalar::Distribution(_) => "…".to_string(),
+            // A distribution's text is not kept, so its message names it
+            // by what it is.
+            let (read, x) = match &v[0] {
+                Scalar::Number(x) => (format!("`[{x}]` is read as {x}"), x.to_string()),
+                Scalar::Distribution(_) => (
+                    "a one-value list is read as its one draw".to_string(),
+                    "…".to_string(),
+                ),
             };
             r.warn(
                 file,
                 path,
                 format!(
-                    "`[{x}]` is read as {x} in every one of the {years} years; write `(every_year: {x})` \
+                    "{read} in every one of the {years} years; write `(every_year: {x})` \
                      to say so, or `[{x}, 0]` for the first year only"
                 ),
             );
