@@ -6,8 +6,11 @@
 //! sample count) and renamed into place when the run succeeds.
 
 mod csv;
+mod memory;
 #[cfg(feature = "parquet")]
 mod parquet;
+
+pub use memory::{SamplesCollector, SamplesTable};
 
 use std::path::{Path, PathBuf};
 
