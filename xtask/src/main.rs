@@ -13,6 +13,10 @@
 //!   processor" is tested. The report's browser test needs Chromium: when
 //!   it is missing, `ci` installs Debian's `chromium` with apt-get, or
 //!   stops and says what to install.
+//!   Then the Python package ([`python`]): a virtual environment with
+//!   maturin and pytest from the package index, the wheel built and
+//!   installed, its tests run against the binary (`cargo xtask python`
+//!   runs that step alone).
 //!   Then a sharded run on a real Slurm ([`slurm`]): Debian's `slurm-wlm`
 //!   installed when missing, a single-node cluster started from a temporary
 //!   configuration, deploy/slurm's job array and merge job submitted, the
@@ -21,6 +25,7 @@
 //! - `bless`: regenerates the golden results (tests/golden) after a
 //!   deliberate change of numbers; commit them on their own, saying why.
 
+mod python;
 mod slurm;
 
 use std::path::{Path, PathBuf};
@@ -302,6 +307,7 @@ fn ci() -> Result<(), ExitCode> {
         what: "golden results on a portable build (x86-64-v2)",
         cmd: portable,
     })?;
+    python::python_test(CI_PROFILE)?;
     slurm::slurm_test(CI_PROFILE, true)?;
     eprintln!("\n==> all checks passed");
     Ok(())
@@ -332,7 +338,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci      everything CI checks: fmt, clippy, docs, MSRV, tests (Chromium installed if missing), portable golden results
+  ci      everything CI checks: fmt, clippy, docs, MSRV, tests (Chromium installed if missing), portable golden results, Python, Slurm
+  python  the Python package: wheel built with maturin in a virtual environment, pytest against the binary
   slurm   the sharded run on a single-node Slurm (installed with apt-get if missing)
   bless   regenerate the golden results after a deliberate change of numbers";
 
@@ -342,6 +349,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bless") => bless(),
         Some("slurm") => slurm::slurm_test("release", false),
+        Some("python") => python::python_test(CI_PROFILE),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
