@@ -38,13 +38,12 @@ fn venv(root: &Path) -> Result<PathBuf, ExitCode> {
         what: "a virtual environment (target/python-venv)",
         cmd: make,
     })
-    .map_err(|code| {
+    .inspect_err(|_| {
         eprintln!(
             "==> Python: python3 -m venv failed; on Debian install python3-venv \
              (apt-get install python3-venv), then run this again"
         );
         let _ = std::fs::remove_dir_all(&dir);
-        code
     })?;
     Ok(python)
 }
