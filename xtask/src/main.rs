@@ -307,7 +307,7 @@ fn ci() -> Result<(), ExitCode> {
         what: "golden results on a portable build (x86-64-v2)",
         cmd: portable,
     })?;
-    python::python_test(CI_PROFILE)?;
+    python::python_test(CI_PROFILE, true)?;
     slurm::slurm_test(CI_PROFILE, true)?;
     eprintln!("\n==> all checks passed");
     Ok(())
@@ -349,7 +349,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bless") => bless(),
         Some("slurm") => slurm::slurm_test("release", false),
-        Some("python") => python::python_test(CI_PROFILE),
+        Some("python") => python::python_test(CI_PROFILE, false),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
