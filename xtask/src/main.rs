@@ -173,6 +173,28 @@ fn check_boundaries() -> Result<(), ExitCode> {
 /// Browser binaries the report's browser test looks for (crates/cli/tests/it/browser.rs).
 const CHROMIUM_NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
+/// The `palett` binary of `profile` (target/<profile>/palett), built
+/// unless `built` says the tests already built it: building palett-cli
+/// alone resolves features differently from the workspace's test build and
+/// would build it again.
+fn palett_binary(profile: &str, built: bool) -> Result<PathBuf, ExitCode> {
+    let palett = root().join("target").join(profile).join("palett");
+    if !(built && palett.is_file()) {
+        run(Step {
+            what: "build palett",
+            cmd: cargo(&[
+                "build",
+                "--profile",
+                profile,
+                "--locked",
+                "-p",
+                "palett-cli",
+            ]),
+        })?;
+    }
+    Ok(palett)
+}
+
 fn on_path(name: &str) -> bool {
     std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))

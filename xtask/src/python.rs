@@ -50,9 +50,7 @@ fn venv(root: &Path) -> Result<PathBuf, ExitCode> {
 
 /// Builds the wheel, installs it and runs the pytest suite; `profile` is
 /// the cargo profile of the `palett` binary the suite compares with, and
-/// of the wheel; `built`: that binary is already there (the tests built
-/// it in `cargo xtask ci`; building the one package alone would resolve
-/// features differently and build it again).
+/// of the wheel; `built`: the tests already built that binary.
 pub fn python_test(profile: &str, built: bool) -> Result<(), ExitCode> {
     let root = root();
     let python = venv(&root)?;
@@ -125,20 +123,7 @@ pub fn python_test(profile: &str, built: bool) -> Result<(), ExitCode> {
         what: "install the wheel",
         cmd: install,
     })?;
-    let palett = target.join(profile).join("palett");
-    if !(built && palett.is_file()) {
-        run(Step {
-            what: "the palett binary the Python results are compared with",
-            cmd: cargo(&[
-                "build",
-                "--profile",
-                profile,
-                "--locked",
-                "-p",
-                "palett-cli",
-            ]),
-        })?;
-    }
+    let palett = crate::palett_binary(profile, built)?;
     let mut pytest = Command::new(&python);
     pytest
         .args(["-m", "pytest", "-q", "crates/python/tests"])

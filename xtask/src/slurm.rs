@@ -184,20 +184,7 @@ pub fn slurm_test(profile: &str, built: bool) -> Result<(), ExitCode> {
     eprintln!("\n==> sharded run on a single-node Slurm (deploy/slurm)");
     let started = Instant::now();
     ensure_slurm()?;
-    let palett = root().join("target").join(profile).join("palett");
-    if !(built && palett.is_file()) {
-        run(Step {
-            what: "build palett",
-            cmd: crate::cargo(&[
-                "build",
-                "--profile",
-                profile,
-                "--locked",
-                "-p",
-                "palett-cli",
-            ]),
-        })?;
-    }
+    let palett = crate::palett_binary(profile, built)?;
     let dir = std::env::temp_dir().join(format!("palett-slurm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let result = (|| {
