@@ -1010,6 +1010,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_sketch_decodes_to_itself_and_damage_is_an_error() {
+        use crate::codec::{Codec, Decoder, Encoder};
+        let mut s = QuantileSketch::new();
+        let mut scratch = SketchScratch::default();
+        for k in 0..20 {
+            let mut xs: Vec<f64> = (0..500)
+                .map(|i| ((i * 7919 + k * 31) % 1000) as f64)
+                .collect();
+            s.insert_batch(&mut xs, &mut scratch);
+        }
+        let mut e = Encoder::new();
+        s.encode(&mut e);
+        let bytes = e.into_bytes();
+        assert_eq!(
+            QuantileSketch::decode(&mut Decoder::new(&bytes)),
+            Ok(s.clone())
+        );
+        assert!(QuantileSketch::decode(&mut Decoder::new(&bytes[..bytes.len() - 1])).is_err());
+        // A g that no longer sums to n.
+        let mut bad = bytes.clone();
+        bad[16 + 8] ^= 1;
+        assert!(QuantileSketch::decode(&mut Decoder::new(&bad)).is_err());
+    }
+
+    #[test]
     fn exact_when_small() {
         let mut s = QuantileSketch::new();
         let mut xs: Vec<f64> = (0..150).map(|i| ((i * 73) % 150) as f64).collect();
