@@ -49,9 +49,17 @@ fn options(
     method: Option<&str>,
     set: Vec<(String, f64)>,
     sensitivity: bool,
+    target_se: Option<f64>,
 ) -> PyResult<RunOptions> {
     if samples == Some(0) {
         return Err(PyValueError::new_err("samples must be at least 1"));
+    }
+    if let Some(t) = target_se
+        && !(t > 0.0 && t.is_finite())
+    {
+        return Err(PyValueError::new_err(format!(
+            "target_se must be a positive number of SEK; got {t}"
+        )));
     }
     let method = match method {
         None => None,
@@ -75,7 +83,7 @@ fn options(
         method,
         held: set,
         skip_analysis: !sensitivity,
-        ..RunOptions::default()
+        target_se,
     })
 }
 
@@ -130,9 +138,10 @@ fn run_one(
 /// `file`, `scenario` (its name), `files` (result file name → bytes:
 /// summary.json, by_year.csv, inputs.json and, for an analysed run,
 /// sensitivity.json, byte for byte what `palett run` writes) and
-/// `assertions` (claim, FILE:LINE:COL, holds, value).
+/// `assertions` (claim, FILE:LINE:COL, holds, value). `target_se` (SEK)
+/// stops early as `--target-se` does, `samples` then being the most.
 #[pyfunction]
-#[pyo3(signature = (paths, samples=None, seed=None, method=None, threads=None, set=Vec::new(), sensitivity=true))]
+#[pyo3(signature = (paths, samples=None, seed=None, method=None, threads=None, set=Vec::new(), sensitivity=true, target_se=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     py: Python<'_>,
@@ -143,8 +152,16 @@ pub fn run(
     threads: Option<usize>,
     set: Vec<(String, f64)>,
     sensitivity: bool,
+    target_se: Option<f64>,
 ) -> PyResult<Vec<Py<PyDict>>> {
-    let o = options(samples, seed, method.as_deref(), set, sensitivity)?;
+    let o = options(
+        samples,
+        seed,
+        method.as_deref(),
+        set,
+        sensitivity,
+        target_se,
+    )?;
     let scenarios = load_all(py, &paths)?;
     let finished = run_interruptibly(py, threads, |progress| {
         scenarios
@@ -231,7 +248,7 @@ pub fn samples<'py>(
     threads: Option<usize>,
     set: Vec<(String, f64)>,
 ) -> PyResult<(Bound<'py, PyBytes>, Vec<String>, Vec<Bound<'py, PyBytes>>)> {
-    let o = options(Some(n), seed, method.as_deref(), set, false)?;
+    let o = options(Some(n), seed, method.as_deref(), set, false, None)?;
     let s = load(&path).map_err(|ds| scenario_error(py, &ds))?;
     let table = run_interruptibly(py, threads, |progress| {
         let mut collector = SamplesCollector::new(&s, n);

@@ -120,11 +120,23 @@ def test_the_base_case(at_root, cli, tmp_path):
     assert r.sensitivity is None and r.analysis is None
 
 
+def test_an_early_stop_is_the_commands(cli, at_root, tmp_path):
+    out = tmp_path / "out"
+    done = cli("run", "scenarios/herrgarden.ron", "--samples", "50000", "--seed", SEED,
+               "--target-se", "2000000", "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    r = palett.run("scenarios/herrgarden.ron", samples=50_000, seed=int(SEED), target_se=2e6)
+    assert r.to_json() == (out / "herrgarden" / "summary.json").read_text()
+    assert r.summary["stopped_early"] is True and r.summary["samples"] < 50_000
+
+
 def test_bad_options_say_what_is_valid(at_root):
     with pytest.raises(ValueError, match='"lhs", "mc" or "deterministic"'):
         palett.run("scenarios/herrgarden.ron", method="sobol")
     with pytest.raises(ValueError, match="at least 1"):
         palett.run("scenarios/herrgarden.ron", samples=0)
+    with pytest.raises(ValueError, match="target_se"):
+        palett.run("scenarios/herrgarden.ron", target_se=-1.0)
     with pytest.raises(ValueError, match="threads"):
         palett.run("scenarios/herrgarden.ron", threads=0)
     with pytest.raises(RuntimeError, match="no.such.input"):

@@ -127,6 +127,7 @@ def run(
     threads: Optional[int] = None,
     set: Optional[Mapping[str, float]] = None,
     sensitivity: bool = True,
+    target_se: Optional[float] = None,
 ) -> Union[Result, List[Result]]:
     """Run scenario files as ``palett run`` does.
 
@@ -144,6 +145,9 @@ def run(
             ``palett params`` path, as ``--set PATH=VALUE``:
             ``{"interventions.tore.reach": 0.6}``.
         sensitivity: False skips the analysis (``--no-sensitivity``).
+        target_se: stop at the first block where every mix's mean total
+            NPV has at most this standard error, SEK (``--target-se``);
+            ``samples`` is then the most it runs.
 
     Returns:
         A :class:`Result` for one path, a list of them (in order) for a
@@ -168,6 +172,7 @@ def run(
             threads=threads,
             set=_held(set),
             sensitivity=sensitivity,
+            target_se=target_se,
         )
     except _native.ScenarioError as e:
         raise _reraise(e) from None

@@ -18,6 +18,7 @@ def run(
     threads: Optional[int] = None,
     set: Sequence[Tuple[str, float]] = ...,
     sensitivity: bool = True,
+    target_se: Optional[float] = None,
 ) -> List[Dict[str, object]]:
     """Per file: file, scenario, files (name -> bytes), assertions."""
 
