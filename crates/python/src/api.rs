@@ -139,9 +139,10 @@ fn run_one(
 /// summary.json, by_year.csv, inputs.json and, for an analysed run,
 /// sensitivity.json, byte for byte what `palett run` writes) and
 /// `assertions` (claim, FILE:LINE:COL, holds, value). `target_se` (SEK)
-/// stops early as `--target-se` does, `samples` then being the most.
+/// stops early as `--target-se` does, `samples` then being the most;
+/// `progress(done, total)` is called as blocks finish, per file.
 #[pyfunction]
-#[pyo3(signature = (paths, samples=None, seed=None, method=None, threads=None, set=Vec::new(), sensitivity=true, target_se=None))]
+#[pyo3(signature = (paths, samples=None, seed=None, method=None, threads=None, set=Vec::new(), sensitivity=true, target_se=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     py: Python<'_>,
@@ -153,6 +154,7 @@ pub fn run(
     set: Vec<(String, f64)>,
     sensitivity: bool,
     target_se: Option<f64>,
+    progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Vec<Py<PyDict>>> {
     let o = options(
         samples,
@@ -163,7 +165,7 @@ pub fn run(
         target_se,
     )?;
     let scenarios = load_all(py, &paths)?;
-    let finished = run_interruptibly(py, threads, |progress| {
+    let finished = run_interruptibly(py, threads, progress.as_ref(), |progress| {
         scenarios
             .iter()
             .map(|s| run_one(s, &o, progress))
@@ -237,8 +239,8 @@ pub fn validate(path: PathBuf) -> (Vec<Problem>, Vec<String>) {
 /// columns as bytes of little-endian f64), the values of `palett run
 /// --samples-out`.
 #[pyfunction]
-#[pyo3(signature = (path, n, seed=None, method=None, threads=None, set=Vec::new()))]
-#[allow(clippy::type_complexity)]
+#[pyo3(signature = (path, n, seed=None, method=None, threads=None, set=Vec::new(), progress=None))]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn samples<'py>(
     py: Python<'py>,
     path: PathBuf,
@@ -247,10 +249,11 @@ pub fn samples<'py>(
     method: Option<String>,
     threads: Option<usize>,
     set: Vec<(String, f64)>,
+    progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<(Bound<'py, PyBytes>, Vec<String>, Vec<Bound<'py, PyBytes>>)> {
     let o = options(Some(n), seed, method.as_deref(), set, false, None)?;
     let s = load(&path).map_err(|ds| scenario_error(py, &ds))?;
-    let table = run_interruptibly(py, threads, |progress| {
+    let table = run_interruptibly(py, threads, progress.as_ref(), |progress| {
         let mut collector = SamplesCollector::new(&s, n);
         palett_model::run::run_with(&s, &o, progress, &mut [&mut collector])
             .map(|_| collector.finish())

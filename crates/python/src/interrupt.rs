@@ -2,7 +2,7 @@
 //! threads run, and Ctrl-C (SIGINT, seen by `check_signals` on the calling
 //! thread) stops the work at its next block instead of after the run.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use palett_montecarlo::Progress;
@@ -21,10 +21,14 @@ const POLL: Duration = Duration::from_millis(20);
 /// or the global pool) while the calling thread, without the GIL, waits
 /// for it and checks for signals. `work` gets the progress callback to
 /// hand to the engine. On Ctrl-C the run stops at its next block and the
-/// `KeyboardInterrupt` is raised.
+/// `KeyboardInterrupt` is raised. `report`, a Python callable, is called
+/// on the calling thread (with the GIL) with (samples done, samples
+/// planned) whenever a block has finished since the last look; an
+/// exception it raises stops the run like Ctrl-C.
 pub fn run_interruptibly<T: Send>(
     py: Python<'_>,
     threads: Option<usize>,
+    report: Option<&Bound<'_, PyAny>>,
     work: impl FnOnce(&(dyn Fn(Progress) + Sync)) -> T + Send,
 ) -> PyResult<T> {
     let pool = match threads {
@@ -47,7 +51,10 @@ pub fn run_interruptibly<T: Send>(
         None => None,
     };
     let stop = AtomicBool::new(false);
-    let progress = |_: Progress| {
+    let (done, total) = (AtomicU64::new(0), AtomicU64::new(0));
+    let progress = |p: Progress| {
+        total.store(p.total, Ordering::Relaxed);
+        done.store(p.done, Ordering::Relaxed);
         if stop.load(Ordering::Relaxed) {
             std::panic::resume_unwind(Box::new(Stopped));
         }
@@ -58,11 +65,21 @@ pub fn run_interruptibly<T: Send>(
             None => work(&progress),
         });
         let mut interrupted = None;
+        let mut reported = 0;
         while !worker.is_finished() {
             py.detach(|| std::thread::sleep(POLL));
-            if interrupted.is_none()
-                && let Err(e) = py.check_signals()
+            if interrupted.is_some() {
+                continue;
+            }
+            let mut looked = py.check_signals();
+            let now = done.load(Ordering::Relaxed);
+            if let (Ok(()), Some(f)) = (&looked, report)
+                && now != reported
             {
+                reported = now;
+                looked = f.call1((now, total.load(Ordering::Relaxed))).map(|_| ());
+            }
+            if let Err(e) = looked {
                 stop.store(true, Ordering::Relaxed);
                 interrupted = Some(e);
             }

@@ -7,6 +7,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 import palett
 
 
@@ -50,3 +52,22 @@ def test_ctrl_c_stops_a_long_run(at_root):
     out, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert out.strip() == "interrupted", err
+
+
+def test_progress_is_reported_and_can_stop_a_run(at_root):
+    seen = []
+    r = palett.run("scenarios/sodertalje.ron", samples=20_000, seed=1,
+                   progress=lambda done, total: seen.append((done, total)))
+    assert seen, "no progress reported"
+    assert all(total == 20_000 for _, total in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert r.summary["samples"] == 20_000
+
+    class Enough(Exception):
+        pass
+
+    def stop(done, total):
+        raise Enough
+
+    with pytest.raises(Enough):
+        palett.run("scenarios/sodertalje.ron", samples=10_000_000, progress=stop)

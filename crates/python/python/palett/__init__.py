@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
@@ -128,6 +128,7 @@ def run(
     set: Optional[Mapping[str, float]] = None,
     sensitivity: bool = True,
     target_se: Optional[float] = None,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> Union[Result, List[Result]]:
     """Run scenario files as ``palett run`` does.
 
@@ -148,6 +149,9 @@ def run(
         target_se: stop at the first block where every mix's mean total
             NPV has at most this standard error, SEK (``--target-se``);
             ``samples`` is then the most it runs.
+        progress: called as ``progress(done, total)`` (samples of the
+            file being run) as blocks finish, on the calling thread, e.g.
+            to move a tqdm bar; an exception it raises stops the run.
 
     Returns:
         A :class:`Result` for one path, a list of them (in order) for a
@@ -173,6 +177,7 @@ def run(
             set=_held(set),
             sensitivity=sensitivity,
             target_se=target_se,
+            progress=progress,
         )
     except _native.ScenarioError as e:
         raise _reraise(e) from None
@@ -217,6 +222,7 @@ def samples(
     method: Optional[str] = None,
     threads: Optional[int] = None,
     set: Optional[Mapping[str, float]] = None,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> Dict[str, np.ndarray]:
     """Each sample's inputs and NPVs, for your own analysis.
 
@@ -225,6 +231,8 @@ def samples(
     input by its ``palett params`` path, then ``"npv/<mix>/<actor>"`` and
     ``"npv/<mix>/total"`` (SEK) for every mix but do-nothing — the values
     of ``palett run --samples n --samples-out FILE``, bit for bit.
+    ``seed``, ``method``, ``threads``, ``set`` and ``progress`` are as in
+    :func:`run`.
 
     Raises:
         ScenarioError: the file is invalid.
@@ -234,7 +242,13 @@ def samples(
         raise ValueError("n must be at least 1")
     try:
         index, names, columns = _native.samples(
-            os.fspath(path), n, seed=seed, method=method, threads=threads, set=_held(set)
+            os.fspath(path),
+            n,
+            seed=seed,
+            method=method,
+            threads=threads,
+            set=_held(set),
+            progress=progress,
         )
     except _native.ScenarioError as e:
         raise _reraise(e) from None

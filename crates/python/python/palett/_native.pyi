@@ -1,7 +1,7 @@
 """Type stubs of palett's native module (Rust, crates/python/src). Use the
 functions of the ``palett`` package, which wrap these."""
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 __version__: str
 
@@ -19,6 +19,7 @@ def run(
     set: Sequence[Tuple[str, float]] = ...,
     sensitivity: bool = True,
     target_se: Optional[float] = None,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> List[Dict[str, object]]:
     """Per file: file, scenario, files (name -> bytes), assertions."""
 
@@ -35,5 +36,6 @@ def samples(
     method: Optional[str] = None,
     threads: Optional[int] = None,
     set: Sequence[Tuple[str, float]] = ...,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> Tuple[bytes, List[str], List[bytes]]:
     """(sample indices as little-endian u64 bytes, names, columns as little-endian f64 bytes)."""
