@@ -357,45 +357,7 @@ impl QuantileSketch {
             self.clone_from(later);
             return;
         }
-        let (a, b) = (&self.tuples, &later.tuples);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0usize, 0usize);
-        // rmin of the last tuple taken from each list (0 before any).
-        let (mut ra, mut rb) = (0u64, 0u64);
-        let mut prev = 0u64;
-        // rmax of a list's next tuple, less one, or the list's n when none.
-        let above = |ts: &[Tuple], k: usize, r: u64, n: u64| {
-            ts.get(k)
-                .map_or(n, |t| r + u64::from(t.g) + u64::from(t.delta) - 1)
-        };
-        while i < a.len() || j < b.len() {
-            let from_a = j == b.len() || (i < a.len() && a[i].v.total_cmp(&b[j].v).is_le());
-            let (t, rmin, rmax) = if from_a {
-                let t = a[i];
-                ra += u64::from(t.g);
-                i += 1;
-                (
-                    t,
-                    ra + rb,
-                    ra + u64::from(t.delta) + above(b, j, rb, later.n),
-                )
-            } else {
-                let t = b[j];
-                rb += u64::from(t.g);
-                j += 1;
-                (
-                    t,
-                    ra + rb,
-                    rb + u64::from(t.delta) + above(a, i, ra, self.n),
-                )
-            };
-            out.push(Tuple {
-                v: t.v,
-                g: (rmin - prev) as u32,
-                delta: (rmax - rmin) as u32,
-            });
-            prev = rmin;
-        }
+        let mut out = combine(&self.tuples, &later.tuples);
         self.n += later.n;
         compress(&mut out, self.n);
         self.tuples = out;
@@ -936,6 +898,58 @@ fn absorb_gap<G: Gaps>(
     absorb_run(cur, out, w, c, |k| gaps.sorted(b, k), d, cap);
 }
 
+/// The Greenwald–Khanna combination of two summaries (see
+/// [`QuantileSketch::merge`]), before compression.
+///
+/// Written out, the rank bounds simplify: the union lists the tuples of
+/// both in value order (`a`'s first on ties), each keeps its g, and its Δ
+/// grows by g + Δ − 1 of the other list's next tuple (nothing once the
+/// other list is used up). So a run of `a`'s tuples between two of `b`'s
+/// is copied with one constant added, and found by a galloping search:
+/// merging a part into a run's total (≈ 1 100 tuples against ≈ 200) is
+/// copying, not a comparison and a hard-to-predict branch per tuple. The
+/// result is the textbook loop's, tuple for tuple (tested against it);
+/// the sums are modulo 2⁶⁴ as there.
+fn combine(a: &[Tuple], b: &[Tuple]) -> Vec<Tuple> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    // What a tuple's Δ gains from the other list's next tuple t.
+    let gain = |t: &Tuple| (u64::from(t.g) + u64::from(t.delta)).wrapping_sub(1);
+    let grown = |t: &Tuple, by: u64| Tuple {
+        v: t.v,
+        g: t.g,
+        delta: u64::from(t.delta).wrapping_add(by) as u32,
+    };
+    let mut i = 0;
+    for tb in b {
+        let k = i + count_not_after(&a[i..], tb.v);
+        let by = gain(tb);
+        out.extend(a[i..k].iter().map(|t| grown(t, by)));
+        out.push(grown(tb, a.get(k).map_or(0, gain)));
+        i = k;
+    }
+    out.extend_from_slice(&a[i..]);
+    out
+}
+
+/// How many of `run`'s tuples (sorted by value) have a value not after
+/// `x`: a galloping search, as the runs between two tuples of a smaller
+/// summary are short.
+fn count_not_after(run: &[Tuple], x: f64) -> usize {
+    let not_after = |t: &Tuple| t.v.total_cmp(&x).is_le();
+    match run.first() {
+        Some(t) if not_after(t) => {}
+        _ => return 0,
+    }
+    // run[lo] is known not after x; run[hi], if any, is after it.
+    let mut hi = 1;
+    while hi < run.len() && not_after(&run[hi]) {
+        hi *= 2;
+    }
+    let lo = hi / 2;
+    let hi = hi.min(run.len());
+    lo + 1 + run[lo + 1..hi].partition_point(not_after)
+}
+
 /// Merge neighbours while g + g' + Δ' ≤ ⌊2εn⌋, right to left, never
 /// touching the first tuple (the exact minimum); the last tuple only
 /// absorbs, so the maximum stays exact too.
@@ -1008,6 +1022,81 @@ impl crate::codec::Codec for QuantileSketch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The textbook combination loop, with rank bounds kept as running
+    /// sums: the reference [`combine`] must match tuple for tuple.
+    fn combine_reference(a: &[Tuple], na: u64, b: &[Tuple], nb: u64) -> Vec<Tuple> {
+        let mut out = Vec::new();
+        let (mut i, mut j) = (0usize, 0usize);
+        let (mut ra, mut rb) = (0u64, 0u64);
+        let mut prev = 0u64;
+        // rmax of a list's next tuple, less one, or the list's n when none.
+        let above = |ts: &[Tuple], k: usize, r: u64, n: u64| {
+            ts.get(k)
+                .map_or(n, |t| r + u64::from(t.g) + u64::from(t.delta) - 1)
+        };
+        while i < a.len() || j < b.len() {
+            let from_a = j == b.len() || (i < a.len() && a[i].v.total_cmp(&b[j].v).is_le());
+            let (t, rmin, rmax) = if from_a {
+                let t = a[i];
+                ra += u64::from(t.g);
+                i += 1;
+                (t, ra + rb, ra + u64::from(t.delta) + above(b, j, rb, nb))
+            } else {
+                let t = b[j];
+                rb += u64::from(t.g);
+                j += 1;
+                (t, ra + rb, rb + u64::from(t.delta) + above(a, i, ra, na))
+            };
+            out.push(Tuple {
+                v: t.v,
+                g: (rmin - prev) as u32,
+                delta: (rmax - rmin) as u32,
+            });
+            prev = rmin;
+        }
+        out
+    }
+
+    #[test]
+    fn combine_equals_the_textbook_loop() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(11);
+        let mut scratch = SketchScratch::default();
+        for case in 0..300 {
+            // Summaries of very different sizes and overlaps, with ties
+            // between them (values on a coarse grid) and merged ones
+            // (Δ > 0) on both sides.
+            let grid = [2.0, 50.0, 1e6][case % 3];
+            let mut sketch = |n: usize, shift: f64, parts: usize| {
+                let mut s = QuantileSketch::new();
+                for _ in 0..parts {
+                    let mut part = QuantileSketch::new();
+                    for chunk in (0..n).collect::<Vec<_>>().chunks(97) {
+                        let mut xs: Vec<f64> = chunk
+                            .iter()
+                            .map(|_| (rng.random::<f64>() * grid).floor() + shift)
+                            .collect();
+                        part.insert_batch(&mut xs, &mut scratch);
+                    }
+                    s.merge(&part);
+                }
+                s
+            };
+            let a = sketch(1 + case * 7 % 3000, 0.0, 1 + case % 3);
+            let b = sketch(1 + case * 13 % 2000, (case % 5) as f64, 1 + case % 2);
+            assert_eq!(
+                combine(&a.tuples, &b.tuples),
+                combine_reference(&a.tuples, a.n, &b.tuples, b.n),
+                "case {case}"
+            );
+            assert_eq!(
+                combine(&b.tuples, &a.tuples),
+                combine_reference(&b.tuples, b.n, &a.tuples, a.n),
+                "case {case}, swapped"
+            );
+        }
+    }
 
     #[test]
     fn a_sketch_decodes_to_itself_and_damage_is_an_error() {
