@@ -173,7 +173,7 @@ fn check_boundaries() -> Result<(), ExitCode> {
 /// Browser binaries the report's browser test looks for (crates/cli/tests/it/browser.rs).
 const CHROMIUM_NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
-/// The `palett` binary of `profile` (target/<profile>/palett), built
+/// The `palett` binary of `profile` (`target/<profile>/palett`), built
 /// unless `built` says the tests already built it: building palett-cli
 /// alone resolves features differently from the workspace's test build and
 /// would build it again.
