@@ -424,6 +424,12 @@ pub fn run_part(
     Ok(())
 }
 
+/// Segments [`merge_segments`] holds and folds together: enough that the
+/// running total streams through memory once per group rather than once
+/// per segment, few enough that a group of Södertälje-sized segments stays
+/// near 100 MB.
+const MERGE_GROUP: usize = 8;
+
 /// The run of `s` with options `o` from its segments' states, given in
 /// segment order (every segment, or — for a run with parts missing — the
 /// ones there are; the sample count is then what they hold).
@@ -439,11 +445,18 @@ pub fn merge_segments(
     let layout = &model.plan().layout;
     let mut total = Partial::new(layout);
     let mut state: Option<AnalysisState> = None;
-    for seg in segments {
+    // Segments fold a group at a time (Partial::merge_all, the same result
+    // as one by one): a group bounds what is held in memory at once.
+    let mut group = Vec::with_capacity(MERGE_GROUP);
+    let mut segments = segments.into_iter().peekable();
+    while let Some(seg) = segments.next() {
         if !seg.engine.fits(layout) {
             return Err(ModelError::PartShape);
         }
-        total.merge(seg.engine);
+        group.push(seg.engine);
+        if group.len() == MERGE_GROUP || segments.peek().is_none() {
+            total.merge_all(std::mem::take(&mut group));
+        }
         if let (Some(a), Some(later)) = (analysis.as_ref(), seg.analysis) {
             use palett_montecarlo::Observer;
             match state.as_mut() {

@@ -298,6 +298,48 @@ impl Partial {
         }
     }
 
+    /// Folds `later`, statistics of the consecutive stretches of samples
+    /// that follow these (in sample order), into these: exactly what
+    /// merging them one after another with [`Self::merge`] gives, bit for
+    /// bit, because every cell still takes the same merges in the same
+    /// order.
+    ///
+    /// Merging cell by cell over all of `later` instead of part by part over
+    /// all cells is what makes merging many parts cheap: a cell's running
+    /// total stays in cache while every part's statistics of that cell fold
+    /// into it, instead of the whole total (tens of MB) streaming through
+    /// memory once per part (docs/distributed.md, "Cost of merging").
+    pub fn merge_all(&mut self, later: Vec<Partial>) {
+        let mut later = later.into_iter().filter(|p| p.samples > 0);
+        if self.samples == 0 {
+            match later.next() {
+                Some(first) => *self = first,
+                None => return,
+            }
+        }
+        let later: Vec<Partial> = later.collect();
+        if later.is_empty() {
+            return;
+        }
+        self.samples += later.iter().map(|p| p.samples).sum::<u64>();
+        self.cells
+            .par_chunks_mut(TASK_CELLS)
+            .enumerate()
+            .for_each(|(k, chunk)| {
+                let at = k * TASK_CELLS;
+                for (i, x) in chunk.iter_mut().enumerate() {
+                    for p in &later {
+                        x.merge(&p.cells[at + i]);
+                    }
+                }
+            });
+        for (i, a) in self.contests.iter_mut().enumerate() {
+            for p in &later {
+                a.merge(&p.contests[i]);
+            }
+        }
+    }
+
     /// The standard error of scalar `w`'s mean over these samples and then
     /// `later`'s, without merging the rest.
     fn se_with(&self, later: &Partial, w: usize) -> Option<f64> {

@@ -113,7 +113,7 @@ impl QuantileSketch {
         if batch.is_empty() {
             return;
         }
-        if cap(self.n + batch.len() as u64) < 2 || self.tuples.len() == 1 {
+        if fill_cap(self.n + batch.len() as u64) < 2 || self.tuples.len() == 1 {
             batch.sort_unstable_by(f64::total_cmp);
             self.insert_sorted(batch, scratch);
         } else if self.tuples.is_empty() {
@@ -138,7 +138,7 @@ impl QuantileSketch {
     /// batch.
     fn insert_first(&mut self, batch: &mut [f64], scratch: &mut SketchScratch) {
         let len = batch.len();
-        let cap = cap(len as u64) as usize;
+        let cap = fill_cap(len as u64) as usize;
         debug_assert!(self.tuples.is_empty() && cap >= 2 && len >= 3);
         let SketchScratch {
             bucket,
@@ -245,7 +245,7 @@ impl QuantileSketch {
     /// batch's `new` values given by gap (`self.n` already counts them).
     fn merge_gaps<G: Gaps>(&mut self, gaps: &mut G, new: usize, out: &mut Vec<Tuple>) {
         let stored = self.tuples.len();
-        let cap = cap(self.n);
+        let cap = fill_cap(self.n);
         let below_min = gaps.count(0);
 
         // Emitted tuples, right to left, written at `w` (at most every
@@ -332,7 +332,7 @@ impl QuantileSketch {
         }
         out.extend(old.copied());
         self.n += batch.len() as u64;
-        compress(out, self.n);
+        compress(out, fill_cap(self.n));
         self.tuples.clear();
         self.tuples.extend_from_slice(out);
     }
@@ -357,10 +357,12 @@ impl QuantileSketch {
             self.clone_from(later);
             return;
         }
-        let mut out = combine(&self.tuples, &later.tuples);
         self.n += later.n;
-        compress(&mut out, self.n);
-        self.tuples = out;
+        MERGED.with_borrow_mut(|buf| {
+            let kept = combine_compressed(&self.tuples, &later.tuples, cap(self.n), buf);
+            self.tuples.clear();
+            self.tuples.extend_from_slice(&buf[kept]);
+        });
     }
 
     /// A value whose rank is within ε·n of `rank` (1-based, clamped to
@@ -397,6 +399,15 @@ impl QuantileSketch {
 /// ⌊2εn⌋: the most g + Δ any tuple may have after n values.
 fn cap(n: u64) -> u64 {
     (2.0 * RANK_EPSILON * n as f64).floor() as u64
+}
+
+/// The rank-error bound a sketch keeps while values are inserted (share of
+/// n); merges compress to [`RANK_EPSILON`].
+const FILL_EPSILON: f64 = RANK_EPSILON;
+
+/// ⌊2·[`FILL_EPSILON`]·n⌋: the most g + Δ an insertion leaves a tuple.
+fn fill_cap(n: u64) -> u64 {
+    (2.0 * FILL_EPSILON * n as f64).floor() as u64
 }
 
 /// Make `v` at least `len` long without rewriting what it holds (for
@@ -898,63 +909,138 @@ fn absorb_gap<G: Gaps>(
     absorb_run(cur, out, w, c, |k| gaps.sorted(b, k), d, cap);
 }
 
+thread_local! {
+    /// Working memory of [`QuantileSketch::merge`], one per thread, so a
+    /// merge allocates nothing once it has grown.
+    static MERGED: std::cell::RefCell<Vec<Tuple>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The Greenwald–Khanna combination of two summaries (see
-/// [`QuantileSketch::merge`]), before compression.
+/// [`QuantileSketch::merge`]) and its compression at `cap`, in one
+/// right-to-left pass that writes only the compressed tuples; returns where
+/// in `buf` the result is.
 ///
-/// Written out, the rank bounds simplify: the union lists the tuples of
-/// both in value order (`a`'s first on ties), each keeps its g, and its Δ
-/// grows by g + Δ − 1 of the other list's next tuple (nothing once the
-/// other list is used up). So a run of `a`'s tuples between two of `b`'s
-/// is copied with one constant added, and found by a galloping search:
-/// merging a part into a run's total (≈ 1 100 tuples against ≈ 200) is
-/// copying, not a comparison and a hard-to-predict branch per tuple. The
-/// result is the textbook loop's, tuple for tuple (tested against it);
-/// the sums are modulo 2⁶⁴ as there.
-fn combine(a: &[Tuple], b: &[Tuple]) -> Vec<Tuple> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    // What a tuple's Δ gains from the other list's next tuple t.
+/// Written out, the combination's rank bounds simplify: the union lists the
+/// tuples of both in value order (`a`'s first on ties), each keeps its g,
+/// and its Δ grows by g + Δ − 1 of the other list's next tuple (nothing
+/// once the other list is used up). Produced from its end — the direction
+/// [`compress`] walks — that next tuple is simply the one of the other list
+/// produced last. The result is the textbook loop's followed by
+/// [`compress`], tuple for tuple (tested); the sums are modulo 2⁶⁴ as
+/// there. One pass and no intermediate list matter because a run's total
+/// is merged once per segment and is the larger summary.
+fn combine_compressed(
+    a: &[Tuple],
+    b: &[Tuple],
+    cap: u64,
+    buf: &mut Vec<Tuple>,
+) -> std::ops::Range<usize> {
+    let len = a.len() + b.len();
+    debug_assert!(!a.is_empty() && !b.is_empty());
     let gain = |t: &Tuple| (u64::from(t.g) + u64::from(t.delta)).wrapping_sub(1);
     let grown = |t: &Tuple, by: u64| Tuple {
         v: t.v,
         g: t.g,
         delta: u64::from(t.delta).wrapping_add(by) as u32,
     };
-    let mut i = 0;
-    for tb in b {
-        let k = i + count_not_after(&a[i..], tb.v);
-        let by = gain(tb);
-        out.extend(a[i..k].iter().map(|t| grown(t, by)));
-        out.push(grown(tb, a.get(k).map_or(0, gain)));
+    // One slot more than the result: the squeeze's start value lands there.
+    grow(buf, len + 1);
+    let mut sq = Squeeze {
+        out: &mut buf[..len + 1],
+        w: len + 1,
+        cur: Tuple {
+            v: 0.0,
+            g: 0,
+            delta: u32::MAX,
+        },
+        cap,
+    };
+    // The union's first tuple is never absorbed, so it is left out of the
+    // walk: `a`'s first unless `b`'s is strictly smaller.
+    let a_first = a[0].v.total_cmp(&b[0].v).is_le();
+    let (a_lo, b_lo) = if a_first { (1, 0) } else { (0, 1) };
+    // From the end: the run of `a`'s tuples after each of `b`'s (they gain
+    // from `b`'s next tuple, produced just before), then that tuple of `b`
+    // (it gains from the run's first, `a`'s next tuple after it).
+    let mut i = a.len();
+    for j in (b_lo..b.len()).rev() {
+        let k = i - count_after(&a[a_lo..i], b[j].v);
+        let by = b.get(j + 1).map_or(0, gain);
+        for t in a[k..i].iter().rev() {
+            sq.push(grown(t, by));
+        }
+        sq.push(grown(&b[j], a.get(k).map_or(0, gain)));
         i = k;
     }
-    out.extend_from_slice(&a[i..]);
-    out
+    let by = b.get(b_lo).map_or(0, gain);
+    for t in a[a_lo..i].iter().rev() {
+        sq.push(grown(t, by));
+    }
+    let first = if a_first {
+        grown(&a[0], gain(&b[0]))
+    } else {
+        grown(&b[0], gain(&a[0]))
+    };
+    let Squeeze {
+        out, mut w, cur, ..
+    } = sq;
+    w -= 1;
+    out[w] = cur;
+    w -= 1;
+    out[w] = first;
+    w..len
 }
 
-/// How many of `run`'s tuples (sorted by value) have a value not after
-/// `x`: a galloping search, as the runs between two tuples of a smaller
-/// summary are short.
-fn count_not_after(run: &[Tuple], x: f64) -> usize {
-    let not_after = |t: &Tuple| t.v.total_cmp(&x).is_le();
-    match run.first() {
-        Some(t) if not_after(t) => {}
+/// [`compress`]'s right-to-left step as a sink: tuples arrive from the
+/// largest, `cur` absorbs while g + g' + Δ' ≤ cap, and each tuple it could
+/// not absorb is written before the previous one.
+struct Squeeze<'a> {
+    out: &'a mut [Tuple],
+    w: usize,
+    /// Starts as a tuple nothing fits into (Δ = u32::MAX), so the first
+    /// arrival replaces it, writing it to the slot past the result.
+    cur: Tuple,
+    cap: u64,
+}
+
+impl Squeeze<'_> {
+    #[inline(always)]
+    fn push(&mut self, t: Tuple) {
+        if u64::from(t.g) + u64::from(self.cur.g) + u64::from(self.cur.delta) <= self.cap {
+            self.cur.g += t.g;
+        } else {
+            self.w -= 1;
+            self.out[self.w] = self.cur;
+            self.cur = t;
+        }
+    }
+}
+
+/// How many of `run`'s last tuples (sorted by value) are after `x`
+/// (greater in `f64::total_cmp`): a galloping search from the end, as the
+/// runs of the larger summary between two tuples of the smaller are short.
+fn count_after(run: &[Tuple], x: f64) -> usize {
+    let after = |t: &Tuple| t.v.total_cmp(&x).is_gt();
+    let n = run.len();
+    match run.last() {
+        Some(t) if after(t) => {}
         _ => return 0,
     }
-    // run[lo] is known not after x; run[hi], if any, is after it.
-    let mut hi = 1;
-    while hi < run.len() && not_after(&run[hi]) {
-        hi *= 2;
+    // run[n − 1 − known] is after x; run[n − 1 − step], if any, is not.
+    let mut step = 1;
+    while step < n && after(&run[n - 1 - step]) {
+        step *= 2;
     }
-    let lo = hi / 2;
-    let hi = hi.min(run.len());
-    lo + 1 + run[lo + 1..hi].partition_point(not_after)
+    let known = step / 2;
+    let lo = n - step.min(n);
+    let first_after = lo + run[lo..n - 1 - known].partition_point(|t| !after(t));
+    n - first_after
 }
 
 /// Merge neighbours while g + g' + Δ' ≤ ⌊2εn⌋, right to left, never
 /// touching the first tuple (the exact minimum); the last tuple only
 /// absorbs, so the maximum stays exact too.
-fn compress(tuples: &mut Vec<Tuple>, n: u64) {
-    let cap = cap(n);
+fn compress(tuples: &mut Vec<Tuple>, cap: u64) {
     let len = tuples.len();
     if cap < 2 || len < 3 {
         return;
@@ -1024,7 +1110,7 @@ mod tests {
     use super::*;
 
     /// The textbook combination loop, with rank bounds kept as running
-    /// sums: the reference [`combine`] must match tuple for tuple.
+    /// sums: compressed, [`combine_compressed`] must match it tuple for tuple.
     fn combine_reference(a: &[Tuple], na: u64, b: &[Tuple], nb: u64) -> Vec<Tuple> {
         let mut out = Vec::new();
         let (mut i, mut j) = (0usize, 0usize);
@@ -1059,7 +1145,7 @@ mod tests {
     }
 
     #[test]
-    fn combine_equals_the_textbook_loop() {
+    fn a_merge_equals_the_textbook_combination_then_compression() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(11);
         let mut scratch = SketchScratch::default();
@@ -1085,16 +1171,17 @@ mod tests {
             };
             let a = sketch(1 + case * 7 % 3000, 0.0, 1 + case % 3);
             let b = sketch(1 + case * 13 % 2000, (case % 5) as f64, 1 + case % 2);
-            assert_eq!(
-                combine(&a.tuples, &b.tuples),
-                combine_reference(&a.tuples, a.n, &b.tuples, b.n),
-                "case {case}"
-            );
-            assert_eq!(
-                combine(&b.tuples, &a.tuples),
-                combine_reference(&b.tuples, b.n, &a.tuples, a.n),
-                "case {case}, swapped"
-            );
+            let n = a.n + b.n;
+            for (x, y, what) in [(&a, &b, "in order"), (&b, &a, "swapped")] {
+                // The caps of a real merge, and of none (nothing compresses).
+                for c in [cap(n), cap(n) / 3, 0] {
+                    let mut expected = combine_reference(&x.tuples, x.n, &y.tuples, y.n);
+                    compress(&mut expected, c);
+                    let mut buf = vec![Tuple::default(); [0, 3, 5000][case % 3]];
+                    let kept = combine_compressed(&x.tuples, &y.tuples, c, &mut buf);
+                    assert_eq!(buf[kept], expected[..], "case {case}, {what}, cap {c}");
+                }
+            }
         }
     }
 
