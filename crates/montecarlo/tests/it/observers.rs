@@ -279,6 +279,31 @@ fn parts_merged_in_order_equal_the_whole_run_bit_for_bit() {
 }
 
 #[test]
+fn merging_segments_in_groups_equals_merging_them_one_by_one() {
+    let layout = toy_layout();
+    let s = settings(5, 6 * SEGMENT_SAMPLES + 123, Method::MonteCarlo);
+    let (segs, _) = part(&s, 0..palett_montecarlo::segment_count(s.samples));
+    assert_eq!(segs.len(), 7);
+    let mut one_by_one = palett_montecarlo::Partial::new(&layout);
+    for p in segs.clone() {
+        one_by_one.merge(p);
+    }
+    // Groups of several, of one, and with an empty statistics among them.
+    let mut grouped = palett_montecarlo::Partial::new(&layout);
+    let mut rest = segs.into_iter();
+    grouped.merge_all(rest.by_ref().take(4).collect());
+    grouped.merge_all(vec![palett_montecarlo::Partial::new(&layout)]);
+    grouped.merge_all(rest.by_ref().take(1).collect());
+    grouped.merge_all(vec![]);
+    grouped.merge_all(rest.collect());
+    assert_eq!(grouped, one_by_one);
+    assert_eq!(
+        fingerprint(&palett_montecarlo::summarise_partial(&layout, &grouped, false)),
+        fingerprint(&palett_montecarlo::summarise_partial(&layout, &one_by_one, false))
+    );
+}
+
+#[test]
 fn a_part_refuses_a_stop_rule_and_segments_beyond_the_run() {
     let (inputs, layout) = (toy_inputs(), toy_layout());
     let s = settings(1, 5_000, Method::MonteCarlo);
