@@ -298,8 +298,14 @@ fn merging_segments_in_groups_equals_merging_them_one_by_one() {
     grouped.merge_all(rest.collect());
     assert_eq!(grouped, one_by_one);
     assert_eq!(
-        fingerprint(&palett_montecarlo::summarise_partial(&layout, &grouped, false)),
-        fingerprint(&palett_montecarlo::summarise_partial(&layout, &one_by_one, false))
+        fingerprint(&palett_montecarlo::summarise_partial(
+            &layout, &grouped, false
+        )),
+        fingerprint(&palett_montecarlo::summarise_partial(
+            &layout,
+            &one_by_one,
+            false
+        ))
     );
 }
 
