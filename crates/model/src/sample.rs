@@ -117,9 +117,10 @@ impl<'s> ScenarioModel<'s> {
 
     /// Sets every uncertain value of the cohorts to this sample's.
     fn update_cohorts(&self, c: &mut CohortModel, inputs: &[f64]) -> Result<(), CostError> {
+        let mut catalogue = self.s.sample_catalogue(inputs);
         for (p, def) in self.s.profiles.iter().enumerate() {
             if let Some(recipe) = &def.recipe {
-                c.set_profile(p, self.s.profile_at(recipe, inputs)?)?;
+                c.set_profile(p, self.s.profile_at(recipe, &mut catalogue, inputs)?)?;
             }
             c.set_profile_scale(p, def.scale.get(inputs))?;
         }
@@ -205,11 +206,12 @@ impl<'s> ScenarioModel<'s> {
 /// success group per intervention with a success profile (model.md §3–§4).
 pub fn cohort_model(s: &Scenario, inputs: &[f64]) -> Result<CohortModel, CostError> {
     let h = s.horizon as usize;
+    let mut catalogue = s.sample_catalogue(inputs);
     let profiles = s
         .profiles
         .iter()
         .map(|p| match &p.recipe {
-            Some(recipe) => s.profile_at(recipe, inputs),
+            Some(recipe) => s.profile_at(recipe, &mut catalogue, inputs),
             None => Ok(p.profile.clone()),
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -89,14 +89,23 @@ impl Scenario {
         self.mix_names().iter().position(|m| *m == name)
     }
 
-    /// A profile with uncertain numbers at `inputs` (one sample's draws).
-    pub fn profile_at(&self, recipe: &ProfileRecipe, inputs: &[f64]) -> Result<Profile, CostError> {
-        recipe.build(
-            self.actors.len(),
-            &self.catalogue,
-            &self.catalogue_prices,
-            inputs,
-        )
+    /// The catalogue at `inputs`' unit prices (one sample's draws), built
+    /// when a profile first needs it; pass the same one to every
+    /// [`Scenario::profile_at`] of that sample.
+    pub fn sample_catalogue<'a>(&'a self, inputs: &'a [f64]) -> SampleCatalogue<'a> {
+        SampleCatalogue::new(&self.catalogue, &self.catalogue_prices, inputs)
+    }
+
+    /// A profile with uncertain numbers at `inputs` (one sample's draws),
+    /// resources priced from `catalogue` (this sample's, see
+    /// [`Scenario::sample_catalogue`]).
+    pub fn profile_at(
+        &self,
+        recipe: &ProfileRecipe,
+        catalogue: &mut SampleCatalogue<'_>,
+        inputs: &[f64],
+    ) -> Result<Profile, CostError> {
+        recipe.build(self.actors.len(), catalogue, inputs)
     }
 
     /// Cohort group index of each intervention's success group, if it has a
@@ -187,16 +196,53 @@ pub enum ProfileRecipe {
     },
 }
 
+/// The catalogue at one sample's unit prices (SEK per unit, model.md §2):
+/// built the first time a resource-based profile of the sample asks for it
+/// and shared by the sample's other such profiles.
+#[derive(Debug)]
+pub struct SampleCatalogue<'a> {
+    catalogue: &'a Catalogue,
+    prices: &'a [Value],
+    inputs: &'a [f64],
+    drawn: Option<Catalogue>,
+}
+
+impl<'a> SampleCatalogue<'a> {
+    /// `catalogue` with `prices` (one per item) at `inputs`, not yet built.
+    pub fn new(catalogue: &'a Catalogue, prices: &'a [Value], inputs: &'a [f64]) -> Self {
+        SampleCatalogue {
+            catalogue,
+            prices,
+            inputs,
+            drawn: None,
+        }
+    }
+
+    /// The catalogue at this sample's prices.
+    ///
+    /// # Errors
+    /// What [`Catalogue::with_prices`] returns for a drawn price.
+    pub fn get(&mut self) -> Result<&Catalogue, CostError> {
+        let drawn = match self.drawn.take() {
+            Some(c) => c,
+            None => {
+                let prices: Vec<f64> = self.prices.iter().map(|p| p.get(self.inputs)).collect();
+                self.catalogue.with_prices(&prices)?
+            }
+        };
+        Ok(self.drawn.insert(drawn))
+    }
+}
+
 impl ProfileRecipe {
-    /// The profile at `inputs` (SEK); `prices` are the catalogue's unit
-    /// prices, one per item. A checkpoint draw that makes a cumulative
-    /// value fall books a negative amount in that sample rather than fail
-    /// it: validation checked the central values.
+    /// The profile at `inputs` (SEK), resources priced from `catalogue`
+    /// (the sample's, see [`SampleCatalogue`]). A checkpoint draw that
+    /// makes a cumulative value fall books a negative amount in that sample
+    /// rather than fail it: validation checked the central values.
     pub fn build(
         &self,
         n_actors: usize,
-        catalogue: &Catalogue,
-        prices: &[Value],
+        catalogue: &mut SampleCatalogue<'_>,
         inputs: &[f64],
     ) -> Result<Profile, CostError> {
         fn at<K: Copy>(rows: &[(K, Vec<Value>)], inputs: &[f64]) -> Vec<(K, Vec<f64>)> {
@@ -212,9 +258,7 @@ impl ProfileRecipe {
                 Profile::from_checkpoints(n_actors, years, &at(rows, inputs), *rate, true)
             }
             ProfileRecipe::Resources { len, rows } => {
-                let drawn: Vec<f64> = prices.iter().map(|p| p.get(inputs)).collect();
-                let catalogue = catalogue.with_prices(&drawn)?;
-                Profile::from_resources(n_actors, *len, &catalogue, &at(rows, inputs))
+                Profile::from_resources(n_actors, *len, catalogue.get()?, &at(rows, inputs))
             }
         }
     }

@@ -7,7 +7,9 @@ use super::{Range, Resolver, Source, collect};
 use crate::config::{InflowSpec, PerYearSpec, ProfileSpec, Scalar};
 use crate::source::FileId;
 use crate::source::limits::MAX_PROFILE_YEARS;
-use palett_model::scenario::{GroupDef, InflowDriver, ProfileDef, ProfileRecipe, Scenario};
+use palett_model::scenario::{
+    GroupDef, InflowDriver, ProfileDef, ProfileRecipe, SampleCatalogue, Scenario,
+};
 use palett_model::value::Value;
 
 /// The default seven plus every actor the scenario and its libraries add.
@@ -378,7 +380,11 @@ fn profile(
                 .collect();
             Profile::from_checkpoints(n, years, &rows, *rate, *allow_decrease)
         }
-        _ => recipe.build(n, catalogue, prices, &central),
+        _ => recipe.build(
+            n,
+            &mut SampleCatalogue::new(catalogue, prices, &central),
+            &central,
+        ),
     };
     let scale = r.scalar(
         file,
