@@ -150,7 +150,7 @@ pub struct RunSummary {
 /// far less).
 ///
 /// A block is also the batch in which every output's quantile sketch takes
-/// its values, and an insertion costs a pass over the sketch's ~150 tuples
+/// its values, and an insertion costs a pass over the sketch's ~200 tuples
 /// on top of a small cost per value, so bigger blocks make summarising
 /// cheaper (measured at 8 000 cells: 1 024-sample blocks cost ~25 % less per
 /// cell-sample than 256; docs/uncertainty.md, "Speed"). The size depends on

@@ -195,7 +195,7 @@ impl QuantileSketch {
     /// one by one while it has room, whatever their order, so only a count
     /// is needed; values are needed only where a run overflows and a new
     /// tuple must start (its value is an order statistic of the run). So:
-    /// find each value's gap among the ~150 stored values ([`fill_gaps`]),
+    /// find each value's gap among the ~200 stored values ([`fill_gaps`]),
     /// group the batch by gap with a counting sort, and select from or sort
     /// only the few small runs that overflow. This replaces an O(B log B)
     /// sort with mispredicted merges by O(B) predictable work plus one O(S)
@@ -654,7 +654,7 @@ const GAP_BUCKETS_PER_TUPLE: usize = 2;
 /// in bucket j that are ≤ the value, counted with exact order-key
 /// comparisons over a window of W keys from `first[j]`, W the largest
 /// bucket's size rounded up to a power of two (keys beyond the bucket are
-/// greater, or the `i64::MAX` padding, and do not count). For the ~150
+/// greater, or the `i64::MAX` padding, and do not count). For the ~200
 /// tuples of smooth data W is 1 to 4: a multiply, a table look-up and a
 /// few independent comparisons instead of a dependent eight-step binary
 /// search. Where the table cannot help (a few distinct values held by many
