@@ -950,6 +950,10 @@ fn combine_compressed(
 ) -> std::ops::Range<usize> {
     let len = a.len() + b.len();
     debug_assert!(!a.is_empty() && !b.is_empty());
+    // Below u32::MAX, so the squeeze's start value (Δ = u32::MAX) never
+    // absorbs and no g overflows; a real cap is far smaller (it would take
+    // 4 × 10¹¹ values), so this only guards against a forged part file.
+    let cap = cap.min(u64::from(u32::MAX) - 1);
     let gain = |t: &Tuple| (u64::from(t.g) + u64::from(t.delta)).wrapping_sub(1);
     let grown = |t: &Tuple, by: u64| Tuple {
         v: t.v,
