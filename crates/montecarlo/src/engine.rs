@@ -302,22 +302,25 @@ impl Partial {
     /// that follow these (in sample order), into these: exactly what
     /// merging them one after another with [`Self::merge`] gives, bit for
     /// bit, because every cell still takes the same merges in the same
-    /// order.
+    /// order. (Into empty statistics, the first non-empty part of `later`
+    /// is copied: move it in instead where that matters.)
     ///
     /// Merging cell by cell over all of `later` instead of part by part over
     /// all cells is what makes merging many parts cheap: a cell's running
     /// total stays in cache while every part's statistics of that cell fold
     /// into it, instead of the whole total (tens of MB) streaming through
     /// memory once per part (docs/distributed.md, "Cost of merging").
-    pub fn merge_all(&mut self, later: Vec<Partial>) {
-        let mut later = later.into_iter().filter(|p| p.samples > 0);
+    /// `later` is borrowed so that the caller decides where its memory is
+    /// freed.
+    pub fn merge_all(&mut self, later: &[Partial]) {
+        let mut later = later.iter().filter(|p| p.samples > 0);
         if self.samples == 0 {
             match later.next() {
-                Some(first) => *self = first,
+                Some(first) => self.clone_from(first),
                 None => return,
             }
         }
-        let later: Vec<Partial> = later.collect();
+        let later: Vec<&Partial> = later.collect();
         if later.is_empty() {
             return;
         }

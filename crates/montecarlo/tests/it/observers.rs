@@ -290,12 +290,11 @@ fn merging_segments_in_groups_equals_merging_them_one_by_one() {
     }
     // Groups of several, of one, and with an empty statistics among them.
     let mut grouped = palett_montecarlo::Partial::new(&layout);
-    let mut rest = segs.into_iter();
-    grouped.merge_all(rest.by_ref().take(4).collect());
-    grouped.merge_all(vec![palett_montecarlo::Partial::new(&layout)]);
-    grouped.merge_all(rest.by_ref().take(1).collect());
-    grouped.merge_all(vec![]);
-    grouped.merge_all(rest.collect());
+    grouped.merge_all(&segs[..4]);
+    grouped.merge_all(&[palett_montecarlo::Partial::new(&layout)]);
+    grouped.merge_all(&segs[4..5]);
+    grouped.merge_all(&[]);
+    grouped.merge_all(&segs[5..]);
     assert_eq!(grouped, one_by_one);
     assert_eq!(
         fingerprint(&palett_montecarlo::summarise_partial(
