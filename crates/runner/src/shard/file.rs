@@ -199,15 +199,24 @@ pub fn read_header(path: &Path) -> Result<(PartHeader, u64), PartFileError> {
 
 /// Reads the segment states of the part at `path` (body at `offset`),
 /// checking that they are exactly the segments its header names, in order.
+///
+/// `bytes` is working memory for the file's bytes, reused from part to
+/// part: a part is tens of MB, and memory fresh from the system for each
+/// one costs as much to fault in as the file costs to read.
 pub fn read_segments(
     path: &Path,
     header: &PartHeader,
     offset: u64,
+    bytes: &mut Vec<u8>,
 ) -> Result<Vec<SegmentState>, PartFileError> {
-    let bytes = std::fs::read(path).map_err(|source| PartFileError::Io {
+    let io = |source| PartFileError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    bytes.clear();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(bytes))
+        .map_err(io)?;
     let body = bytes
         .get(offset as usize..)
         .ok_or_else(|| not_a_part(path, "it ends in its header"))?;

@@ -216,17 +216,20 @@ fn merge_file(
         held: h.held.clone(),
         skip_analysis: !h.analysis,
     };
-    // Parts are read one at a time, so merging holds one part in memory.
+    // Parts are read one at a time into one buffer; merge_segments holds
+    // two groups of their decoded segments.
     let mut problem = None;
-    let segments = parts
-        .values()
-        .flat_map(|p| match read_segments(&p.path, &p.header, p.body) {
-            Ok(s) => s,
-            Err(e) => {
-                problem.get_or_insert(e.to_string());
-                Vec::new()
-            }
-        });
+    let mut bytes = Vec::new();
+    let segments =
+        parts.values().flat_map(
+            |p| match read_segments(&p.path, &p.header, p.body, &mut bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    problem.get_or_insert(e.to_string());
+                    Vec::new()
+                }
+            },
+        );
     let merged = palett_model::run::merge_segments(&scenario, &o, segments);
     if let Some(message) = problem {
         return failed(message);
