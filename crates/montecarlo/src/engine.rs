@@ -275,27 +275,11 @@ impl Partial {
     /// these. The first fold into an empty state takes `later` as it is, so
     /// a run of one segment needs no merge at all.
     pub fn merge(&mut self, later: Partial) {
-        if later.samples == 0 {
-            return;
-        }
-        if self.samples == 0 {
+        if self.samples == 0 && later.samples > 0 {
             *self = later;
             return;
         }
-        self.samples += later.samples;
-        // Cells are independent, so merging them in parallel cannot change
-        // a bit.
-        self.cells
-            .par_chunks_mut(TASK_CELLS)
-            .zip(later.cells.par_chunks(TASK_CELLS))
-            .for_each(|(a, b)| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    x.merge(y);
-                }
-            });
-        for (a, b) in self.contests.iter_mut().zip(&later.contests) {
-            a.merge(b);
-        }
+        self.merge_all(std::slice::from_ref(&later));
     }
 
     /// Folds `later`, statistics of the consecutive stretches of samples
@@ -325,6 +309,8 @@ impl Partial {
             return;
         }
         self.samples += later.iter().map(|p| p.samples).sum::<u64>();
+        // Cells are independent, so merging them in parallel cannot change
+        // a bit.
         self.cells
             .par_chunks_mut(TASK_CELLS)
             .enumerate()
