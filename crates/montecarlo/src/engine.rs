@@ -174,6 +174,9 @@ const TASK_SAMPLES: usize = GROUP_SAMPLES;
 /// contiguous runs of the block (64 cells × 16 samples = 8 KB per group),
 /// few enough that their columns stay in L1/L2.
 const TASK_CELLS: usize = 64;
+/// Cells whose sketches [`Partial::merge_all`] folds together, part after
+/// part: small, so that their totals stay in L1.
+const FOLD_CELLS: usize = 8;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct CellStats {
@@ -195,12 +198,12 @@ impl CellStats {
         self.sketch.insert_batch(batch, scratch);
     }
 
-    /// Folds a later segment's statistics of the same cell into these.
-    fn merge(&mut self, later: &CellStats) {
+    /// Folds a later segment's statistics of the same cell into these, but
+    /// for the sketch (see [`Partial::merge_all`]).
+    fn merge_counts(&mut self, later: &CellStats) {
         self.defined += later.defined;
         self.positive += later.positive;
         self.moments.merge(&later.moments);
-        self.sketch.merge(&later.sketch);
         // Segments fold in sample order: the earlier one's sample is first.
         self.first_non_finite = self.first_non_finite.or(later.first_non_finite);
     }
@@ -315,10 +318,20 @@ impl Partial {
             .par_chunks_mut(TASK_CELLS)
             .enumerate()
             .for_each(|(k, chunk)| {
-                let at = k * TASK_CELLS;
-                for (i, x) in chunk.iter_mut().enumerate() {
+                // A few cells at a time, so their sketches fold side by side.
+                for (q, cells) in chunk.chunks_mut(FOLD_CELLS).enumerate() {
+                    let at = k * TASK_CELLS + q * FOLD_CELLS;
                     for p in &later {
-                        x.merge(&p.cells[at + i]);
+                        let theirs = &p.cells[at..at + cells.len()];
+                        for (x, y) in cells.iter_mut().zip(theirs) {
+                            x.merge_counts(y);
+                        }
+                        QuantileSketch::merge_each(
+                            cells
+                                .iter_mut()
+                                .map(|x| &mut x.sketch)
+                                .zip(theirs.iter().map(|y| &y.sketch)),
+                        );
                     }
                 }
             });
