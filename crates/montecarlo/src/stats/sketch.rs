@@ -363,7 +363,7 @@ impl QuantileSketch {
     /// Pairs are folded two at a time, side by side (see the `fold` module):
     /// the same summaries, found faster. Summaries longer than a lane holds
     /// (more than 1 023 tuples, which a run's fold does not reach) take the
-    /// one-at-a-time walk, [`combine_compressed`].
+    /// one-at-a-time walk (`combine_compressed`).
     pub fn merge_each<'s>(
         pairs: impl IntoIterator<Item = (&'s mut QuantileSketch, &'s QuantileSketch)>,
     ) {
