@@ -1203,33 +1203,49 @@ mod tests {
         out
     }
 
+    /// A sketch of `n` values on a grid of `grid` shifted by `shift` (so
+    /// sketches share values), folded from `parts` segments (Δ > 0).
+    pub(super) fn grid_sketch(
+        rng: &mut rand::rngs::ChaCha8Rng,
+        n: usize,
+        grid: f64,
+        shift: f64,
+        parts: usize,
+    ) -> QuantileSketch {
+        use rand::RngExt;
+        let mut scratch = SketchScratch::default();
+        let mut s = QuantileSketch::new();
+        for _ in 0..parts {
+            let mut part = QuantileSketch::new();
+            for chunk in (0..n).collect::<Vec<_>>().chunks(97) {
+                let mut xs: Vec<f64> = chunk
+                    .iter()
+                    .map(|_| (rng.random::<f64>() * grid).floor() + shift)
+                    .collect();
+                part.insert_batch(&mut xs, &mut scratch);
+            }
+            s.merge(&part);
+        }
+        s
+    }
+
     #[test]
     fn a_merge_equals_the_textbook_combination_then_compression() {
-        use rand::{RngExt, SeedableRng};
+        use rand::SeedableRng;
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(11);
-        let mut scratch = SketchScratch::default();
         for case in 0..300 {
             // Summaries of very different sizes and overlaps, with ties
             // between them (values on a coarse grid) and merged ones
             // (Δ > 0) on both sides.
             let grid = [2.0, 50.0, 1e6][case % 3];
-            let mut sketch = |n: usize, shift: f64, parts: usize| {
-                let mut s = QuantileSketch::new();
-                for _ in 0..parts {
-                    let mut part = QuantileSketch::new();
-                    for chunk in (0..n).collect::<Vec<_>>().chunks(97) {
-                        let mut xs: Vec<f64> = chunk
-                            .iter()
-                            .map(|_| (rng.random::<f64>() * grid).floor() + shift)
-                            .collect();
-                        part.insert_batch(&mut xs, &mut scratch);
-                    }
-                    s.merge(&part);
-                }
-                s
-            };
-            let a = sketch(1 + case * 7 % 3000, 0.0, 1 + case % 3);
-            let b = sketch(1 + case * 13 % 2000, (case % 5) as f64, 1 + case % 2);
+            let a = grid_sketch(&mut rng, 1 + case * 7 % 3000, grid, 0.0, 1 + case % 3);
+            let b = grid_sketch(
+                &mut rng,
+                1 + case * 13 % 2000,
+                grid,
+                (case % 5) as f64,
+                1 + case % 2,
+            );
             let n = a.n + b.n;
             for (x, y, what) in [(&a, &b, "in order"), (&b, &a, "swapped")] {
                 // The caps of a real merge, and of none (nothing compresses).

@@ -227,32 +227,8 @@ pub(super) const LANES: usize = 2;
 
 #[cfg(test)]
 mod tests {
-    use super::super::{QuantileSketch, SketchScratch};
-
-    /// A sketch of `n` values on a coarse grid (ties with other sketches),
-    /// built from `parts` merged segments (Δ > 0).
-    fn sketch(
-        rng: &mut rand::rngs::ChaCha8Rng,
-        n: usize,
-        grid: f64,
-        parts: usize,
-    ) -> QuantileSketch {
-        use rand::RngExt;
-        let mut s = QuantileSketch::new();
-        let mut scratch = SketchScratch::default();
-        for _ in 0..parts {
-            let mut part = QuantileSketch::new();
-            for chunk in (0..n).collect::<Vec<_>>().chunks(331) {
-                let mut xs: Vec<f64> = chunk
-                    .iter()
-                    .map(|_| (rng.random::<f64>() * grid).floor() - grid / 3.0)
-                    .collect();
-                part.insert_batch(&mut xs, &mut scratch);
-            }
-            s.merge(&part);
-        }
-        s
-    }
+    use super::super::QuantileSketch;
+    use super::super::tests::grid_sketch;
 
     #[test]
     fn folds_side_by_side_equal_folds_one_at_a_time() {
@@ -263,18 +239,30 @@ mod tests {
             // Pairs of different lengths, so one walk ends before the other;
             // an odd count, so one pair folds alone; tiny and large lists.
             let count = 1 + case % 6;
-            let totals: Vec<QuantileSketch> = (0..count)
+            let mut totals: Vec<QuantileSketch> = (0..count)
                 .map(|k| {
-                    sketch(
-                        &mut rng,
-                        1 + (case * 37 + k * 1_001) % 9_000,
-                        grid,
-                        1 + k % 4,
-                    )
+                    let n = 1 + (case * 37 + k * 1_001) % 9_000;
+                    grid_sketch(&mut rng, n, grid, -grid / 3.0, 1 + k % 4)
                 })
                 .collect();
+            if case % 10 == 9 {
+                // Longer than a lane holds: folded one at a time.
+                totals[0] = QuantileSketch {
+                    tuples: (0..super::MAX_LIST + 5)
+                        .map(|k| super::Tuple {
+                            v: k as f64 - 300.0,
+                            g: 1,
+                            delta: 0,
+                        })
+                        .collect(),
+                    n: super::MAX_LIST as u64 + 5,
+                };
+            }
             let later: Vec<QuantileSketch> = (0..count)
-                .map(|k| sketch(&mut rng, 1 + (case * 11 + k * 577) % 5_000, grid, 1))
+                .map(|k| {
+                    let n = 1 + (case * 11 + k * 577) % 5_000;
+                    grid_sketch(&mut rng, n, grid, -grid / 3.0, 1)
+                })
                 .collect();
             let mut expected = totals.clone();
             // The one-at-a-time walk, which the lanes must match.
