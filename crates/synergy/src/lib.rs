@@ -19,6 +19,7 @@
 mod bounds;
 mod diagnostics;
 mod error;
+mod exp;
 mod model;
 mod params;
 mod schedule;

@@ -2,13 +2,14 @@
 //! two functions the group model uses: the success multiplier and the inflow
 //! drivers (model.md §3, §4).
 
+use crate::exp::exp;
 use crate::{Channel, Drive, SynergyParams, Track, Trajectory};
 
 const HOUSING: usize = Track::Housing.index();
 
 /// σ(z) = 1/(1 + e^−z).
 pub(crate) fn sigma(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
+    1.0 / (1.0 + exp(-z))
 }
 
 /// A validated synergy model (model.md §5); made by [`SynergyParams::validate`].
@@ -204,7 +205,7 @@ impl SynergyModel {
         // with the rest of the update.
         let mut e = [0.0; 4];
         for k in 0..4 {
-            e[k] = (-(p.beta[k] * (drive[k] - p.theta[k]))).exp();
+            e[k] = exp(-(p.beta[k] * (drive[k] - p.theta[k])));
         }
         let mut next = [0.0; 4];
         for k in 0..4 {

@@ -263,7 +263,7 @@ impl Repression {
             return 0.0;
         }
         let z = (t - i64::from(start) + 1) as f64 / self.time_to_peak;
-        self.height * z * (1.0 - z).exp()
+        self.height * z * crate::exp::exp(1.0 - z)
     }
 }
 
