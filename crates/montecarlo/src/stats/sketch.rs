@@ -24,11 +24,12 @@
 //! [`QuantileSketch::insert_sorted`]), with less work:
 //! - a batch into an empty sketch only needs the order statistics that
 //!   survive compression (every ⌊2εn⌋-th rank), found by a bucket pass and
-//!   small sorts instead of sorting the batch;
+//!   small selections instead of sorting the batch;
 //! - later batches only need each value's gap among the stored tuples and,
 //!   where a gap's run of new values starts new tuples, an order statistic
-//!   of that run; the gap is found from a coarse table over the stored
-//!   values plus a few verified comparisons;
+//!   of that run (for a short run, by counting each value's smaller ones,
+//!   without branches); the gap is found from a coarse table over the
+//!   stored values plus a few verified comparisons;
 //! - a batch whose values are all bitwise equal (a cell that is the same in
 //!   every sample) needs one search and no per-value work.
 //!
@@ -545,8 +546,8 @@ impl Grid {
     }
 }
 
-/// Largest slice sorted directly (as order keys, by insertion) in
-/// [`select_ranks`].
+/// Largest slice whose wanted ranks [`select_ranks`] finds directly, by
+/// counting (see [`Counted`]).
 const SMALL: usize = 32;
 
 /// Set `out[i]` to the value of 0-based rank `ranks[i] − base` among `vals`
@@ -555,8 +556,8 @@ const SMALL: usize = 32;
 /// `vals`), `start` and `bucket` are working memory.
 ///
 /// Bucket sort by a [`Grid`] between the smallest and largest finite value:
-/// count, scatter into `tmp`, then sort only the buckets that hold a
-/// wanted rank — small ones directly, big ones (heavy tails) by the same
+/// count, scatter into `tmp`, then look only into the buckets that hold a
+/// wanted rank — small ones by counting, big ones (heavy tails) by the same
 /// method on their own range, with `vals` and `tmp` swapping roles. A slice
 /// of one value repeated needs no sorting; one the grid cannot split (only
 /// -0.0 and 0.0, or infinities around one finite value) is sorted.
@@ -571,10 +572,9 @@ fn select_ranks(
 ) {
     let n = vals.len();
     if n <= SMALL {
-        let mut keys = [0i64; SMALL];
-        sort_keys(&mut keys[..n], vals);
+        let counted = Counted::<SMALL>::new(vals);
         for (o, &r) in out.iter_mut().zip(ranks) {
-            *o = from_key(keys[r - base]);
+            *o = counted.kth(r - base);
         }
         return;
     }
@@ -655,21 +655,6 @@ fn select_ranks(
             );
         }
         i = k;
-    }
-}
-
-/// Fill `keys` with the order keys of `vals` (same length, at most
-/// [`SMALL`]), ascending: insertion sort, fast for the few values of one
-/// bucket.
-fn sort_keys(keys: &mut [i64], vals: &[f64]) {
-    for (i, &x) in vals.iter().enumerate() {
-        let k = order_key(x);
-        let mut at = i;
-        while at > 0 && keys[at - 1] > k {
-            keys[at] = keys[at - 1];
-            at -= 1;
-        }
-        keys[at] = k;
     }
 }
 
@@ -833,19 +818,61 @@ impl Gaps for Grouped<'_> {
     }
     fn select(&mut self, b: usize, k: usize) -> f64 {
         let run = self.run(b);
-        if run.len() <= SMALL {
-            // Runs are short (~7 values): sort their integer order keys on
-            // the stack, which std does with sorting networks, cheaper than
-            // a general selection with a float comparator.
-            let mut keys = [0i64; SMALL];
-            let keys = &mut keys[..run.len()];
-            for (key, &x) in keys.iter_mut().zip(run.iter()) {
-                *key = order_key(x);
-            }
-            keys.sort_unstable();
-            return from_key(keys[k]);
+        if run.len() <= SELECT_BY_COUNT {
+            return select_by_count(run, k);
         }
         *run.select_nth_unstable_by(k, f64::total_cmp).1
+    }
+}
+
+/// Longest run [`select_by_count`] takes.
+const SELECT_BY_COUNT: usize = 16;
+
+/// The `k`-th smallest (0-based, `f64::total_cmp` order) of `run`, at
+/// most [`SELECT_BY_COUNT`] values, by counting instead of sorting (see
+/// [`Counted`]). Runs are short (~9 values where a gap overflows), and
+/// sorting them was a chain of mispredicted insertion steps.
+fn select_by_count(run: &[f64], k: usize) -> f64 {
+    Counted::<SELECT_BY_COUNT>::new(run).kth(k)
+}
+
+/// Up to N values as order keys, each with the number of values strictly
+/// smaller, found without a data-dependent branch: each count compares one
+/// key with all N slots at once (the empty ones hold `i64::MAX`, never
+/// smaller).
+struct Counted<const N: usize> {
+    keys: [i64; N],
+    below: [u32; N],
+    len: usize,
+}
+
+impl<const N: usize> Counted<N> {
+    fn new(run: &[f64]) -> Self {
+        debug_assert!(run.len() <= N);
+        let mut keys = [i64::MAX; N];
+        for (key, &x) in keys.iter_mut().zip(run) {
+            *key = order_key(x);
+        }
+        let mut below = [0u32; N];
+        for (b, &ki) in below.iter_mut().zip(&keys[..run.len()]) {
+            *b = keys.iter().map(|&kj| u32::from(kj < ki)).sum();
+        }
+        Counted {
+            keys,
+            below,
+            len: run.len(),
+        }
+    }
+
+    /// The k-th smallest (0-based): the largest value with at most k values
+    /// strictly below it.
+    fn kth(&self, k: usize) -> f64 {
+        debug_assert!(k < self.len);
+        let mut best = i64::MIN;
+        for (&key, &b) in self.keys[..self.len].iter().zip(&self.below) {
+            best = if b as usize <= k { best.max(key) } else { best };
+        }
+        from_key(best)
     }
 }
 
