@@ -1,18 +1,17 @@
-//! e^x computed here, the same bits on every platform and build (model.md
-//! §5: the response's logistic).
+//! e^x for the synergy update (model.md §5: the response's logistic),
+//! computed here where the build has a hardware fused multiply–add.
 //!
 //! The synergy update evaluates four exponentials per track-year, so its
 //! results hang on the last bits of `exp`. `f64::exp` calls the platform's
 //! libm, whose last bits differ between C libraries (glibc, musl, macOS,
 //! Windows) and, within glibc, between the variants it picks for a
-//! processor (with or without FMA). This is the algorithm glibc ≥ 2.28 uses
-//! on x86-64 with FMA (Szabolcs Nagy's table-driven exp from Arm's
-//! optimized-routines, error below 0.52 ulp): every multiply–add that
+//! processor (with or without FMA). [`exp_table`] is the algorithm glibc ≥
+//! 2.28 uses on x86-64 with FMA (Szabolcs Nagy's table-driven exp from
+//! Arm's optimized-routines, error below 0.52 ulp): every multiply–add that
 //! build fuses is an explicit [`f64::mul_add`] here, so on that platform it
 //! returns exactly what `f64::exp` returns (tested bit for bit), and on
 //! every other platform it returns the same bits too. It also inlines: no
-//! call through the dynamic linker's indirection and libm's errno wrapper,
-//! and the four exponentials of a track-year overlap in the pipeline.
+//! call through the dynamic linker's indirection and libm's errno wrapper.
 //!
 //! Method: x = k·ln2/128 + r with |r| ≤ ln2/256; e^x = 2^(k/128) · e^r, where
 //! 2^(k/128) = 2^⌊k/128⌋ · H[k mod 128]·(1 + T[k mod 128]) from a table and
@@ -20,9 +19,14 @@
 //! principles by `exp/table.py` (60-digit decimal arithmetic): H[j] is the
 //! double nearest 2^(j/128) and T[j] the double nearest 2^(j/128)/H[j] − 1.
 //!
-//! Without a hardware FMA (a build for a processor without it, e.g.
-//! `target-cpu=x86-64-v2`) [`f64::mul_add`] is a call to libm's `fma`,
-//! which is exact by specification: slower, same bits.
+//! [`exp`] uses it where the build has a hardware FMA (x86-64 built with
+//! FMA — the default `target-cpu=native` on any processor since 2013 — and
+//! aarch64). A build without one (the portable `target-cpu=x86-64-v2`)
+//! would pay a call to libm's `fma` per multiply–add (22 % slower on a
+//! Södertälje run), so it calls `f64::exp` instead: on glibc and a
+//! processor with FMA that is the very same function (glibc picks its FMA
+//! build at run time), so the numbers are the same, which CI checks with
+//! the golden results on a portable build.
 
 /// 128/ln 2.
 const INV_LN2_N: f64 = f64::from_bits(0x4067_1547_652b_82fe);
@@ -46,9 +50,28 @@ const TOP_TINY: u64 = 0x3c9;
 const TOP_512: u64 = 0x408;
 const TOP_1024: u64 = 0x409;
 
-/// e^x for every f64, bit for bit as glibc's FMA build computes it.
+/// e^x: [`exp_table`] where the build has a hardware FMA.
+#[cfg(any(target_feature = "fma", target_arch = "aarch64"))]
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
+    exp_table(x)
+}
+
+/// e^x: libm's, where the build has no hardware FMA (see the module
+/// documentation).
+#[cfg(not(any(target_feature = "fma", target_arch = "aarch64")))]
+#[inline]
+pub(crate) fn exp(x: f64) -> f64 {
+    x.exp()
+}
+
+/// e^x for every f64, bit for bit as glibc's FMA build computes it.
+#[cfg_attr(
+    not(any(target_feature = "fma", target_arch = "aarch64")),
+    allow(dead_code)
+)]
+#[inline]
+pub(crate) fn exp_table(x: f64) -> f64 {
     let bits = x.to_bits();
     let abstop = (bits >> 52) & 0x7ff;
     if abstop.wrapping_sub(TOP_TINY) >= TOP_512 - TOP_TINY {
