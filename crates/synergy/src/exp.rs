@@ -43,9 +43,10 @@ const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
 const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
 const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
 
-/// Biased exponent field (with sign) of 2⁻⁵⁴, below which e^x rounds to
-/// 1 + x, and of 512, from which the scale's exponent may leave the
-/// normal range.
+/// Biased exponent fields (sign masked off) of 2⁻⁵⁴, below which e^x
+/// rounds to 1 + x; of 512, from which the scale's exponent may leave the
+/// normal range (`TOP_512`); and of 1024, from which e^x overflows or
+/// underflows whatever the mantissa (`TOP_1024`).
 const TOP_TINY: u64 = 0x3c9;
 const TOP_512: u64 = 0x408;
 const TOP_1024: u64 = 0x409;
