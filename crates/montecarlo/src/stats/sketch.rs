@@ -819,22 +819,17 @@ impl Gaps for Grouped<'_> {
     fn select(&mut self, b: usize, k: usize) -> f64 {
         let run = self.run(b);
         if run.len() <= SELECT_BY_COUNT {
-            return select_by_count(run, k);
+            return Counted::<SELECT_BY_COUNT>::new(run).kth(k);
         }
         *run.select_nth_unstable_by(k, f64::total_cmp).1
     }
 }
 
-/// Longest run [`select_by_count`] takes.
+/// Longest run of a gap that [`Grouped::select`] selects from by counting
+/// (see [`Counted`]) rather than with a general selection. Runs are short
+/// (~9 values where a gap overflows), and sorting them was a chain of
+/// mispredicted insertion steps.
 const SELECT_BY_COUNT: usize = 16;
-
-/// The `k`-th smallest (0-based, `f64::total_cmp` order) of `run`, at
-/// most [`SELECT_BY_COUNT`] values, by counting instead of sorting (see
-/// [`Counted`]). Runs are short (~9 values where a gap overflows), and
-/// sorting them was a chain of mispredicted insertion steps.
-fn select_by_count(run: &[f64], k: usize) -> f64 {
-    Counted::<SELECT_BY_COUNT>::new(run).kth(k)
-}
 
 /// Up to N values as order keys, each with the number of values strictly
 /// smaller, found without a data-dependent branch: each count compares one
