@@ -571,12 +571,14 @@ fn select_ranks(
     bucket: &mut Vec<u32>,
 ) {
     let n = vals.len();
-    if n <= SMALL {
-        let counted = Counted::<SMALL>::new(vals);
-        for (o, &r) in out.iter_mut().zip(ranks) {
-            *o = counted.kth(r - base);
-        }
-        return;
+    // Counted in the smallest of three widths that holds the slice: a
+    // short slice (most buckets hold a handful) then costs one or two
+    // vector compares per value instead of four.
+    match n {
+        0..=8 => return by_count::<8>(vals, ranks, base, out),
+        9..=16 => return by_count::<16>(vals, ranks, base, out),
+        17..=SMALL => return by_count::<SMALL>(vals, ranks, base, out),
+        _ => {}
     }
     let (mut kmin, mut kmax) = (i64::MAX, i64::MIN);
     for &x in vals.iter() {
@@ -655,6 +657,15 @@ fn select_ranks(
             );
         }
         i = k;
+    }
+}
+
+/// `out[i]` = the value of rank `ranks[i] − base` among `vals` (at most
+/// N of them), by counting (see [`Counted`]).
+fn by_count<const N: usize>(vals: &[f64], ranks: &[usize], base: usize, out: &mut [f64]) {
+    let counted = Counted::<N>::new(vals);
+    for (o, &r) in out.iter_mut().zip(ranks) {
+        *o = counted.kth(r - base);
     }
 }
 
@@ -818,8 +829,10 @@ impl Gaps for Grouped<'_> {
     }
     fn select(&mut self, b: usize, k: usize) -> f64 {
         let run = self.run(b);
-        if run.len() <= SELECT_BY_COUNT {
-            return Counted::<SELECT_BY_COUNT>::new(run).kth(k);
+        match run.len() {
+            0..=8 => return Counted::<8>::new(run).kth(k),
+            9..=SELECT_BY_COUNT => return Counted::<SELECT_BY_COUNT>::new(run).kth(k),
+            _ => {}
         }
         *run.select_nth_unstable_by(k, f64::total_cmp).1
     }
@@ -832,9 +845,10 @@ impl Gaps for Grouped<'_> {
 const SELECT_BY_COUNT: usize = 16;
 
 /// Up to N values as order keys, each with the number of values strictly
-/// smaller, found without a data-dependent branch: each count compares one
-/// key with all N slots at once (the empty ones hold `i64::MAX`, never
-/// smaller).
+/// smaller, found without a data-dependent branch: each value's key is
+/// compared with all N slots at once and adds one to the count of every
+/// slot it lies below — N counts summed side by side, with no per-slot
+/// horizontal sum (the empty slots hold `i64::MAX`, never smaller).
 struct Counted<const N: usize> {
     keys: [i64; N],
     below: [u32; N],
@@ -842,6 +856,7 @@ struct Counted<const N: usize> {
 }
 
 impl<const N: usize> Counted<N> {
+    #[inline(always)]
     fn new(run: &[f64]) -> Self {
         debug_assert!(run.len() <= N);
         let mut keys = [i64::MAX; N];
@@ -849,8 +864,10 @@ impl<const N: usize> Counted<N> {
             *key = order_key(x);
         }
         let mut below = [0u32; N];
-        for (b, &ki) in below.iter_mut().zip(&keys[..run.len()]) {
-            *b = keys.iter().map(|&kj| u32::from(kj < ki)).sum();
+        for &kj in &keys[..run.len()] {
+            for (b, &ki) in below.iter_mut().zip(&keys) {
+                *b += u32::from(kj < ki);
+            }
         }
         Counted {
             keys,
@@ -861,6 +878,7 @@ impl<const N: usize> Counted<N> {
 
     /// The k-th smallest (0-based): the largest value with at most k values
     /// strictly below it.
+    #[inline(always)]
     fn kth(&self, k: usize) -> f64 {
         debug_assert!(k < self.len);
         let mut best = i64::MIN;
@@ -1397,11 +1415,18 @@ mod tests {
                 })
         };
         for first in [205usize, 206, 409, 410, 1000, 1024, 4096, 20_000] {
-            for kind in 0..4 {
+            for kind in 0..7 {
                 let draw = |rng: &mut rand::rngs::ChaCha8Rng| match kind {
                     0 => rng.random::<f64>(),
                     1 => rng.random_range(0..3u32) as f64,
                     2 => [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY][rng.random_range(0..4usize)],
+                    // Tight clusters of distinct values: a first batch's
+                    // buckets then hold about first/40 (or first/100) values,
+                    // so every width of the counting selection is used.
+                    3 => rng.random_range(0..40u32) as f64 + rng.random::<f64>() * 1e-9,
+                    4 => rng.random_range(0..100u32) as f64 + rng.random::<f64>() * 1e-9,
+                    // A heavy tail: most values in the lowest buckets.
+                    5 => (6.0 * rng.random::<f64>()).exp(),
                     _ => 7.5,
                 };
                 let (mut fast, mut slow) = (QuantileSketch::new(), QuantileSketch::new());
