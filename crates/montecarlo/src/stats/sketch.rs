@@ -29,7 +29,8 @@
 //!   where a gap's run of new values starts new tuples, an order statistic
 //!   of that run (for a short run, by counting each value's smaller ones,
 //!   without branches); the gap is found from a coarse table over the
-//!   stored values plus a few verified comparisons;
+//!   stored values (or, for a heavy tail, over their order keys) plus a
+//!   few verified comparisons;
 //! - a batch whose values are all bitwise equal (a cell that is the same in
 //!   every sample) needs one search and no per-value work.
 //!
@@ -555,10 +556,11 @@ const SMALL: usize = 32;
 /// [base, base + vals.len())). `vals` is reordered; `tmp` (as long as
 /// `vals`), `start` and `bucket` are working memory.
 ///
-/// Bucket sort by a [`Grid`] between the smallest and largest finite value:
-/// count, scatter into `tmp`, then look only into the buckets that hold a
-/// wanted rank — small ones by counting, big ones (heavy tails) by the same
-/// method on their own range, with `vals` and `tmp` swapping roles. A slice
+/// Bucket sort by a [`Grid`] between the smallest and largest finite value
+/// (over their order keys for a heavy tail of one sign): count, scatter
+/// into `tmp`, then look only into the buckets that hold a wanted rank —
+/// small ones by counting, big ones by the same method on their own range,
+/// with `vals` and `tmp` swapping roles. A slice
 /// of one value repeated needs no sorting; one the grid cannot split (only
 /// -0.0 and 0.0, or infinities around one finite value) is sorted.
 fn select_ranks(
@@ -599,7 +601,16 @@ fn select_ranks(
         }
     }
     let len = (n / 2).max(2);
-    let Some(grid) = Grid::new(lo, hi, len) else {
+    // Values of one sign spread over more than a factor of 16 (a heavy
+    // tail: most of them would share the lowest buckets of an even grid)
+    // are bucketed by order key, evenly in log |x|.
+    let wide = (lo > 0.0 && hi > 16.0 * lo) || (hi < 0.0 && lo < 16.0 * hi);
+    let by_key = wide.then(|| Grid::new(order_key(lo) as f64, order_key(hi) as f64, len));
+    let grid = match by_key.flatten() {
+        Some(grid) => Some((grid, true)),
+        None => Grid::new(lo, hi, len).map(|grid| (grid, false)),
+    };
+    let Some((grid, by_key)) = grid else {
         vals.sort_unstable_by(f64::total_cmp);
         for (o, &r) in out.iter_mut().zip(ranks) {
             *o = vals[r - base];
@@ -613,7 +624,7 @@ fn select_ranks(
     start.resize(len + 1, 0);
     bucket.clear();
     bucket.extend(vals.iter().map(|&x| {
-        let j = grid.bucket(x);
+        let j = grid.bucket(if by_key { order_key(x) as f64 } else { x });
         start[j + 1] += 1;
         j as u32
     }));
@@ -689,8 +700,12 @@ const GAP_BUCKETS_PER_TUPLE: usize = 2;
 /// greater, or the `i64::MAX` padding, and do not count). For the ~200
 /// tuples of smooth data W is 1 to 4: a multiply, a table look-up and a
 /// few independent comparisons instead of a dependent eight-step binary
-/// search. Where the table cannot help (a few distinct values held by many
-/// tuples, or too few finite values) every value takes the branch-free
+/// search. Where the stored values crowd a few buckets (W > 8), the same
+/// table is tried over their order keys instead, whose grid is even in
+/// log |x| on each side of zero: heavy-tailed cells (most values small,
+/// a few large, all of one sign) then spread out again. Where neither table
+/// helps (a few distinct values held by many tuples, too few finite values,
+/// or a cluster tight in both scales) every value takes the branch-free
 /// binary search of [`gap`].
 fn fill_gaps(
     tuples: &[Tuple],
@@ -707,36 +722,52 @@ fn fill_gaps(
     let lo = tuples.iter().map(|t| t.v).find(|v| v.is_finite());
     let hi = tuples.iter().rev().map(|t| t.v).find(|v| v.is_finite());
     let len = (stored * GAP_BUCKETS_PER_TUPLE).next_power_of_two();
-    if let (Some(lo), Some(hi)) = (lo, hi)
-        && let Some(grid) = Grid::new(lo, hi, len)
-    {
-        // first[j] = number of stored values in buckets < j: count the
-        // stored values per bucket, then an exclusive running sum, which
-        // also finds the largest bucket. (One pass of simple steps over the
-        // table, rather than a short fill per stored value.)
-        grow(first, len);
-        let first = &mut first[..len];
-        first.fill(0);
-        for t in tuples {
-            first[grid.bucket(t.v)] += 1;
-        }
-        let (mut widest, mut below) = (0u32, 0u32);
-        for f in first.iter_mut() {
-            let here = *f;
-            widest = widest.max(here);
-            *f = below;
-            below += here;
-        }
-        let widest = widest as usize;
-        let window = widest.next_power_of_two();
-        keys.resize(stored + window, i64::MAX);
-        let table = Table { grid, first, keys };
-        match window {
-            1 => return table.fill::<1>(batch, bucket, count),
-            2 => return table.fill::<2>(batch, bucket, count),
-            4 => return table.fill::<4>(batch, bucket, count),
-            8 => return table.fill::<8>(batch, bucket, count),
-            _ => {}
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        // By value, then by order key: the same table over a second
+        // monotone coordinate (i64 → f64 rounds monotonically).
+        let scales = [
+            (Grid::new(lo, hi, len), false),
+            (
+                Grid::new(order_key(lo) as f64, order_key(hi) as f64, len),
+                true,
+            ),
+        ];
+        for (grid, by_key) in scales {
+            let Some(grid) = grid else { continue };
+            let coord = |v: f64| if by_key { order_key(v) as f64 } else { v };
+            // first[j] = number of stored values in buckets < j: count the
+            // stored values per bucket, then an exclusive running sum, which
+            // also finds the largest bucket. (One pass of simple steps over
+            // the table, rather than a short fill per stored value.)
+            grow(first, len);
+            let first = &mut first[..len];
+            first.fill(0);
+            for t in tuples {
+                first[grid.bucket(coord(t.v))] += 1;
+            }
+            let (mut widest, mut below) = (0u32, 0u32);
+            for f in first.iter_mut() {
+                let here = *f;
+                widest = widest.max(here);
+                *f = below;
+                below += here;
+            }
+            let window = (widest as usize).next_power_of_two();
+            if window > 8 {
+                continue;
+            }
+            keys.resize(stored + window, i64::MAX);
+            let table = Table { grid, first, keys };
+            match (window, by_key) {
+                (1, false) => return table.fill::<1, false>(batch, bucket, count),
+                (2, false) => return table.fill::<2, false>(batch, bucket, count),
+                (4, false) => return table.fill::<4, false>(batch, bucket, count),
+                (8, false) => return table.fill::<8, false>(batch, bucket, count),
+                (1, true) => return table.fill::<1, true>(batch, bucket, count),
+                (2, true) => return table.fill::<2, true>(batch, bucket, count),
+                (4, true) => return table.fill::<4, true>(batch, bucket, count),
+                _ => return table.fill::<8, true>(batch, bucket, count),
+            }
         }
     }
     // The binary search: keys padded to a power of two.
@@ -757,11 +788,18 @@ struct Table<'a> {
 }
 
 impl Table<'_> {
-    /// Gaps of `batch` with a window of `W` keys (W ≥ the largest bucket).
-    fn fill<const W: usize>(&self, batch: &[f64], bucket: &mut Vec<u32>, count: &mut [u32]) {
+    /// Gaps of `batch` with a window of `W` keys (W ≥ the largest bucket),
+    /// the grid over values or, with `BY_KEY`, over order keys.
+    fn fill<const W: usize, const BY_KEY: bool>(
+        &self,
+        batch: &[f64],
+        bucket: &mut Vec<u32>,
+        count: &mut [u32],
+    ) {
         bucket.extend(batch.iter().map(|&x| {
             let k = order_key(x);
-            let f = self.first[self.grid.bucket(x)] as usize;
+            let coord = if BY_KEY { k as f64 } else { x };
+            let f = self.first[self.grid.bucket(coord)] as usize;
             let window: &[i64; W] = self.keys[f..f + W].try_into().expect("padded");
             let b = f + window.iter().map(|&s| usize::from(s <= k)).sum::<usize>();
             count[b + 1] += 1;
@@ -1361,7 +1399,7 @@ mod tests {
     fn unsorted_path_equals_sorted_path() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(7);
-        for kind in 0..4 {
+        for kind in 0..6 {
             let (mut fast, mut slow) = (QuantileSketch::new(), QuantileSketch::new());
             let mut scratch = SketchScratch::default();
             let mut step = 0u64;
@@ -1375,7 +1413,12 @@ mod tests {
                         1 => (rng.random_range(0..5u32) as f64) - 2.0,
                         2 => [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 1.0]
                             [rng.random_range(0..5usize)],
-                        _ => (rng.random::<f64>() - 0.5).powi(3) * 1e6 - shift,
+                        3 => (rng.random::<f64>() - 0.5).powi(3) * 1e6 - shift,
+                        // Heavy tails of one sign, whose stored values
+                        // crowd the low buckets of a value grid: the gap
+                        // table is then built over order keys.
+                        4 => (12.0 * rng.random::<f64>()).exp() * (1.0 + shift),
+                        _ => -(9.0 * rng.random::<f64>()).exp() - shift,
                     })
                     .collect();
                 fast.insert_batch(&mut batch.clone(), &mut scratch);
