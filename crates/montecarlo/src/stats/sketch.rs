@@ -573,14 +573,8 @@ fn select_ranks(
     bucket: &mut Vec<u32>,
 ) {
     let n = vals.len();
-    // Counted in the smallest of three widths that holds the slice: a
-    // short slice (most buckets hold a handful) then costs one or two
-    // vector compares per value instead of four.
-    match n {
-        0..=8 => return by_count::<8>(vals, ranks, base, out),
-        9..=16 => return by_count::<16>(vals, ranks, base, out),
-        17..=SMALL => return by_count::<SMALL>(vals, ranks, base, out),
-        _ => {}
+    if n <= SMALL {
+        return by_count(vals, ranks, base, out);
     }
     let (mut kmin, mut kmax) = (i64::MAX, i64::MIN);
     for &x in vals.iter() {
@@ -672,11 +666,22 @@ fn select_ranks(
 }
 
 /// `out[i]` = the value of rank `ranks[i] − base` among `vals` (at most
-/// N of them), by counting (see [`Counted`]).
-fn by_count<const N: usize>(vals: &[f64], ranks: &[usize], base: usize, out: &mut [f64]) {
-    let counted = Counted::<N>::new(vals);
-    for (o, &r) in out.iter_mut().zip(ranks) {
-        *o = counted.kth(r - base);
+/// [`SMALL`] of them), by counting (see [`Counted`]) in the narrowest of
+/// three tables that holds them: a short slice (most hold a handful) then
+/// costs one or two vector compares per value instead of four.
+#[inline(always)]
+fn by_count(vals: &[f64], ranks: &[usize], base: usize, out: &mut [f64]) {
+    #[inline(always)]
+    fn by<const N: usize>(vals: &[f64], ranks: &[usize], base: usize, out: &mut [f64]) {
+        let counted = Counted::<N>::new(vals);
+        for (o, &r) in out.iter_mut().zip(ranks) {
+            *o = counted.kth(r - base);
+        }
+    }
+    match vals.len() {
+        0..=8 => by::<8>(vals, ranks, base, out),
+        9..=16 => by::<16>(vals, ranks, base, out),
+        _ => by::<SMALL>(vals, ranks, base, out),
     }
 }
 
@@ -758,16 +763,11 @@ fn fill_gaps(
             }
             keys.resize(stored + window, i64::MAX);
             let table = Table { grid, first, keys };
-            match (window, by_key) {
-                (1, false) => return table.fill::<1, false>(batch, bucket, count),
-                (2, false) => return table.fill::<2, false>(batch, bucket, count),
-                (4, false) => return table.fill::<4, false>(batch, bucket, count),
-                (8, false) => return table.fill::<8, false>(batch, bucket, count),
-                (1, true) => return table.fill::<1, true>(batch, bucket, count),
-                (2, true) => return table.fill::<2, true>(batch, bucket, count),
-                (4, true) => return table.fill::<4, true>(batch, bucket, count),
-                _ => return table.fill::<8, true>(batch, bucket, count),
-            }
+            return if by_key {
+                table.fill_window::<true>(window, batch, bucket, count)
+            } else {
+                table.fill_window::<false>(window, batch, bucket, count)
+            };
         }
     }
     // The binary search: keys padded to a power of two.
@@ -788,6 +788,22 @@ struct Table<'a> {
 }
 
 impl Table<'_> {
+    /// [`Table::fill`] with the window (1, 2, 4 or 8) as a constant.
+    fn fill_window<const BY_KEY: bool>(
+        &self,
+        window: usize,
+        batch: &[f64],
+        bucket: &mut Vec<u32>,
+        count: &mut [u32],
+    ) {
+        match window {
+            1 => self.fill::<1, BY_KEY>(batch, bucket, count),
+            2 => self.fill::<2, BY_KEY>(batch, bucket, count),
+            4 => self.fill::<4, BY_KEY>(batch, bucket, count),
+            _ => self.fill::<8, BY_KEY>(batch, bucket, count),
+        }
+    }
+
     /// Gaps of `batch` with a window of `W` keys (W ≥ the largest bucket),
     /// the grid over values or, with `BY_KEY`, over order keys.
     fn fill<const W: usize, const BY_KEY: bool>(
@@ -867,10 +883,10 @@ impl Gaps for Grouped<'_> {
     }
     fn select(&mut self, b: usize, k: usize) -> f64 {
         let run = self.run(b);
-        match run.len() {
-            0..=8 => return Counted::<8>::new(run).kth(k),
-            9..=SELECT_BY_COUNT => return Counted::<SELECT_BY_COUNT>::new(run).kth(k),
-            _ => {}
+        if run.len() <= SELECT_BY_COUNT {
+            let mut kth = [0.0];
+            by_count(run, &[k], 0, &mut kth);
+            return kth[0];
         }
         *run.select_nth_unstable_by(k, f64::total_cmp).1
     }
