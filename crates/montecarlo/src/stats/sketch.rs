@@ -51,6 +51,23 @@ struct Tuple {
     delta: u32,
 }
 
+/// Empties `tuples` for `len` new ones, keeping its capacity within
+/// 1/16 of what it will hold.
+///
+/// A run keeps two sketches per output cell (the segment's and the
+/// total's, ≈ 10⁴ for a Södertälje-sized layout), so the slack a `Vec`
+/// leaves by doubling (a quarter of their heap on average) is megabytes;
+/// reallocating a few KB when a list outgrows the margin costs far less
+/// than the insertion or fold that produced it.
+#[inline]
+fn refit(tuples: &mut Vec<Tuple>, len: usize) {
+    tuples.clear();
+    let margin = len / 16;
+    if tuples.capacity() < len || tuples.capacity() > len + 2 * margin {
+        *tuples = Vec::with_capacity(len + margin);
+    }
+}
+
 /// Working memory for batch insertion, reusable across sketches (one per
 /// worker), so inserting allocates nothing once it has grown.
 #[derive(Debug, Clone, Default)]
@@ -162,7 +179,7 @@ impl QuantileSketch {
         picked.resize(ranks.len(), 0.0);
         grow(grouped, len);
         select_ranks(batch, &mut grouped[..len], ranks, 0, picked, start, bucket);
-        self.tuples.clear();
+        refit(&mut self.tuples, ranks.len());
         self.tuples.push(Tuple {
             v: picked[0],
             g: 1,
@@ -310,7 +327,7 @@ impl QuantileSketch {
         };
         out[*w] = cur;
         out[*w + 1] = first;
-        self.tuples.clear();
+        refit(&mut self.tuples, *w + 2);
         self.tuples.extend(out[..*w + 2].iter().rev());
     }
 
@@ -339,7 +356,7 @@ impl QuantileSketch {
         out.extend(old.copied());
         self.n += batch.len() as u64;
         compress(out, fill_cap(self.n));
-        self.tuples.clear();
+        refit(&mut self.tuples, out.len());
         self.tuples.extend_from_slice(out);
     }
 
@@ -401,7 +418,7 @@ impl QuantileSketch {
         self.n += later.n;
         MERGED.with_borrow_mut(|buf| {
             let kept = combine_compressed(&self.tuples, &later.tuples, cap(self.n), buf);
-            self.tuples.clear();
+            refit(&mut self.tuples, kept.len());
             self.tuples.extend_from_slice(&buf[kept]);
         });
     }
@@ -1594,6 +1611,11 @@ mod merge_tests {
             assert!(s.stored() < 300, "a segment of {} tuples", s.stored());
             total.merge(&s);
             assert!(total.stored() < 600, "{} tuples", total.stored());
+            // ...and hold little more heap than their tuples (see `refit`).
+            for k in [&s, &total] {
+                let tuples = k.stored() * std::mem::size_of::<Tuple>();
+                assert!(k.heap_bytes() <= tuples + tuples / 8, "{k:?}");
+            }
         }
         assert_eq!(total.count(), all.len() as u64);
         check_ranks(&total, &all);

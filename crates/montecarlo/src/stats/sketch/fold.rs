@@ -164,7 +164,7 @@ impl Lane {
             g: e.gd as u32,
             delta: (e.gd >> 32) as u32,
         };
-        into.clear();
+        super::refit(into, 2 + len - s.w);
         into.push(tuple(&first));
         into.push(tuple(&Entry {
             key: s.key,
