@@ -479,9 +479,11 @@ impl CohortModel {
             fed_now,
             success_in,
             shares,
+            reach,
         } = &mut buf;
         for (g, grp) in self.groups.iter().enumerate() {
             state[self.offsets[g] + grp.stock_year as usize - 1] = grp.stock;
+            reach[g] = grp.stock_year as usize;
         }
         let none = GroupEffects::default();
         for t in 1..=h {
@@ -548,6 +550,12 @@ impl CohortModel {
                         h,
                         success_in,
                     );
+                    // Turning leaves a +0.0 year +0.0 unless its keep
+                    // factor is not finite, and that makes the total
+                    // non-finite too.
+                    if !turned_total.is_finite() {
+                        reach[g] = n.len();
+                    }
                 }
                 let l = &mut out.ledger[g * h + t - 1];
                 l.inflow = exo;
@@ -565,8 +573,17 @@ impl CohortModel {
                 let mut fed_out = 0.0;
                 // A group without feeds ages unscaled, so booking and ageing
                 // can share one pass (their sums are independent chains).
-                let fused = if grp.feeds.is_empty() {
-                    book_and_age(n, data, scale, cost)
+                // That pass stops one year past the group's reach: the
+                // years after it are +0.0 and would book nothing, add +0.0
+                // to a sum that is never −0.0, and move +0.0 onto +0.0 (a
+                // cohort fills its profile one year per year of the
+                // horizon: ≈ 38 % of the years a Södertälje run would
+                // book are skipped).
+                debug_assert!(n[reach[g].min(n.len())..].iter().all(|x| x.to_bits() == 0));
+                let fused = if grp.feeds.is_empty() && data.len() >= n.len() * n_a {
+                    let upto = (reach[g] + 1).min(n.len());
+                    reach[g] = upto;
+                    book_and_age(&mut n[..upto], data, scale, cost)
                 } else {
                     None
                 };
@@ -579,6 +596,9 @@ impl CohortModel {
                             fed_next[f.to] += moved;
                             fed_out += moved;
                         }
+                        // Scaling by a keep factor can turn +0.0 into
+                        // −0.0 or NaN: no reach is tracked past feeds.
+                        reach[g] = n.len();
                         if fed_out > 0.0 && present > 0.0 {
                             age(n, Some(1.0 - fed_out / present))
                         } else {

@@ -58,6 +58,10 @@ pub(crate) struct Work {
     pub(crate) fed_now: Vec<f64>,
     pub(crate) success_in: Vec<f64>,
     pub(crate) shares: Vec<f64>,
+    /// Per group, how many leading profile years may hold anything but
+    /// +0.0; every later year is +0.0 (bit for bit), which lets booking
+    /// and ageing stop there (see `CohortModel::simulate`).
+    pub(crate) reach: Vec<usize>,
 }
 
 impl Work {
@@ -71,6 +75,8 @@ impl Work {
             v.clear();
             v.resize(n, 0.0);
         }
+        self.reach.clear();
+        self.reach.resize(groups, 0);
     }
 }
 

@@ -30,6 +30,7 @@ impl CohortModel {
             fed_now,
             success_in,
             shares,
+            ..
         } = &mut buf;
         for (g, grp) in self.groups.iter().enumerate() {
             state[self.offsets[g] + grp.stock_year as usize - 1] = grp.stock;

@@ -699,8 +699,16 @@ type RefCase = (
 fn arb_ref_case() -> impl Strategy<Value = RefCase> {
     // An odd horizon, so booking two years at a time also books a last single year.
     let h = 13usize;
-    // Shares with many exact zeros, to exercise the skipped years.
-    let share = || prop_oneof![Just(0.0f64), Just(1.0f64), 0.0f64..1.0];
+    // Shares with many exact zeros, to exercise the skipped years, and a
+    // rare NaN, which turns empty (+0.0) profile years into NaN.
+    let share = || {
+        prop_oneof![
+            6 => Just(0.0f64),
+            6 => Just(1.0f64),
+            12 => 0.0f64..1.0,
+            1 => Just(f64::NAN),
+        ]
+    };
     (1usize..9).prop_flat_map(move |n_g| {
         (
             proptest::collection::vec(1usize..31, n_g),
