@@ -577,7 +577,7 @@ impl CohortModel {
                 // years after it are +0.0 and would book nothing, add +0.0
                 // to a sum that is never −0.0, and move +0.0 onto +0.0 (a
                 // cohort fills its profile one year per year of the
-                // horizon: ≈ 38 % of the years a Södertälje run would
+                // horizon: up to ≈ 38 % of the years a Södertälje run would
                 // book are skipped).
                 debug_assert!(n[reach[g].min(n.len())..].iter().all(|x| x.to_bits() == 0));
                 let fused = if grp.feeds.is_empty() && data.len() >= n.len() * n_a {
