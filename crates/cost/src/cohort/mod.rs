@@ -479,11 +479,11 @@ impl CohortModel {
             fed_now,
             success_in,
             shares,
-            reach,
+            occupied,
         } = &mut buf;
         for (g, grp) in self.groups.iter().enumerate() {
             state[self.offsets[g] + grp.stock_year as usize - 1] = grp.stock;
-            reach[g] = grp.stock_year as usize;
+            occupied[g] = grp.stock_year as usize;
         }
         let none = GroupEffects::default();
         for t in 1..=h {
@@ -554,7 +554,7 @@ impl CohortModel {
                     // factor is not finite, and that makes the total
                     // non-finite too.
                     if !turned_total.is_finite() {
-                        reach[g] = n.len();
+                        occupied[g] = n.len();
                     }
                 }
                 let l = &mut out.ledger[g * h + t - 1];
@@ -573,16 +573,20 @@ impl CohortModel {
                 let mut fed_out = 0.0;
                 // A group without feeds ages unscaled, so booking and ageing
                 // can share one pass (their sums are independent chains).
-                // That pass stops one year past the group's reach: the
-                // years after it are +0.0 and would book nothing, add +0.0
-                // to a sum that is never −0.0, and move +0.0 onto +0.0 (a
-                // cohort fills its profile one year per year of the
-                // horizon: up to ≈ 38 % of the years a Södertälje run would
-                // book are skipped).
-                debug_assert!(n[reach[g].min(n.len())..].iter().all(|x| x.to_bits() == 0));
+                // That pass stops one year past the profile years the group
+                // may occupy: the years after them are +0.0 and would book
+                // nothing, add +0.0 to a sum that is never −0.0, and move
+                // +0.0 onto +0.0 (a cohort fills its profile one year per
+                // year of the horizon: up to ≈ 38 % of the years a
+                // Södertälje run would book are skipped).
+                debug_assert!(
+                    n[occupied[g].min(n.len())..]
+                        .iter()
+                        .all(|x| x.to_bits() == 0)
+                );
                 let fused = if grp.feeds.is_empty() && data.len() >= n.len() * n_a {
-                    let upto = (reach[g] + 1).min(n.len());
-                    reach[g] = upto;
+                    let upto = (occupied[g] + 1).min(n.len());
+                    occupied[g] = upto;
                     book_and_age(&mut n[..upto], data, scale, cost)
                 } else {
                     None
@@ -597,8 +601,8 @@ impl CohortModel {
                             fed_out += moved;
                         }
                         // Scaling by a keep factor can turn +0.0 into
-                        // −0.0 or NaN: no reach is tracked past feeds.
-                        reach[g] = n.len();
+                        // −0.0 or NaN: past feeds every year counts as occupied.
+                        occupied[g] = n.len();
                         if fed_out > 0.0 && present > 0.0 {
                             age(n, Some(1.0 - fed_out / present))
                         } else {

@@ -61,7 +61,7 @@ pub(crate) struct Work {
     /// Per group, how many leading profile years may hold anything but
     /// +0.0; every later year is +0.0 (bit for bit), which lets booking
     /// and ageing stop there (see `CohortModel::simulate`).
-    pub(crate) reach: Vec<usize>,
+    pub(crate) occupied: Vec<usize>,
 }
 
 impl Work {
@@ -75,8 +75,8 @@ impl Work {
             v.clear();
             v.resize(n, 0.0);
         }
-        self.reach.clear();
-        self.reach.resize(groups, 0);
+        self.occupied.clear();
+        self.occupied.resize(groups, 0);
     }
 }
 
