@@ -224,24 +224,61 @@ impl SynergyModel {
 /// (c + κ_up·0·(1 − c) − κ_down·c rounds to at most c, and the clamp keeps
 /// it ≥ 0). `None` if any input is not finite or `c_now` is outside [0, 1].
 fn ranges(later: &[[f64; 4]], c_now: f64) -> Option<Remaining> {
-    let (mut lo, mut hi) = (later[0], later[0]);
-    // v · 0 is ±0 for a finite v and NaN otherwise, so `nonfinite` stays
-    // zero exactly when every input is finite. Written without branches
-    // on NaN (plain comparisons, a sum) so the scan vectorises; the
-    // comparisons may skip a NaN, but then the test is not used.
-    let mut nonfinite = [0.0f64; 4];
-    for input in later {
-        for k in 0..4 {
-            let v = input[k];
-            nonfinite[k] += v * 0.0;
-            lo[k] = if v < lo[k] { v } else { lo[k] };
-            hi[k] = if v > hi[k] { v } else { hi[k] };
+    /// Per track: the smallest and largest input, and Σ v · 0 (±0 for
+    /// finite inputs, NaN otherwise).
+    #[derive(Clone, Copy)]
+    struct Scan {
+        lo: [f64; 4],
+        hi: [f64; 4],
+        nonfinite: [f64; 4],
+    }
+    impl Scan {
+        #[inline(always)]
+        fn add(&mut self, input: &[f64; 4]) {
+            for (k, &v) in input.iter().enumerate() {
+                self.nonfinite[k] += v * 0.0;
+                self.lo[k] = if v < self.lo[k] { v } else { self.lo[k] };
+                self.hi[k] = if v > self.hi[k] { v } else { self.hi[k] };
+            }
+        }
+        #[inline(always)]
+        fn join(&mut self, other: &Scan) {
+            self.add(&other.lo);
+            self.add(&other.hi);
+            for k in 0..4 {
+                self.nonfinite[k] += other.nonfinite[k];
+            }
         }
     }
-    let finite = (0.0..=1.0).contains(&c_now) && nonfinite.iter().all(|&z| z == 0.0);
+    // `nonfinite` stays zero exactly when every input is finite. Written
+    // without branches on NaN (plain comparisons, a sum) so the scan
+    // vectorises; the comparisons may skip a NaN, but then the test is not
+    // used. Four scans over interleaved inputs, joined at the end: min, max
+    // and a sum of zeros do not depend on the order, and four independent
+    // chains do not wait on each other's last step as one chain would.
+    let first = Scan {
+        lo: later[0],
+        hi: later[0],
+        nonfinite: [0.0; 4],
+    };
+    let mut scans = [first; 4];
+    let (quads, rest) = later.as_chunks::<4>();
+    for quad in quads {
+        for (scan, input) in scans.iter_mut().zip(quad) {
+            scan.add(input);
+        }
+    }
+    for input in rest {
+        scans[0].add(input);
+    }
+    let [mut all, b, c, d] = scans;
+    all.join(&b);
+    all.join(&c);
+    all.join(&d);
+    let finite = (0.0..=1.0).contains(&c_now) && all.nonfinite.iter().all(|&z| z == 0.0);
     finite.then_some(Remaining {
-        s_lo: lo,
-        s_hi: hi,
+        s_lo: all.lo,
+        s_hi: all.hi,
         c_lo: 0.0,
         c_hi: c_now,
     })
