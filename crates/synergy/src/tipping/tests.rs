@@ -266,6 +266,63 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Two runs advanced side by side (`advance_lanes`), one of them
+    /// `offset` years ahead, are bit for bit the two runs simulated alone,
+    /// communication and all.
+    #[test]
+    fn runs_side_by_side_match_runs_alone(
+        p in arb_params(),
+        drives_a in prop::collection::vec(arb_drive(), 0..6),
+        drives_b in prop::collection::vec(arb_drive(), 0..6),
+        horizon in 1u32..30,
+        offset in 0u32..8,
+    ) {
+        let m = p.validate().expect("valid");
+        let (end_a, end_b) = (horizon + offset, horizon);
+        let (mut a, mut b) = (Trajectory::new(), Trajectory::new());
+        a.reset(end_a, m.p.c0);
+        b.reset(end_b, m.p.c0);
+        let step_alone = |drives: &[Drive], tr: &mut Trajectory, year: u32| {
+            let (input, talk) = m.inputs_at(drives, i64::from(year), None);
+            m.advance(&input, talk, tr, year);
+        };
+        for year in 1..=offset {
+            step_alone(&drives_a, &mut a, year);
+        }
+        for year in 1..=end_b {
+            let ya = year + offset;
+            let (ia, ta) = m.inputs_at(&drives_a, i64::from(ya), None);
+            let (ib, tb) = m.inputs_at(&drives_b, i64::from(year), None);
+            m.advance_lanes([&ia, &ib], [ta, tb], [&mut a, &mut b], [ya, year]);
+        }
+        prop_assert!(same_bits(&a, &m.simulate(&drives_a, end_a)), "lane a");
+        prop_assert!(same_bits(&b, &m.simulate(&drives_b, end_b)), "lane b");
+    }
+
+    /// The tail search two lanes at a time finds the first candidate
+    /// whose own tail, simulated alone, is sustained.
+    #[test]
+    fn side_by_side_tails_find_the_first_sustained_one(
+        p in arb_params(),
+        rule in arb_rule(),
+        drives in prop::collection::vec(arb_drive(), 0..8),
+        horizon in 1u32..16,
+    ) {
+        let mut p = p;
+        p.tipping = rule;
+        let m = p.validate().expect("valid");
+        let mut ws = MixWorkspace::new();
+        m.run_mix(&drives, horizon, &mut ws);
+        for tails in 1..=horizon {
+            let alone = (1..=tails).find(|&t| m.tail_sustained(&drives, t, &mut ws));
+            prop_assert_eq!(m.first_sustained_tail(&drives, tails, &mut ws), alone);
+        }
+    }
+}
+
 /// Whether `a` and `b` hold the same years, bit for bit.
 fn same_bits(a: &Trajectory, b: &Trajectory) -> bool {
     a.horizon() == b.horizon() && bit_prefix(a, b)
@@ -303,9 +360,9 @@ proptest! {
         let mut ws = MixWorkspace::new();
         m.run_mix(&drives, horizon, &mut ws);
         for t in order.into_iter().filter(|&t| t <= horizon) {
-            ws.fill_tail_inputs(&m, &drives, t);
-            prop_assert_eq!(ws.tail_inputs.len(), m.rule().lookahead as usize);
-            for (j, got) in ws.tail_inputs.iter().enumerate() {
+            ws.fill_tail_inputs(&m, &drives, t, 0);
+            prop_assert_eq!(ws.tail_inputs[0].len(), m.rule().lookahead as usize);
+            for (j, got) in ws.tail_inputs[0].iter().enumerate() {
                 let y = i64::from(t) + 1 + j as i64;
                 let (want, _) = m.inputs_at(&drives, y, Some(t));
                 let same = got.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits());
@@ -330,18 +387,18 @@ fn box_exit_fires_both_ways() {
         let mut ws = MixWorkspace::new();
         m.run_mix(&drives, 12, &mut ws);
         for t in 1..12 {
-            ws.fill_tail_inputs(&m, &drives, t);
-            ws.tail.copy_prefix(&ws.full, t);
+            ws.fill_tail_inputs(&m, &drives, t, 0);
+            ws.tail[0].copy_prefix(&ws.full, t);
             for j in 0..m.rule().lookahead as usize - 1 {
                 let year = t + 1 + j as u32;
-                m.advance(&ws.tail_inputs[j], 0.0, &mut ws.tail, year);
+                m.advance(&ws.tail_inputs[0][j], 0.0, &mut ws.tail[0], year);
                 let y = year as usize;
                 let lags = m.max_lag as usize;
                 if y < lags {
                     continue;
                 }
-                let window = &ws.tail.x[y + 1 - lags..=y];
-                if let Some(rem) = ws.remaining(j, ws.tail.c[y]) {
+                let window = &ws.tail[0].x[y + 1 - lags..=y];
+                if let Some(rem) = ws.remaining(0, j, ws.tail[0].c[y]) {
                     match settled(&m, window, &rem) {
                         Some(true) => high += 1,
                         Some(false) => low += 1,
