@@ -10,7 +10,7 @@ use crate::copula::{Group, build_groups};
 use crate::distribution::{Distribution, Prepared};
 use crate::error::McError;
 use crate::lhs::Permutation;
-use crate::special::norm_inv;
+use crate::special::{norm_cdf, norm_inv};
 use crate::stream::{SampleStreams, mix64, open01};
 
 /// Named input distributions plus their rank correlations, validated and
@@ -299,10 +299,15 @@ impl InputSpace {
                     let p = Permutation::new(n, mix64(key ^ mix64((dim as u64) << 32 ^ design)));
                     (p.apply(local) as f64 + open01(rng)) / n as f64
                 };
+                // Beta-family inputs are inverted two at a time (see
+                // `Prepared::inverse_cdf_pair`), the others at once; the
+                // strata are drawn in input order either way.
+                let mut waiting = None;
                 for &j in &self.independent {
                     let u = stratum(j, rng);
-                    out[j] = self.prepared[j].inverse_cdf(u);
+                    self.invert(j, u, &mut waiting, out);
                 }
+                self.invert_last(waiting, out);
                 for g in &self.groups {
                     let e = &mut eps[..g.members.len()];
                     for (x, &m) in e.iter_mut().zip(&g.members) {
@@ -322,8 +327,42 @@ impl InputSpace {
     #[inline]
     fn finish_group(&self, g: &Group, e: &mut [f64], out: &mut [f64]) {
         g.correlate(e);
+        let mut waiting = None;
         for (&z, &m) in e.iter().zip(&g.members) {
-            out[m] = self.prepared[m].at_normal_score(z);
+            let p = &self.prepared[m];
+            if p.pairs() {
+                // `at_normal_score`'s general case, paired.
+                self.invert(m, norm_cdf(z), &mut waiting, out);
+            } else {
+                out[m] = p.at_normal_score(z);
+            }
+        }
+        self.invert_last(waiting, out);
+    }
+
+    /// Sets `out[j]` = F⁻¹(u) of input `j`, or — for a Beta-family input —
+    /// holds it in `waiting` until a second one comes and inverts the two
+    /// side by side. Every value is what `inverse_cdf` gives alone.
+    #[inline]
+    fn invert(&self, j: usize, u: f64, waiting: &mut Option<(usize, f64)>, out: &mut [f64]) {
+        let p = &self.prepared[j];
+        if !p.pairs() {
+            out[j] = p.inverse_cdf(u);
+            return;
+        }
+        match waiting.take() {
+            None => *waiting = Some((j, u)),
+            Some((i, v)) => {
+                (out[i], out[j]) = Prepared::inverse_cdf_pair(&self.prepared[i], v, p, u);
+            }
+        }
+    }
+
+    /// Inverts the input [`Self::invert`] left waiting, if any.
+    #[inline]
+    fn invert_last(&self, waiting: Option<(usize, f64)>, out: &mut [f64]) {
+        if let Some((i, v)) = waiting {
+            out[i] = self.prepared[i].inverse_cdf(v);
         }
     }
 

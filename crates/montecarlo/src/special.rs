@@ -102,45 +102,78 @@ fn gamma_pq_front(a: f64, lng: f64, x: f64) -> (f64, f64, f64) {
 }
 
 /// Continued fraction of the incomplete beta function (Lentz).
+#[cfg(test)]
 fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
-    let qab = a + b;
-    let qap = a + 1.0;
-    let qam = a - 1.0;
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
+    let [h] = beta_cf_lanes([a], [b], [x], [true]);
+    h
+}
+
+/// [`beta_cf`] of every lane whose `live` is set (the others return 1),
+/// each lane with exactly the operations `beta_cf` performs for it, its
+/// iteration stopping where that lane's stops. Each iteration is a chain of
+/// divisions that waits on the last; two lanes' chains written side by
+/// side overlap in the processor.
+#[inline]
+fn beta_cf_lanes<const L: usize>(
+    a: [f64; L],
+    b: [f64; L],
+    x: [f64; L],
+    live: [bool; L],
+) -> [f64; L] {
+    let mut live = live;
+    let (mut c, mut d, mut h) = ([1.0; L], [1.0; L], [1.0; L]);
+    for l in 0..L {
+        if live[l] {
+            let (qab, qap) = (a[l] + b[l], a[l] + 1.0);
+            d[l] = 1.0 - qab * x[l] / qap;
+            if d[l].abs() < TINY {
+                d[l] = TINY;
+            }
+            d[l] = 1.0 / d[l];
+            h[l] = d[l];
+        }
     }
-    d = 1.0 / d;
-    let mut h = d;
     for m in 1..10_000 {
+        if !live.iter().any(|&v| v) {
+            break;
+        }
         let m = m as f64;
         let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() < EPS {
-            break;
+        for l in 0..L {
+            if !live[l] {
+                continue;
+            }
+            let (a, b, x) = (a[l], b[l], x[l]);
+            let (c, d, h) = (&mut c[l], &mut d[l], &mut h[l]);
+            let qab = a + b;
+            let qap = a + 1.0;
+            let qam = a - 1.0;
+            let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+            *d = 1.0 + aa * *d;
+            if d.abs() < TINY {
+                *d = TINY;
+            }
+            *c = 1.0 + aa / *c;
+            if c.abs() < TINY {
+                *c = TINY;
+            }
+            *d = 1.0 / *d;
+            *h *= *d * *c;
+            let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+            *d = 1.0 + aa * *d;
+            if d.abs() < TINY {
+                *d = TINY;
+            }
+            *c = 1.0 + aa / *c;
+            if c.abs() < TINY {
+                *c = TINY;
+            }
+            *d = 1.0 / *d;
+            let del = *d * *c;
+            *h *= del;
+            if (del - 1.0).abs() < EPS {
+                live[l] = false;
+            }
         }
     }
     h
@@ -420,24 +453,60 @@ impl Quantile {
     /// (F(x), f(x), f′(x)/f(x)) for x inside the support.
     #[inline]
     fn eval(&self, x: f64) -> (f64, f64, f64) {
-        let (a, b) = (self.a, self.b);
-        match self.family {
-            Family::Beta => {
-                let front = (a * x.ln() + b * (1.0 - x).ln() - self.ln_norm).exp();
-                // As in beta_inc: the fraction on the side below the mean.
-                let cdf = if x < (a + 1.0) / (a + b + 2.0) {
-                    front * beta_cf(a, b, x) / a
-                } else {
-                    1.0 - front * beta_cf(b, a, 1.0 - x) / b
-                };
-                let pdf = front / (x * (1.0 - x));
-                (cdf, pdf, (a - 1.0) / x - (b - 1.0) / (1.0 - x))
+        let [e] = Self::eval_lanes([self], [x], [true]);
+        e
+    }
+
+    /// [`Self::eval`] of `qs[l]` at `x[l]` for every lane with `live[l]`
+    /// (the others return zeros), the lanes' continued fractions side by
+    /// side.
+    #[inline]
+    fn eval_lanes<const L: usize>(
+        qs: [&Quantile; L],
+        x: [f64; L],
+        live: [bool; L],
+    ) -> [(f64, f64, f64); L] {
+        let mut out = [(0.0, 0.0, 0.0); L];
+        let mut front = [0.0; L];
+        let mut lower = [false; L];
+        // The fraction's arguments: on the side below the mean, as in beta_inc.
+        let (mut fa, mut fb, mut fx) = ([0.0; L], [0.0; L], [0.0; L]);
+        let mut beta = [false; L];
+        for l in 0..L {
+            if !live[l] {
+                continue;
             }
-            Family::Gamma => {
-                let (p, _, front) = gamma_pq_front(a, self.ln_norm, x);
-                (p, front / x, (a - 1.0) / x - 1.0)
+            let (q, x) = (qs[l], x[l]);
+            let (a, b) = (q.a, q.b);
+            match q.family {
+                Family::Beta => {
+                    front[l] = (a * x.ln() + b * (1.0 - x).ln() - q.ln_norm).exp();
+                    lower[l] = x < (a + 1.0) / (a + b + 2.0);
+                    (fa[l], fb[l], fx[l]) = if lower[l] { (a, b, x) } else { (b, a, 1.0 - x) };
+                    beta[l] = true;
+                }
+                Family::Gamma => {
+                    let (p, _, front) = gamma_pq_front(a, q.ln_norm, x);
+                    out[l] = (p, front / x, (a - 1.0) / x - 1.0);
+                }
             }
         }
+        let cf = beta_cf_lanes(fa, fb, fx, beta);
+        for l in 0..L {
+            if !beta[l] {
+                continue;
+            }
+            let (q, x) = (qs[l], x[l]);
+            let (a, b) = (q.a, q.b);
+            let cdf = if lower[l] {
+                front[l] * cf[l] / a
+            } else {
+                1.0 - front[l] * cf[l] / b
+            };
+            let pdf = front[l] / (x * (1.0 - x));
+            out[l] = (cdf, pdf, (a - 1.0) / x - (b - 1.0) / (1.0 - x));
+        }
+        out
     }
 
     /// Closed-form approximation of F⁻¹(u), 0 < u < 1 (a start only).
@@ -521,62 +590,111 @@ impl Quantile {
 
     /// F⁻¹(u) for u in [0, 1]; the support's ends at u = 0 and 1.
     pub(crate) fn inverse(&self, u: f64) -> f64 {
-        let upper = self.upper();
-        if u <= 0.0 {
-            return 0.0;
-        }
-        if u >= 1.0 {
-            return upper;
-        }
-        let (mut lo, mut hi) = (0.0, upper);
-        let mut x = self.start(u);
-        if !(x > lo && x < hi) {
-            x = self.guess(u);
-            if !(x > lo && x < hi) {
-                x = if hi.is_finite() { 0.5 * hi } else { self.a };
+        let [x] = Self::inverse_lanes([self], [u]);
+        x
+    }
+
+    /// F⁻¹ of two quantile functions at once: bit for bit
+    /// `(a.inverse(u), b.inverse(v))`, the two Halley iterations side by
+    /// side (their continued fractions are chains of divisions that overlap
+    /// when interleaved).
+    pub(crate) fn inverse_pair(a: &Quantile, u: f64, b: &Quantile, v: f64) -> (f64, f64) {
+        let [x, y] = Self::inverse_lanes([a, b], [u, v]);
+        (x, y)
+    }
+
+    /// [`Self::inverse`] of `qs[l]` at `us[l]` for every lane: each lane's
+    /// iteration is the one a single inversion performs (same start, same
+    /// steps, same stopping rule), the lanes advanced together until each
+    /// has stopped.
+    #[inline]
+    fn inverse_lanes<const L: usize>(qs: [&Quantile; L], us: [f64; L]) -> [f64; L] {
+        let mut result = [0.0; L];
+        let mut live = [false; L];
+        let (mut x, mut lo, mut hi) = ([0.0; L], [0.0; L], [0.0; L]);
+        for l in 0..L {
+            let (q, u) = (qs[l], us[l]);
+            let upper = q.upper();
+            if u <= 0.0 {
+                result[l] = 0.0;
+                continue;
             }
-        }
-        for _ in 0..200 {
-            let (cdf, pdf, dlog) = self.eval(x);
-            let f = cdf - u;
-            if f == 0.0 {
-                return x;
+            if u >= 1.0 {
+                result[l] = upper;
+                continue;
             }
-            if f < 0.0 {
-                lo = x;
-            } else {
-                hi = x;
-            }
-            let mut halley = false;
-            let mut next = f64::NAN;
-            if pdf > 0.0 && pdf.is_finite() {
-                let t = f / pdf;
-                let c = 1.0 - 0.5 * t * dlog;
-                if c.is_finite() && (0.5..=2.0).contains(&c) {
-                    next = x - t / c;
-                    halley = true;
-                } else {
-                    next = x - t;
+            (lo[l], hi[l]) = (0.0, upper);
+            let mut start = q.start(u);
+            if !(start > lo[l] && start < hi[l]) {
+                start = q.guess(u);
+                if !(start > lo[l] && start < hi[l]) {
+                    start = if hi[l].is_finite() { 0.5 * hi[l] } else { q.a };
                 }
             }
-            if !(next > lo && next < hi) {
-                halley = false;
-                next = if hi.is_finite() {
-                    0.5 * (lo + hi)
-                } else {
-                    2.0 * x + 1.0
-                };
-            }
-            let step = (next - x).abs();
-            if (halley && step <= HALLEY_DONE * next.min(upper - next))
-                || step <= 1e-15 * next.abs().max(1e-300)
-                || (hi.is_finite() && hi - lo <= 1e-15 * hi)
-            {
-                return next;
-            }
-            x = next;
+            x[l] = start;
+            live[l] = true;
         }
-        x
+        for _ in 0..200 {
+            if !live.iter().any(|&v| v) {
+                break;
+            }
+            let evals = Self::eval_lanes(qs, x, live);
+            for l in 0..L {
+                if !live[l] {
+                    continue;
+                }
+                let (upper, u) = (qs[l].upper(), us[l]);
+                let (x, lo, hi) = (&mut x[l], &mut lo[l], &mut hi[l]);
+                let (cdf, pdf, dlog) = evals[l];
+                let f = cdf - u;
+                if f == 0.0 {
+                    (result[l], live[l]) = (*x, false);
+                    continue;
+                }
+                if f < 0.0 {
+                    *lo = *x;
+                } else {
+                    *hi = *x;
+                }
+                let mut halley = false;
+                let mut next = f64::NAN;
+                if pdf > 0.0 && pdf.is_finite() {
+                    let t = f / pdf;
+                    let c = 1.0 - 0.5 * t * dlog;
+                    if c.is_finite() && (0.5..=2.0).contains(&c) {
+                        next = *x - t / c;
+                        halley = true;
+                    } else {
+                        next = *x - t;
+                    }
+                }
+                if !(next > *lo && next < *hi) {
+                    halley = false;
+                    next = if hi.is_finite() {
+                        0.5 * (*lo + *hi)
+                    } else {
+                        2.0 * *x + 1.0
+                    };
+                }
+                let step = (next - *x).abs();
+                if (halley && step <= HALLEY_DONE * next.min(upper - next))
+                    || step <= 1e-15 * next.abs().max(1e-300)
+                    || (hi.is_finite() && *hi - *lo <= 1e-15 * *hi)
+                {
+                    (result[l], live[l]) = (next, false);
+                    continue;
+                }
+                *x = next;
+            }
+        }
+        // Lanes still iterating after 200 steps end where they are, as a
+        // single inversion does.
+        for l in 0..L {
+            if live[l] {
+                result[l] = x[l];
+            }
+        }
+        result
     }
 }
 #[cfg(test)]
@@ -709,6 +827,48 @@ mod tests {
                 );
                 assert!(ratio <= 1.0, "Beta({a}, {b}) table {t}: {ratio} at u = {u}");
             }
+        }
+    }
+
+    /// A quantile function from a generated case: Beta or Gamma, with or
+    /// without its start table.
+    fn arb_quantile() -> impl proptest::strategy::Strategy<Value = Quantile> {
+        use proptest::prelude::*;
+        (0.05f64..60.0, 0.05f64..60.0, any::<bool>(), any::<bool>()).prop_map(
+            |(a, b, gamma, table)| {
+                let q = if gamma {
+                    Quantile::gamma(a)
+                } else {
+                    Quantile::beta(a, b)
+                };
+                if table { q.tabulated() } else { q }
+            },
+        )
+    }
+
+    /// A probability from a generated case, ends, NaN and the far tails
+    /// included.
+    fn arb_u() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            8 => 0.0f64..=1.0,
+            1 => prop::sample::select(vec![0.0, 1.0, -0.5, 1.5, f64::NAN, 1e-300, 1.0 - 1e-16]),
+            1 => (-300i32..-1).prop_map(|e| 10f64.powi(e)),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+
+        /// Two inversions side by side are bit for bit two inversions
+        /// alone, whatever the families, parameters and probabilities.
+        #[test]
+        fn paired_inversions_match_single_ones(
+            a in arb_quantile(), u in arb_u(), b in arb_quantile(), v in arb_u(),
+        ) {
+            let (x, y) = Quantile::inverse_pair(&a, u, &b, v);
+            proptest::prop_assert_eq!(x.to_bits(), a.inverse(u).to_bits());
+            proptest::prop_assert_eq!(y.to_bits(), b.inverse(v).to_bits());
         }
     }
 
