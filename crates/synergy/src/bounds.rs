@@ -170,11 +170,7 @@ fn image(
         d_hi[k] = rem.s_hi[k] + cp_hi + slack_d;
     }
     // All eight responses in one go (independent exponentials overlap).
-    let (mut f_lo, mut f_hi) = ([0.0; 4], [0.0; 4]);
-    for k in 0..4 {
-        f_lo[k] = model.response_k(k, d_lo[k]);
-        f_hi[k] = model.response_k(k, d_hi[k]);
-    }
+    let (f_lo, f_hi) = model.responses(&d_lo, &d_hi);
     let mut next_lo = [0.0; 4];
     let mut next_hi = [0.0; 4];
     for k in 0..4 {

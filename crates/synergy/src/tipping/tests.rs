@@ -302,6 +302,22 @@ proptest! {
         prop_assert!(same_bits(&b, &m.simulate(&drives_b, end_b)), "lane b");
     }
 
+    /// The box test's eight responses at once are bit for bit the
+    /// response of each track at each drive.
+    #[test]
+    fn eight_responses_match_one_at_a_time(
+        p in arb_params(),
+        lo in prop::array::uniform4(-50.0f64..50.0),
+        hi in prop::array::uniform4(-1e3f64..1e3),
+    ) {
+        let m = p.validate().expect("valid");
+        let (f_lo, f_hi) = m.responses(&lo, &hi);
+        for k in 0..4 {
+            prop_assert_eq!(f_lo[k].to_bits(), m.response_k(k, lo[k]).to_bits());
+            prop_assert_eq!(f_hi[k].to_bits(), m.response_k(k, hi[k]).to_bits());
+        }
+    }
+
     /// The tail search two lanes at a time finds the first candidate
     /// whose own tail, simulated alone, is sustained.
     #[test]
