@@ -199,51 +199,14 @@ impl SynergyModel {
         traj: &mut Trajectory,
         year: u32,
     ) {
-        let p = &self.p;
-        let y = year as usize;
-        let prev = traj.x[y - 1];
-        let c_prev = traj.c[y - 1];
-
-        let mut drive = *input;
-        // c = 0 is the stovepipe world: skipping is exact and saves the lag lookups.
-        if c_prev != 0.0 {
-            for (k, dk) in drive.iter_mut().enumerate() {
-                let mut pull = 0.0;
-                for &(j, lag, w) in &self.couplings[k][..self.n_couplings[k]] {
-                    // x_j(t − L) = 0 for t − L ≤ 0, the baseline before the model starts.
-                    if lag < y {
-                        pull += w * traj.x[y - lag][j];
-                    }
-                }
-                *dk += c_prev * pull;
-            }
-        }
-
-        let keep_housing = 1.0 - p.eta * prev[HOUSING].max(0.0);
-        // `response_k` term by term, the four exponentials first and back to
-        // back (same operations, so the same bits): they are independent, and
-        // the processor overlaps them better than one per track interleaved
-        // with the rest of the update.
-        let mut e = [0.0; 4];
-        for k in 0..4 {
-            e[k] = exp(-(p.beta[k] * (drive[k] - p.theta[k])));
-        }
-        let mut next = [0.0; 4];
-        for k in 0..4 {
-            let f = (1.0 / (1.0 + e[k]) - self.s0[k]) / self.denom[k];
-            let drain = p.turnover[k] * keep_housing;
-            let x = prev[k];
-            next[k] = (x + p.alpha[k] * (f - x) - drain * x).clamp(-1.0, 1.0);
-        }
-        traj.x.push(next);
-        traj.c.push(self.next_coordination(c_prev, communication));
+        self.advance_lanes([input], [communication], [traj], [year]);
     }
 
     /// [`SynergyModel::advance`] for `L` independent runs at once: appends
     /// year `years[l]` to `trajs[l]` given that year's inputs `inputs[l]` and
-    /// communication `communication[l]`, every lane bit for bit what
-    /// `advance` computes for it (the same operations in the same order;
-    /// tested).
+    /// communication `communication[l]`. `advance` is its one-lane case, so
+    /// every lane computes what a run alone computes (tested against
+    /// `simulate` as well).
     ///
     /// One update is a chain of dependent steps (the lagged reads, four
     /// exponentials, two divisions, the drain and the clamp) that keeps the
@@ -267,10 +230,12 @@ impl SynergyModel {
             let y = years[l] as usize;
             prev[l] = traj.x[y - 1];
             c_prev[l] = traj.c[y - 1];
+            // c = 0 is the stovepipe world: skipping is exact and saves the lag lookups.
             if c_prev[l] != 0.0 {
                 for (k, dk) in drive[l].iter_mut().enumerate() {
                     let mut pull = 0.0;
                     for &(j, lag, w) in &self.couplings[k][..self.n_couplings[k]] {
+                        // x_j(t − L) = 0 for t − L ≤ 0, the baseline before the model starts.
                         if lag < y {
                             pull += w * traj.x[y - lag][j];
                         }
@@ -279,6 +244,10 @@ impl SynergyModel {
                 }
             }
         }
+        // `response_k` term by term, the exponentials first and back to back
+        // (same operations, so the same bits): they are independent, and the
+        // processor overlaps them better than one per track interleaved with
+        // the rest of the update.
         let mut e = [[0.0; 4]; L];
         for l in 0..L {
             for k in 0..4 {
