@@ -152,7 +152,16 @@ impl Browser {
 
     fn read(&mut self) -> Value {
         loop {
-            match self.ws.read().expect("a message from Chromium") {
+            let msg = match self.ws.read() {
+                Ok(msg) => msg,
+                // A signal (e.g. a child process of the test binary ending)
+                // can interrupt the blocking read; nothing was lost, read again.
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    continue;
+                }
+                Err(e) => panic!("a message from Chromium: {e:?}"),
+            };
+            match msg {
                 Message::Text(t) => return serde_json::from_str(t.as_str()).expect("JSON"),
                 Message::Close(_) => panic!("Chromium closed the connection"),
                 _ => {}
