@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::plan::Shard;
 
 /// Version of the part file layout; a merge refuses any other.
-pub const PART_FORMAT: u32 = 1;
+pub const PART_FORMAT: u32 = 2;
 
 /// First bytes of every part file.
 const MAGIC: &[u8] = b"palett-part\n";
