@@ -261,8 +261,10 @@ pub struct Scratch {
     base_outcome: Outcome,
     mix_outcome: Outcome,
     base_traj: Trajectory,
-    mix_run: MixWorkspace,
-    drives: Vec<Drive>,
+    /// The synergy runs of a pair of mixes.
+    mix_runs: [MixWorkspace; 2],
+    /// The drives of a pair of mixes.
+    drives: [Vec<Drive>; 2],
     phis: Vec<f64>,
     d: Vec<f64>,
     base_cost: Vec<f64>,
@@ -286,8 +288,8 @@ impl Model for ScenarioModel<'_> {
             base_outcome: Outcome::default(),
             mix_outcome: Outcome::default(),
             base_traj: Trajectory::new(),
-            mix_run: MixWorkspace::new(),
-            drives: Vec::new(),
+            mix_runs: [MixWorkspace::new(), MixWorkspace::new()],
+            drives: [Vec::new(), Vec::new()],
             phis: Vec::new(),
             d: Vec::with_capacity(h),
             base_cost: Vec::new(),
@@ -309,7 +311,7 @@ impl Model for ScenarioModel<'_> {
             base_outcome,
             mix_outcome,
             base_traj,
-            mix_run,
+            mix_runs,
             drives,
             phis,
             d,
@@ -336,75 +338,96 @@ impl Model for ScenarioModel<'_> {
         d.clear();
         d.extend((1..=s.horizon).map(|t| disc.factor(t)));
 
-        // Do nothing: no interventions, but drift and inflow drivers still act.
-        let base = syn.run_mix(&[], s.horizon, mix_run);
-        let base_tip = base.tipping_year.map(f64::from);
-        base_traj.clone_from(base.trajectory);
         self.driver_strengths(inputs, phis);
-        self.driver_factors(base_traj, &mut effects[0].effects, phis);
-        cohorts.simulate(&effects[0].effects, base_outcome);
-        base_outcome.total_cost_into(base_cost);
-        base_area.fill(s, base_traj, inputs);
-        accounts::baseline(self.shape, &self.plan.mixes[0], d, base_cost, buffers, out);
-
-        for (mi, slots) in self.plan.mixes.iter().enumerate() {
-            let (tip, outcome, cost, inv, area, tr) = if mi == 0 {
-                (
-                    base_tip,
-                    &*base_outcome,
-                    &base_cost[..],
-                    &zeros[..],
-                    &*base_area,
-                    &*base_traj,
-                )
-            } else {
-                let entries = &s.mixes[mi - 1].entries[..];
-                self.fill_drives(entries, inputs, drives);
-                let run = syn.run_mix(drives, s.horizon, mix_run);
-                let traj = run.trajectory;
-                let mix = &mut effects[mi];
-                self.driver_factors(traj, &mut mix.effects, phis);
-                mix.fill_shares(s, entries, drives, &syn, traj, inputs);
-                cohorts.simulate(&mix.effects, mix_outcome);
-                mix_outcome.total_cost_into(mix_cost);
-                mix.investment(s, entries, drives, mix_outcome, inputs, invest);
-                mix_area.fill(s, traj, inputs);
-                (
-                    run.tipping_year.map(f64::from),
-                    &*mix_outcome,
-                    &mix_cost[..],
-                    &invest[..],
-                    &*mix_area,
-                    traj,
-                )
-            };
-            slots.scalar(Quantity::TippingYear)[0].set(out, tip);
-            for (g, slot) in slots.scalar(Quantity::GroupCostPv).iter().enumerate() {
-                let pv = outcome
-                    .group_cost(g)
-                    .chunks_exact(n_act)
-                    .zip(d.iter())
-                    .map(|(row, df)| row.iter().sum::<f64>() * df)
-                    .fold(0.0, |a, b| a + b);
-                slot.set(out, Some(pv));
+        // Mixes in pairs, do-nothing first (no interventions, but drift and
+        // inflow drivers still act): each pair's synergy runs go side by
+        // side (`run_mix_pair`), then each mix is booked on its own.
+        let n_mixes = self.plan.mixes.len();
+        let mut first = 0;
+        while first < n_mixes {
+            let count = (n_mixes - first).min(2);
+            for (j, drives) in drives.iter_mut().enumerate().take(count) {
+                match first + j {
+                    0 => drives.clear(),
+                    mi => self.fill_drives(&s.mixes[mi - 1].entries, inputs, drives),
+                }
             }
-            let m = MixAccounts {
-                slots,
-                d,
-                base_cost,
-                mix_cost: cost,
-                invest: inv,
-                base_area,
-                mix_area: area,
+            let runs = if count == 2 {
+                syn.run_mix_pair([&drives[0], &drives[1]], s.horizon, mix_runs)
+                    .map(Some)
+            } else {
+                [
+                    Some(syn.run_mix(&drives[0], s.horizon, &mut mix_runs[0])),
+                    None,
+                ]
             };
-            accounts::write(self.shape, &m, buffers, out);
-            for (k, slot) in slots.series(Measure::TrackState).iter().enumerate() {
-                if let Some(slot) = slot {
-                    for (t, v) in slot.cells(out).iter_mut().enumerate() {
-                        *v = tr.x(t as u32 + 1)[k];
+            for (j, run) in runs.into_iter().flatten().enumerate() {
+                let mi = first + j;
+                let slots = &self.plan.mixes[mi];
+                let (tip, outcome, cost, inv, area, tr) = if mi == 0 {
+                    base_traj.clone_from(run.trajectory);
+                    self.driver_factors(base_traj, &mut effects[0].effects, phis);
+                    cohorts.simulate(&effects[0].effects, base_outcome);
+                    base_outcome.total_cost_into(base_cost);
+                    base_area.fill(s, base_traj, inputs);
+                    accounts::baseline(self.shape, slots, d, base_cost, buffers, out);
+                    (
+                        run.tipping_year.map(f64::from),
+                        &*base_outcome,
+                        &base_cost[..],
+                        &zeros[..],
+                        &*base_area,
+                        &*base_traj,
+                    )
+                } else {
+                    let entries = &s.mixes[mi - 1].entries[..];
+                    let drives = &drives[j];
+                    let traj = run.trajectory;
+                    let mix = &mut effects[mi];
+                    self.driver_factors(traj, &mut mix.effects, phis);
+                    mix.fill_shares(s, entries, drives, &syn, traj, inputs);
+                    cohorts.simulate(&mix.effects, mix_outcome);
+                    mix_outcome.total_cost_into(mix_cost);
+                    mix.investment(s, entries, drives, mix_outcome, inputs, invest);
+                    mix_area.fill(s, traj, inputs);
+                    (
+                        run.tipping_year.map(f64::from),
+                        &*mix_outcome,
+                        &mix_cost[..],
+                        &invest[..],
+                        &*mix_area,
+                        traj,
+                    )
+                };
+                slots.scalar(Quantity::TippingYear)[0].set(out, tip);
+                for (g, slot) in slots.scalar(Quantity::GroupCostPv).iter().enumerate() {
+                    let pv = outcome
+                        .group_cost(g)
+                        .chunks_exact(n_act)
+                        .zip(d.iter())
+                        .map(|(row, df)| row.iter().sum::<f64>() * df)
+                        .fold(0.0, |a, b| a + b);
+                    slot.set(out, Some(pv));
+                }
+                let m = MixAccounts {
+                    slots,
+                    d,
+                    base_cost,
+                    mix_cost: cost,
+                    invest: inv,
+                    base_area,
+                    mix_area: area,
+                };
+                accounts::write(self.shape, &m, buffers, out);
+                for (k, slot) in slots.series(Measure::TrackState).iter().enumerate() {
+                    if let Some(slot) = slot {
+                        for (t, v) in slot.cells(out).iter_mut().enumerate() {
+                            *v = tr.x(t as u32 + 1)[k];
+                        }
                     }
                 }
             }
+            first += count;
         }
     }
 }

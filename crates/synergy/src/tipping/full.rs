@@ -12,17 +12,49 @@ impl SynergyModel {
     /// untruncated run to H only: the tails start at t ≤ H, and the years
     /// beyond are simulated when a look-up needs them (`full_sustained`).
     pub(super) fn start_full(&self, drives: &[Drive], horizon: u32, ws: &mut MixWorkspace) {
-        let end = horizon.saturating_add(self.rule().lookahead);
-        ws.reset_tails();
-        ws.prepare(self, drives, end);
-        ws.full.reset(end, self.p.c0);
+        self.begin_full(drives, horizon, ws);
         for year in 1..=horizon {
             let y = year as usize;
             self.advance(&ws.inputs[y], ws.talk[y], &mut ws.full, year);
         }
-        ws.horizon = horizon;
-        ws.full_outcome = None;
-        ws.full_next_check = horizon as usize;
+        ws.end_full(horizon);
+    }
+
+    /// [`SynergyModel::start_full`] for two mixes' runs at once, each in its
+    /// own workspace: their updates to H run side by side
+    /// ([`SynergyModel::advance_lanes`]), each lane exactly as alone. The
+    /// series cache is the first workspace's for both, so a drive that
+    /// both mixes share is evaluated once, as in one workspace.
+    pub(super) fn start_full_pair(
+        &self,
+        drives: [&[Drive]; 2],
+        horizon: u32,
+        [a, b]: [&mut MixWorkspace; 2],
+    ) {
+        self.begin_full(drives[0], horizon, a);
+        std::mem::swap(&mut a.series, &mut b.series);
+        self.begin_full(drives[1], horizon, b);
+        std::mem::swap(&mut a.series, &mut b.series);
+        for year in 1..=horizon {
+            let y = year as usize;
+            self.advance_lanes(
+                [&a.inputs[y], &b.inputs[y]],
+                [a.talk[y], b.talk[y]],
+                [&mut a.full, &mut b.full],
+                [year; 2],
+            );
+        }
+        a.end_full(horizon);
+        b.end_full(horizon);
+    }
+
+    /// A run's inputs for years 0..=H + n and its untruncated run reset to
+    /// year 0.
+    fn begin_full(&self, drives: &[Drive], horizon: u32, ws: &mut MixWorkspace) {
+        let end = horizon.saturating_add(self.rule().lookahead);
+        ws.reset_tails();
+        ws.prepare(self, drives, end);
+        ws.full.reset(end, self.p.c0);
     }
 
     /// Whether the untruncated run meets the tipping level in `year`
@@ -100,5 +132,15 @@ impl SynergyModel {
         let window = &ws.full.x[y + 1 - self.max_lag as usize..=y];
         let rem = ranges(&ws.inputs[y + 1..], ws.full.c[y])?;
         settled(self, window, &rem)
+    }
+}
+
+impl MixWorkspace {
+    /// Marks the untruncated run as simulated to `horizon` and nothing past
+    /// it known yet.
+    fn end_full(&mut self, horizon: u32) {
+        self.horizon = horizon;
+        self.full_outcome = None;
+        self.full_next_check = horizon as usize;
     }
 }

@@ -173,6 +173,38 @@ impl SynergyModel {
         }
     }
 
+    /// [`SynergyModel::run_mix`] for two mixes (`drives[0]` in `ws[0]`,
+    /// `drives[1]` in `ws[1]`), each result bit for bit what `run_mix`
+    /// gives for it alone. Their untruncated runs to H, a sixth of a
+    /// Södertälje sample's synergy time when run one by one, go side by
+    /// side: each update is a chain of dependent steps, and two
+    /// independent chains overlap in the processor (docs/performance.md).
+    pub fn run_mix_pair<'w>(
+        &self,
+        drives: [&[Drive]; 2],
+        horizon: u32,
+        ws: &'w mut [MixWorkspace; 2],
+    ) -> [MixRun<'w>; 2] {
+        let [a, b] = ws;
+        self.start_full_pair(drives, horizon, [&mut *a, &mut *b]);
+        let tips = [
+            self.search_tipping_year(drives[0], horizon, a),
+            self.search_tipping_year(drives[1], horizon, b),
+        ];
+        a.full.truncate(horizon);
+        b.full.truncate(horizon);
+        [
+            MixRun {
+                trajectory: &a.full,
+                tipping_year: tips[0],
+            },
+            MixRun {
+                trajectory: &b.full,
+                tipping_year: tips[1],
+            },
+        ]
+    }
+
     /// The tipping year of [`SynergyModel::run_mix`], in a per-thread
     /// [`MixWorkspace`] (so it does not allocate after the first call on a
     /// thread at a given horizon).
@@ -198,6 +230,17 @@ impl SynergyModel {
         ws: &mut MixWorkspace,
     ) -> Option<u32> {
         self.start_full(drives, horizon, ws);
+        self.search_tipping_year(drives, horizon, ws)
+    }
+
+    /// The search after the untruncated run has reached H
+    /// ([`SynergyModel::find_tipping_year`] without its start).
+    fn search_tipping_year(
+        &self,
+        drives: &[Drive],
+        horizon: u32,
+        ws: &mut MixWorkspace,
+    ) -> Option<u32> {
         let last_activity = drives
             .iter()
             .map(|d| d.schedule.last_nonzero_year(None))

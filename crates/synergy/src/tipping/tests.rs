@@ -217,6 +217,39 @@ proptest! {
         }
     }
 
+    /// Two mixes run as a pair (untruncated runs side by side, one series
+    /// cache) give each mix's trajectory and tipping year bit for bit as a
+    /// run alone, also with reused workspaces and drives shared between
+    /// the two.
+    #[test]
+    fn a_pair_of_runs_matches_each_run_alone(
+        p in arb_params(),
+        rule in prop_oneof![Just(TippingRule::MODEL), arb_rule()],
+        calls in prop::collection::vec(
+            (prop::collection::vec(arb_drive(), 0..6), prop::collection::vec(arb_drive(), 0..6)),
+            1..4,
+        ),
+        shared in 0usize..3,
+        horizon in 1u32..14,
+    ) {
+        let m = SynergyParams { tipping: rule, ..p }.validate().expect("valid");
+        let mut pair = [MixWorkspace::new(), MixWorkspace::new()];
+        let mut alone = MixWorkspace::new();
+        for (a, b) in &calls {
+            let mut b = b.clone();
+            b.extend(a.iter().take(shared).cloned());
+            let [ra, rb] = m.run_mix_pair([a, &b], horizon, &mut pair);
+            let (ta, tb) = (ra.trajectory.clone(), rb.trajectory.clone());
+            let (tip_a, tip_b) = (ra.tipping_year, rb.tipping_year);
+            let want = m.run_mix(a, horizon, &mut alone);
+            prop_assert!(same_bits(&ta, want.trajectory), "first run differs");
+            prop_assert_eq!(tip_a, want.tipping_year);
+            let want = m.run_mix(&b, horizon, &mut alone);
+            prop_assert!(same_bits(&tb, want.trajectory), "second run differs");
+            prop_assert_eq!(tip_b, want.tipping_year);
+        }
+    }
+
     /// The all-tails box (shortcut 6), whenever it decides, decides every
     /// candidate's tail as a full simulation switched off after t does.
     #[test]
