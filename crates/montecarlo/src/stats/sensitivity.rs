@@ -782,6 +782,41 @@ mod tests {
         assert!(s1.se.expect("se") < 0.02);
     }
 
+    /// The streamed sums give the estimator's formula as computed directly
+    /// from the data in two passes (bin means first): few samples and a
+    /// mean far from the shift, so the noise correction is large and a
+    /// within-bin sum taken about the wrong centre would show.
+    #[test]
+    fn first_order_matches_the_formula_computed_in_two_passes() {
+        let (bins, n) = (4usize, 64usize);
+        let noise = normals(n, 11);
+        let data: Vec<(usize, f64)> = (0..n)
+            .map(|s| {
+                let bin = (s * 7) % bins;
+                (bin, 5.0 + 0.4 * bin as f64 + 0.3 * noise[s])
+            })
+            .collect();
+        let mut b = Binned::new(bins, 2, vec![0.3]);
+        for (s, &(bin, y)) in data.iter().enumerate() {
+            b.add(s as u64, bin, &[y]);
+        }
+        let nf = n as f64;
+        let mean = data.iter().map(|d| d.1).sum::<f64>() / nf;
+        let total = data.iter().map(|d| (d.1 - mean).powi(2)).sum::<f64>() / nf;
+        let (mut between, mut within) = (0.0, 0.0);
+        for k in 0..bins {
+            let ys: Vec<f64> = data.iter().filter(|d| d.0 == k).map(|d| d.1).collect();
+            let m = ys.iter().sum::<f64>() / ys.len() as f64;
+            between += ys.len() as f64 * (m - mean).powi(2) / nf;
+            within += ys.iter().map(|y| (y - m).powi(2)).sum::<f64>();
+        }
+        let within_var = within / (nf - bins as f64);
+        let want = (between - (bins as f64 - 1.0) * within_var / nf) / total;
+        let got = b.first_order(0).value.expect("an estimate");
+        assert!(want > 0.3 && want < 1.0, "{want}");
+        assert!((got - want).abs() < 1e-9, "{got} against {want}");
+    }
+
     #[test]
     fn merging_equals_adding_in_one_go_for_integers() {
         let mut a = Binned::new(4, 2, vec![0.0, 0.0]);
