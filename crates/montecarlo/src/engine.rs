@@ -26,6 +26,7 @@ use crate::stats::best::BestCounter;
 use crate::stats::sketch::{QuantileSketch, SketchScratch, target_rank};
 use crate::stats::welford::Welford;
 use crate::stream::SampleStreams;
+use crate::twins::Twins;
 
 /// How inputs are sampled (model.md §7, "Sampling").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +198,33 @@ impl CellStats {
         self.positive += positive;
         self.moments.merge(&Welford::from_slice(batch));
         self.sketch.insert_batch(batch, scratch);
+    }
+
+    /// A hash of these statistics: equal for bitwise-equal statistics
+    /// (see [`Self::same_bits`]), cheap, and rarely equal otherwise.
+    fn fingerprint(&self) -> u64 {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mean = self.moments.mean().map_or(u64::MAX, f64::to_bits);
+        [
+            self.defined,
+            self.positive,
+            mean,
+            self.sketch.fingerprint(),
+            self.first_non_finite.unwrap_or(u64::MAX),
+        ]
+        .iter()
+        .fold(0u64, |h, &x| (h.rotate_left(7) ^ x).wrapping_mul(K))
+    }
+
+    /// Whether these statistics equal `other`'s bit for bit (what a part
+    /// file would store for them).
+    fn same_bits(&self, other: &CellStats) -> bool {
+        let bytes = |c: &CellStats| {
+            let mut e = Encoder::new();
+            c.encode(&mut e);
+            e.into_bytes()
+        };
+        bytes(self) == bytes(other)
     }
 
     /// Folds a later segment's statistics of the same cell into these, but
@@ -631,6 +659,13 @@ fn drive<M: Model>(
     let row = cells.max(1);
 
     let mut seg = Partial::new(layout);
+    let mut twins = Twins::new(cells);
+    // The stop rule reads these scalars' running moments after every
+    // block, so they never follow a twin.
+    let watched: Vec<usize> = settings
+        .stop
+        .as_ref()
+        .map_or_else(Vec::new, |s| s.watch.clone());
     // Block layout: groups of TASK_SAMPLES samples (one drawing task each),
     // each group cell-major — cell c's values for the group's samples are
     // contiguous at group·G + c·TASK_SAMPLES. Drawing tasks still write
@@ -664,7 +699,7 @@ fn drive<M: Model>(
         (0..threads).map(|_| Mutex::new(None)).collect();
     let columns: Vec<Mutex<Columns>> = (0..threads).map(|_| Mutex::default()).collect();
 
-    let draw_block = |buf: &mut [f64], input_buf: &mut [f64], start: u64, len: u64| {
+    let draw_block = |buf: &mut [f64], input_buf: &mut [f64], tw: &Twins, start: u64, len: u64| {
         let len = len as usize;
         let tasks = len.div_ceil(TASK_SAMPLES);
         buf[..tasks * group]
@@ -698,13 +733,18 @@ fn drive<M: Model>(
                             }
                         }
                     }
+                    // While the group's runs are in cache.
+                    tw.check(|c| &region[c * TASK_SAMPLES..][..n]);
                 });
             });
     };
     // Columns are padded by one cache line so the 64 columns being filled
     // do not all map to the same L1 set (a 4 KB stride would).
     let stride = block as usize + 8;
-    let summarise_block = |stats: &mut [CellStats], buf: &[f64], start: u64, len: u64| {
+    // Followers among twin cells (see `crate::twins`) take no values: their
+    // leader's statistics are copied to them when they part or a segment
+    // ends.
+    let summarise_block = |stats: &mut [CellStats], tw: &Twins, buf: &[f64], at: u64, len: u64| {
         let len = len as usize;
         stats
             .par_chunks_mut(TASK_CELLS)
@@ -722,12 +762,18 @@ fn drive<M: Model>(
                         let n = TASK_SAMPLES.min(len - g * TASK_SAMPLES);
                         let runs = &buf[g * group + c0 * TASK_SAMPLES..][..w * TASK_SAMPLES];
                         for (k, run) in runs.chunks_exact(TASK_SAMPLES).enumerate() {
+                            if tw.follows(c0 + k) {
+                                continue;
+                            }
                             let column = &mut cols.values[k * stride..(k + 1) * stride];
                             let (m, p) = (defined[k], positive[k]);
                             (defined[k], positive[k]) = gather_run(&run[..n], column, m, p);
                         }
                     }
                     for (k, cell) in chunk.iter_mut().enumerate() {
+                        if tw.follows(c0 + k) {
+                            continue;
+                        }
                         let column = &mut cols.values[k * stride..][..defined[k]];
                         cell.absorb(column, positive[k], &mut cols.sketch);
                         // Rare path: only the block in which a cell first
@@ -741,7 +787,7 @@ fn drive<M: Model>(
                                     + i % TASK_SAMPLES]
                             };
                             let i = (0..len).find(|&i| cell_at(i).is_infinite()).unwrap_or(0);
-                            cell.first_non_finite = Some(start + i as u64);
+                            cell.first_non_finite = Some(at + i as u64);
                         }
                     }
                 });
@@ -751,7 +797,7 @@ fn drive<M: Model>(
     if first > 0 && !observers.is_empty() {
         // The run's first block, for what observers fix from it.
         let len = block.min(total);
-        draw_block(&mut buf, &mut input_buf, 0, len);
+        draw_block(&mut buf, &mut input_buf, &twins, 0, len);
         let b = Block::new(0, len as usize, n_inputs, cells, &input_buf, &buf);
         for o in observers.iter_mut() {
             o.prime(&b);
@@ -766,8 +812,14 @@ fn drive<M: Model>(
         // Draw, then summarise, each phase parallel on its own: one buffer
         // instead of two overlapping ones halves the memory for a given
         // block, and a bigger block is what makes summarising cheap.
-        draw_block(&mut buf, &mut input_buf, at, len);
-        summarise_block(&mut seg.cells, &buf, at, len);
+        draw_block(&mut buf, &mut input_buf, &twins, at, len);
+        twins.part(|f, l| seg.cells[f] = seg.cells[l].clone());
+        summarise_block(&mut seg.cells, &twins, &buf, at, len);
+        if seg.samples == 0 {
+            let cells = &seg.cells;
+            let same = |a: usize, b: usize| cells[a].same_bits(&cells[b]);
+            twins.pair(|c| cells[c].fingerprint(), same, &watched);
+        }
         seg.samples += len;
         let mut values = Vec::new();
         for (counter, contest) in seg.contests.iter_mut().zip(&layout.contests) {
@@ -797,6 +849,7 @@ fn drive<M: Model>(
         }
         if at.is_multiple_of(seg_len) || at == end || stopped_early {
             let index = (at - 1) / seg_len;
+            twins.settle(|f, l| seg.cells[f] = seg.cells[l].clone());
             sink.segment(index, std::mem::replace(&mut seg, Partial::new(layout)));
             for o in observers.iter_mut() {
                 o.end_segment();

@@ -24,6 +24,7 @@ mod space;
 mod special;
 pub mod stats;
 mod stream;
+mod twins;
 
 pub use distribution::Distribution;
 pub use engine::{

@@ -113,6 +113,23 @@ impl QuantileSketch {
         self.tuples.len()
     }
 
+    /// A hash of the count and a few stored values: equal for equal
+    /// sketches, and cheap (the engine's twin cells, `crate::twins`).
+    pub(crate) fn fingerprint(&self) -> u64 {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let len = self.tuples.len();
+        let at = |i: usize| self.tuples.get(i).map_or(0, |t| t.v.to_bits());
+        [
+            self.n,
+            len as u64,
+            at(0),
+            at(len / 2),
+            at(len.wrapping_sub(1)),
+        ]
+        .iter()
+        .fold(0u64, |h, &x| (h.rotate_left(7) ^ x).wrapping_mul(K))
+    }
+
     /// Heap bytes held (capacity included).
     pub fn heap_bytes(&self) -> usize {
         self.tuples.capacity() * std::mem::size_of::<Tuple>()

@@ -483,3 +483,117 @@ fn shifted_layout() -> OutputLayout {
         ..Default::default()
     }
 }
+
+/// Cells that start out equal and part at different times: for ever
+/// (`twin`), within the first block (`early`, p > 0.9: 1 sample in 270),
+/// well into the run (`late`, p > 0.95: 1 in 2 100), by a signed zero, or
+/// by an undefined value. `only` keeps one of them as the sole output.
+struct Shadows {
+    only: Option<usize>,
+}
+
+impl Shadows {
+    const NAMES: [&'static str; 7] = [
+        "v",
+        "twin",
+        "early",
+        "late",
+        "zero",
+        "signed zero",
+        "undefined",
+    ];
+
+    fn layout(&self) -> OutputLayout {
+        let names: Vec<&str> = match self.only {
+            Some(k) => vec![Self::NAMES[k]],
+            None => Self::NAMES.to_vec(),
+        };
+        OutputLayout {
+            scalars: names.iter().map(|n| scalar(n, Missing::Skip)).collect(),
+            series: vec![],
+            contests: vec![],
+        }
+    }
+}
+
+impl Model for Shadows {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        let (v, p) = (x[0] * x[1] - x[2], x[3]);
+        let all = [
+            Some(v),
+            Some(v),
+            Some(if p > 0.9 { v + 1.0 } else { v }),
+            Some(if p > 0.95 { v * 2.0 } else { v }),
+            Some(0.0),
+            Some(if p < 0.5 { -0.0 } else { 0.0 }),
+            (p <= 0.97).then_some(0.0),
+        ];
+        match self.only {
+            Some(k) => out.set_scalar(0, all[k]),
+            None => {
+                for (k, value) in all.into_iter().enumerate() {
+                    out.set_scalar(k, value);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn cells_equal_to_others_summarise_exactly_as_alone() {
+    // The engine summarises a cell whose values equal an earlier cell's
+    // only once; every cell must still come out as if it were the only one.
+    let inputs = toy_inputs();
+    let all = Shadows { only: None };
+    let watching = |k: usize, samples: u64| RunSettings {
+        stop: Some(StopRule {
+            target_se: 0.08,
+            watch: vec![k],
+            max_samples: samples,
+        }),
+        ..settings(5, samples, Method::MonteCarlo)
+    };
+    for samples in [1_000, 30_000] {
+        let together = run(
+            &all,
+            &inputs,
+            &all.layout(),
+            &settings(5, samples, Method::MonteCarlo),
+            &|_| {},
+        )
+        .expect("runs");
+        for k in 0..Shadows::NAMES.len() {
+            let one = Shadows { only: Some(k) };
+            let alone = run(
+                &one,
+                &inputs,
+                &one.layout(),
+                &settings(5, samples, Method::MonteCarlo),
+                &|_| {},
+            )
+            .expect("runs");
+            assert_eq!(
+                format!("{:?}", together.scalars[k]),
+                format!("{:?}", alone.scalars[0]),
+                "{} over {samples} samples",
+                Shadows::NAMES[k]
+            );
+        }
+    }
+    // A stop rule reads its watched scalar's running moments after every
+    // block, including those of a cell equal to an earlier one.
+    let together = run(&all, &inputs, &all.layout(), &watching(1, 30_000), &|_| {}).expect("runs");
+    let one = Shadows { only: Some(1) };
+    let alone = run(&one, &inputs, &one.layout(), &watching(0, 30_000), &|_| {}).expect("runs");
+    assert!(
+        together.stopped_early && (8_192..30_000).contains(&together.samples),
+        "{together:?}"
+    );
+    assert_eq!(together.samples, alone.samples);
+    assert_eq!(
+        format!("{:?}", together.scalars[1]),
+        format!("{:?}", alone.scalars[0])
+    );
+}

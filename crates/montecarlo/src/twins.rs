@@ -1,0 +1,217 @@
+//! Output cells that are twins: cells whose running statistics are equal
+//! and whose values stay bitwise the same sample after sample, so that one
+//! cell's statistics serve both.
+//!
+//! A cell's statistics within a segment (moments, quantile sketch, counts)
+//! are a function of its values and the block boundaries alone. Two cells
+//! whose statistics are equal at some block boundary, and that then
+//! receive bitwise-equal values block after block, hold equal statistics
+//! at every later boundary. The engine therefore summarises only the first
+//! cell of each set of twins (its *leader*) and copies the leader's
+//! statistics to the others (its *followers*) when the values part — before
+//! the block in which they first differ is summarised — and at the end of
+//! every segment. Nothing a run reports can tell the difference; it only
+//! saves summarising the followers: in a Södertälje-sized layout about one
+//! cell in five, cells that are constant and outputs the model computes the
+//! same way, such as an actor's investment where it is the only actor that
+//! pays (docs/performance.md).
+//!
+//! Cells are paired after a segment's first block, by comparing their
+//! statistics bit for bit, and pairs carry over into later segments, whose
+//! statistics all start empty — equal again.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+/// "Summarised on its own" in [`Twins::leader`].
+const ALONE: u32 = u32::MAX;
+
+/// Which cells are followers, and of whom.
+#[derive(Debug)]
+pub(crate) struct Twins {
+    /// Per cell, its leader's index, or [`ALONE`].
+    leader: Vec<u32>,
+    /// (follower, leader) for every follower, in follower order.
+    pairs: Vec<(u32, u32)>,
+    /// Per pair, set when their values differed in the block being drawn.
+    parted: Vec<AtomicBool>,
+}
+
+impl Twins {
+    /// No twins among `cells` cells.
+    pub fn new(cells: usize) -> Self {
+        Twins {
+            leader: vec![ALONE; cells],
+            pairs: Vec::new(),
+            parted: Vec::new(),
+        }
+    }
+
+    /// Whether cell `c` is a follower (its statistics are stale until its
+    /// leader's are copied to it).
+    #[inline]
+    pub fn follows(&self, c: usize) -> bool {
+        self.leader[c] != ALONE
+    }
+
+    /// Checks one stretch of consecutive samples of the block being drawn:
+    /// `run(c)` is cell c's values for those samples. Pairs whose values
+    /// differ are marked parted; safe to call from parallel tasks, since
+    /// marking commutes.
+    pub fn check<'a>(&self, run: impl Fn(usize) -> &'a [f64]) {
+        for (&(f, l), parted) in self.pairs.iter().zip(&self.parted) {
+            // No early exit inside a run, so the comparison vectorises.
+            let differ = run(f as usize)
+                .iter()
+                .zip(run(l as usize))
+                .fold(0u64, |d, (x, y)| d | (x.to_bits() ^ y.to_bits()));
+            if differ != 0 {
+                parted.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Parts the pairs [`Self::check`] marked in the block just drawn,
+    /// calling `copy(follower, leader)` for each first: the caller copies
+    /// the leader's statistics, which must not yet include that block.
+    pub fn part(&mut self, mut copy: impl FnMut(usize, usize)) {
+        if !self.parted.iter().any(|p| p.load(Ordering::Relaxed)) {
+            return;
+        }
+        let mut kept = Vec::with_capacity(self.pairs.len());
+        for (&(f, l), parted) in self.pairs.iter().zip(&self.parted) {
+            if parted.load(Ordering::Relaxed) {
+                copy(f as usize, l as usize);
+                self.leader[f as usize] = ALONE;
+            } else {
+                kept.push((f, l));
+            }
+        }
+        self.pairs = kept;
+        self.parted = self.pairs.iter().map(|_| AtomicBool::new(false)).collect();
+    }
+
+    /// Ends a segment: calls `copy(follower, leader)` for every pair. The
+    /// pairs stay, since the next segment's statistics all start empty.
+    pub fn settle(&self, mut copy: impl FnMut(usize, usize)) {
+        for &(f, l) in &self.pairs {
+            copy(f as usize, l as usize);
+        }
+    }
+
+    /// Pairs more cells after a segment's first block: among the cells
+    /// that are not followers, a cell whose statistics equal an earlier
+    /// one's (`same`, bit for bit; `key` must be equal for equal
+    /// statistics) follows the first such cell — except the cells in
+    /// `alone` (those whose running statistics are read during a segment,
+    /// such as a stop rule's watched scalars) and the cells that already
+    /// lead, which stay leaders.
+    pub fn pair(
+        &mut self,
+        key: impl Fn(usize) -> u64 + Sync,
+        same: impl Fn(usize, usize) -> bool,
+        alone: &[usize],
+    ) {
+        let cells = self.leader.len();
+        let mut leads = vec![false; cells];
+        for &(_, l) in &self.pairs {
+            leads[l as usize] = true;
+        }
+        let mut keyed: Vec<(u64, u32)> = (0..cells)
+            .into_par_iter()
+            .filter(|&c| !self.follows(c))
+            .map(|c| (key(c), c as u32))
+            .collect();
+        // By key, then index: a run of equal keys lists its cells in index
+        // order, so a follower's leader is the first equal cell.
+        keyed.sort_unstable();
+        let mut leaders: Vec<usize> = Vec::new();
+        let mut added = false;
+        for same_key in keyed.chunk_by(|a, b| a.0 == b.0) {
+            if same_key.len() < 2 {
+                continue;
+            }
+            leaders.clear();
+            for &(_, c) in same_key {
+                let c = c as usize;
+                let found = if leads[c] || alone.contains(&c) {
+                    None
+                } else {
+                    leaders.iter().copied().find(|&l| same(l, c))
+                };
+                match found {
+                    Some(l) => {
+                        self.leader[c] = l as u32;
+                        added = true;
+                    }
+                    None => leaders.push(c),
+                }
+            }
+        }
+        if added {
+            self.pairs = (0..cells)
+                .filter(|&c| self.follows(c))
+                .map(|c| (c as u32, self.leader[c]))
+                .collect();
+            self.parted = self.pairs.iter().map(|_| AtomicBool::new(false)).collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_cells_follow_the_first_and_part_when_values_differ() {
+        // Cell states as numbers: 0, 1, 2 and 5 equal; 3 and 6 equal; 4
+        // and 7 alone (7 equals 0 but is watched).
+        let state = [10u64, 10, 10, 30, 40, 10, 30, 10];
+        let mut twins = Twins::new(state.len());
+        twins.pair(|c| state[c] % 7, |a, b| state[a] == state[b], &[7]);
+        let leaders: Vec<Option<u32>> = twins
+            .leader
+            .iter()
+            .map(|&l| (l != ALONE).then_some(l))
+            .collect();
+        assert_eq!(
+            leaders,
+            [None, Some(0), Some(0), None, None, Some(0), Some(3), None]
+        );
+
+        // A block in which cell 2 moves away from 0: only that pair parts.
+        let mut values = [[1.0, 2.0]; 8];
+        values[2][1] = -2.0;
+        twins.check(|c| &values[c][..1]);
+        let mut copied = Vec::new();
+        twins.part(|c, l| copied.push((c, l)));
+        assert!(copied.is_empty(), "the first sample is the same everywhere");
+        twins.check(|c| &values[c]);
+        twins.part(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(2, 0)]);
+        assert!(!twins.follows(2) && twins.follows(5) && twins.follows(6));
+
+        // A signed zero is a different value.
+        values = [[0.0, 0.0]; 8];
+        values[6][0] = -0.0;
+        copied.clear();
+        twins.check(|c| &values[c]);
+        twins.part(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(6, 3)]);
+
+        // The segment ends: the remaining followers get their leader's
+        // statistics and stay followers.
+        copied.clear();
+        twins.settle(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(1, 0), (5, 0)]);
+        assert!(twins.follows(1) && twins.follows(5));
+
+        // Pairing again: a leader stays one, a new equal cell follows the
+        // first equal non-follower.
+        let state = [10u64, 10, 20, 30, 20, 10, 30, 10];
+        twins.pair(|c| state[c] % 7, |a, b| state[a] == state[b], &[]);
+        let followers: Vec<(u32, u32)> = twins.pairs.clone();
+        assert_eq!(followers, [(1, 0), (4, 2), (5, 0), (6, 3), (7, 0)]);
+    }
+}
