@@ -484,12 +484,14 @@ fn shifted_layout() -> OutputLayout {
     }
 }
 
-/// Cells that start out equal and part at different times: for ever
-/// (`twin`), within the first block (`early`, p > 0.9: 1 sample in 270),
-/// well into the run (`late`, p > 0.95: 1 in 2 100), by a signed zero, or
+/// Cells that start out equal and part at different times: never
+/// (`twin`), when p first exceeds `early` or `late` (p ~ Beta(2, 3): above
+/// 0.9 in 1 sample of 270, above 0.95 in 1 of 2 100), by a signed zero, or
 /// by an undefined value. `only` keeps one of them as the sole output.
 struct Shadows {
     only: Option<usize>,
+    early: f64,
+    late: f64,
 }
 
 impl Shadows {
@@ -524,8 +526,8 @@ impl Model for Shadows {
         let all = [
             Some(v),
             Some(v),
-            Some(if p > 0.9 { v + 1.0 } else { v }),
-            Some(if p > 0.95 { v * 2.0 } else { v }),
+            Some(if p > self.early { v + 1.0 } else { v }),
+            Some(if p > self.late { v * 2.0 } else { v }),
             Some(0.0),
             Some(if p < 0.5 { -0.0 } else { 0.0 }),
             (p <= 0.97).then_some(0.0),
@@ -541,12 +543,56 @@ impl Model for Shadows {
     }
 }
 
+/// Asserts that every cell of `Shadows` summarises over `settings` exactly
+/// as when it is the model's only output.
+fn assert_each_as_alone(early: f64, late: f64, settings: &RunSettings) {
+    let inputs = toy_inputs();
+    let all = Shadows {
+        only: None,
+        early,
+        late,
+    };
+    let together = run(&all, &inputs, &all.layout(), settings, &|_| {}).expect("runs");
+    for k in 0..Shadows::NAMES.len() {
+        let one = Shadows {
+            only: Some(k),
+            ..all
+        };
+        let alone = run(&one, &inputs, &one.layout(), settings, &|_| {}).expect("runs");
+        assert_eq!(
+            format!("{:?}", together.scalars[k]),
+            format!("{:?}", alone.scalars[0]),
+            "{} over {} samples",
+            Shadows::NAMES[k],
+            settings.samples
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    #[test]
+    fn cells_equal_to_others_summarise_as_alone_whenever_they_part(
+        seed in proptest::prelude::any::<u64>(),
+        samples in 1u64..20_000,
+        early in 0.5f64..1.0,
+        late in 0.5f64..1.0,
+    ) {
+        assert_each_as_alone(early, late, &settings(seed, samples, Method::LatinHypercube));
+    }
+}
+
 #[test]
 fn cells_equal_to_others_summarise_exactly_as_alone() {
     // The engine summarises a cell whose values equal an earlier cell's
     // only once; every cell must still come out as if it were the only one.
     let inputs = toy_inputs();
-    let all = Shadows { only: None };
+    let all = Shadows {
+        only: None,
+        early: 0.9,
+        late: 0.95,
+    };
     let watching = |k: usize, samples: u64| RunSettings {
         stop: Some(StopRule {
             target_se: 0.08,
@@ -556,36 +602,15 @@ fn cells_equal_to_others_summarise_exactly_as_alone() {
         ..settings(5, samples, Method::MonteCarlo)
     };
     for samples in [1_000, 30_000] {
-        let together = run(
-            &all,
-            &inputs,
-            &all.layout(),
-            &settings(5, samples, Method::MonteCarlo),
-            &|_| {},
-        )
-        .expect("runs");
-        for k in 0..Shadows::NAMES.len() {
-            let one = Shadows { only: Some(k) };
-            let alone = run(
-                &one,
-                &inputs,
-                &one.layout(),
-                &settings(5, samples, Method::MonteCarlo),
-                &|_| {},
-            )
-            .expect("runs");
-            assert_eq!(
-                format!("{:?}", together.scalars[k]),
-                format!("{:?}", alone.scalars[0]),
-                "{} over {samples} samples",
-                Shadows::NAMES[k]
-            );
-        }
+        assert_each_as_alone(0.9, 0.95, &settings(5, samples, Method::MonteCarlo));
     }
     // A stop rule reads its watched scalar's running moments after every
     // block, including those of a cell equal to an earlier one.
     let together = run(&all, &inputs, &all.layout(), &watching(1, 30_000), &|_| {}).expect("runs");
-    let one = Shadows { only: Some(1) };
+    let one = Shadows {
+        only: Some(1),
+        ..all
+    };
     let alone = run(&one, &inputs, &one.layout(), &watching(0, 30_000), &|_| {}).expect("runs");
     assert!(
         together.stopped_early && (8_192..30_000).contains(&together.samples),
