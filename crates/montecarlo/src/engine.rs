@@ -417,6 +417,11 @@ trait Sink {
     fn segment(&mut self, index: u64, part: Partial);
     /// Whether the stop rule is met by everything so far plus `current`.
     fn met(&self, current: &Partial, stop: &StopRule) -> bool;
+    /// Whether segments fold into one total here, so that twins paired in
+    /// the run's first segment share their totals (`crate::twins`).
+    fn keeps_total(&self) -> bool;
+    /// Copies cell `from`'s total statistics to cell `to`.
+    fn copy_total(&mut self, to: usize, from: usize);
 }
 
 /// The one-machine run: segments fold into the total as they finish.
@@ -439,6 +444,14 @@ impl Sink for Fold {
             se.is_some_and(|se| se < stop.target_se)
         })
     }
+
+    fn keeps_total(&self) -> bool {
+        true
+    }
+
+    fn copy_total(&mut self, to: usize, from: usize) {
+        self.total.cells[to] = self.total.cells[from].clone();
+    }
 }
 
 /// A part of a run: every segment goes to the caller.
@@ -451,6 +464,16 @@ impl Sink for Hand<'_> {
 
     fn met(&self, _: &Partial, _: &StopRule) -> bool {
         false
+    }
+
+    fn keeps_total(&self) -> bool {
+        false
+    }
+
+    fn copy_total(&mut self, _: usize, _: usize) {
+        // Never asked: without a total there are no whole-run twins, and
+        // every segment handed over is complete.
+        debug_assert!(false, "a part has no total");
     }
 }
 
@@ -818,7 +841,9 @@ fn drive<M: Model>(
         if seg.samples == 0 {
             let cells = &seg.cells;
             let same = |a: usize, b: usize| cells[a].same_bits(&cells[b]);
-            twins.pair(|c| cells[c].fingerprint(), same, &watched);
+            // At the run's very start every total is empty, hence equal.
+            let whole_run = at == 0 && sink.keeps_total();
+            twins.pair(|c| cells[c].fingerprint(), same, &watched, whole_run);
         }
         seg.samples += len;
         let mut values = Vec::new();
@@ -850,6 +875,7 @@ fn drive<M: Model>(
         if at.is_multiple_of(seg_len) || at == end || stopped_early {
             let index = (at - 1) / seg_len;
             twins.settle(|f, l| seg.cells[f] = seg.cells[l].clone());
+            twins.copy_parted_totals(|f, l| sink.copy_total(f, l));
             sink.segment(index, std::mem::replace(&mut seg, Partial::new(layout)));
             for o in observers.iter_mut() {
                 o.end_segment();
@@ -859,6 +885,10 @@ fn drive<M: Model>(
             break;
         }
     }
+    // The block buffers and the workers go first, so that the followers'
+    // totals are copied into memory they free.
+    drop((buf, input_buf, workers, columns));
+    twins.copy_whole_run_totals(|f, l| sink.copy_total(f, l));
     stopped_early
 }
 

@@ -18,7 +18,13 @@
 //!
 //! Cells are paired after a segment's first block, by comparing their
 //! statistics bit for bit, and pairs carry over into later segments, whose
-//! statistics all start empty — equal again.
+//! statistics all start empty — equal again. A pair formed in a run's
+//! first segment, in a run that folds its segments into one total, is a
+//! *whole-run* pair: the two totals are equal too, so the follower's
+//! segment statistics are left empty (folding empty statistics into empty
+//! ones leaves them empty) and its total gets a copy of the leader's only
+//! when the pair parts or the run ends. That keeps the followers'
+//! quantile summaries out of memory for the whole run.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -36,6 +42,12 @@ pub(crate) struct Twins {
     pairs: Vec<(u32, u32)>,
     /// Per pair, set when their values differed in the block being drawn.
     parted: Vec<AtomicBool>,
+    /// Per cell, whether it follows its leader since the run's start, in a
+    /// run that keeps a total (see the module's documentation).
+    whole_run: Vec<bool>,
+    /// Whole-run pairs parted in the current segment, whose totals are
+    /// still to be copied.
+    parted_whole: Vec<(u32, u32)>,
 }
 
 impl Twins {
@@ -45,6 +57,8 @@ impl Twins {
             leader: vec![ALONE; cells],
             pairs: Vec::new(),
             parted: Vec::new(),
+            whole_run: vec![false; cells],
+            parted_whole: Vec::new(),
         }
     }
 
@@ -74,7 +88,9 @@ impl Twins {
 
     /// Parts the pairs [`Self::check`] marked in the block just drawn,
     /// calling `copy(follower, leader)` for each first: the caller copies
-    /// the leader's statistics, which must not yet include that block.
+    /// the leader's segment statistics, which must not yet include that
+    /// block. A parted whole-run pair's totals are copied at the segment's
+    /// end ([`Self::copy_parted_totals`]).
     pub fn part(&mut self, mut copy: impl FnMut(usize, usize)) {
         if !self.parted.iter().any(|p| p.load(Ordering::Relaxed)) {
             return;
@@ -84,6 +100,9 @@ impl Twins {
             if parted.load(Ordering::Relaxed) {
                 copy(f as usize, l as usize);
                 self.leader[f as usize] = ALONE;
+                if std::mem::take(&mut self.whole_run[f as usize]) {
+                    self.parted_whole.push((f, l));
+                }
             } else {
                 kept.push((f, l));
             }
@@ -92,11 +111,34 @@ impl Twins {
         self.parted = self.pairs.iter().map(|_| AtomicBool::new(false)).collect();
     }
 
-    /// Ends a segment: calls `copy(follower, leader)` for every pair. The
-    /// pairs stay, since the next segment's statistics all start empty.
+    /// Ends a segment: calls `copy(follower, leader)` for every pair but
+    /// the whole-run ones, whose followers' segment statistics stay empty.
+    /// The pairs stay, since the next segment's statistics all start empty.
     pub fn settle(&self, mut copy: impl FnMut(usize, usize)) {
         for &(f, l) in &self.pairs {
+            if !self.whole_run[f as usize] {
+                copy(f as usize, l as usize);
+            }
+        }
+    }
+
+    /// Before a segment folds into the total: calls `copy(follower,
+    /// leader)` for every whole-run pair that parted in it, so that the
+    /// follower's total, empty so far, becomes the leader's as it was
+    /// before this segment.
+    pub fn copy_parted_totals(&mut self, mut copy: impl FnMut(usize, usize)) {
+        for (f, l) in self.parted_whole.drain(..) {
             copy(f as usize, l as usize);
+        }
+    }
+
+    /// At the end of a run: calls `copy(follower, leader)` for every
+    /// whole-run pair, whose follower's total is still empty.
+    pub fn copy_whole_run_totals(&self, mut copy: impl FnMut(usize, usize)) {
+        for &(f, l) in &self.pairs {
+            if self.whole_run[f as usize] {
+                copy(f as usize, l as usize);
+            }
         }
     }
 
@@ -106,12 +148,15 @@ impl Twins {
     /// statistics) follows the first such cell — except the cells in
     /// `alone` (those whose running statistics are read during a segment,
     /// such as a stop rule's watched scalars) and the cells that already
-    /// lead, which stay leaders.
+    /// lead, which stay leaders. `whole_run`: this is the first segment of
+    /// a run that folds its segments into one total, so the new pairs are
+    /// whole-run pairs.
     pub fn pair(
         &mut self,
         key: impl Fn(usize) -> u64 + Sync,
         same: impl Fn(usize, usize) -> bool,
         alone: &[usize],
+        whole_run: bool,
     ) {
         let cells = self.leader.len();
         let mut leads = vec![false; cells];
@@ -143,6 +188,7 @@ impl Twins {
                 match found {
                     Some(l) => {
                         self.leader[c] = l as u32;
+                        self.whole_run[c] = whole_run;
                         added = true;
                     }
                     None => leaders.push(c),
@@ -169,7 +215,7 @@ mod tests {
         // and 7 alone (7 equals 0 but is watched).
         let state = [10u64, 10, 10, 30, 40, 10, 30, 10];
         let mut twins = Twins::new(state.len());
-        twins.pair(|c| state[c] % 7, |a, b| state[a] == state[b], &[7]);
+        twins.pair(|c| state[c] % 7, |a, b| state[a] == state[b], &[7], false);
         let leaders: Vec<Option<u32>> = twins
             .leader
             .iter()
@@ -210,8 +256,39 @@ mod tests {
         // Pairing again: a leader stays one, a new equal cell follows the
         // first equal non-follower.
         let state = [10u64, 10, 20, 30, 20, 10, 30, 10];
-        twins.pair(|c| state[c] % 7, |a, b| state[a] == state[b], &[]);
+        twins.pair(|c| state[c] % 7, |a, b| state[a] == state[b], &[], false);
         let followers: Vec<(u32, u32)> = twins.pairs.clone();
         assert_eq!(followers, [(1, 0), (4, 2), (5, 0), (6, 3), (7, 0)]);
+    }
+
+    #[test]
+    fn whole_run_pairs_leave_the_totals_to_the_end_or_their_parting() {
+        let state = [1u64, 1, 1, 2];
+        let mut twins = Twins::new(state.len());
+        twins.pair(|c| state[c], |a, b| state[a] == state[b], &[], true);
+        let mut copied = Vec::new();
+        twins.settle(|c, l| copied.push((c, l)));
+        assert!(copied.is_empty(), "whole-run followers keep empty segments");
+
+        // Cell 2 parts: its segment statistics now, its total at the
+        // segment's end, once.
+        let values = [[1.0], [1.0], [2.0], [1.0]];
+        twins.check(|c| &values[c]);
+        twins.part(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(2, 0)]);
+        copied.clear();
+        twins.copy_parted_totals(|c, l| copied.push((c, l)));
+        twins.copy_parted_totals(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(2, 0)]);
+
+        // Paired again later in the run: a segment-only pair.
+        let state = [1u64, 1, 2, 2];
+        twins.pair(|c| state[c], |a, b| state[a] == state[b], &[], false);
+        copied.clear();
+        twins.settle(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(3, 2)]);
+        copied.clear();
+        twins.copy_whole_run_totals(|c, l| copied.push((c, l)));
+        assert_eq!(copied, [(1, 0)]);
     }
 }
