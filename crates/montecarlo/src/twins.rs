@@ -11,8 +11,8 @@
 //! statistics to the others (its *followers*) when the values part — before
 //! the block in which they first differ is summarised — and at the end of
 //! every segment. Nothing a run reports can tell the difference; it only
-//! saves summarising the followers: in a Södertälje-sized layout about one
-//! cell in five, cells that are constant and outputs the model computes the
+//! saves summarising the followers: in a Södertälje-sized layout nearly one
+//! cell in four, cells that are constant and outputs the model computes the
 //! same way, such as an actor's investment where it is the only actor that
 //! pays (docs/performance.md).
 //!
