@@ -622,3 +622,37 @@ fn cells_equal_to_others_summarise_exactly_as_alone() {
         format!("{:?}", alone.scalars[0])
     );
 }
+
+#[test]
+fn twin_cells_in_a_run_split_into_parts_merge_to_the_whole_run() {
+    // Parts hand over complete segments; the one-machine run shares its
+    // twins' totals. Both must give the same bits, whichever segment the
+    // cells part in (p > 0.95 first happens well into the run).
+    let inputs = toy_inputs();
+    let model = Shadows {
+        only: None,
+        early: 0.9,
+        late: 0.95,
+    };
+    let layout = model.layout();
+    let s = settings(5, 30_000, Method::LatinHypercube);
+    let whole = run(&model, &inputs, &layout, &s, &|_| {}).expect("runs");
+    let n = palett_montecarlo::segment_count(s.samples);
+    assert!(n > 3);
+    let mut total = palett_montecarlo::Partial::new(&layout);
+    for range in [0..1, 1..3, 3..n] {
+        palett_montecarlo::run_segments(
+            &model,
+            &inputs,
+            &layout,
+            &s,
+            range,
+            &|_| {},
+            &mut [],
+            &mut |_, p| total.merge(p),
+        )
+        .expect("the part runs");
+    }
+    let merged = palett_montecarlo::summarise_partial(&layout, &total, false);
+    assert_eq!(format!("{whole:?}"), format!("{merged:?}"));
+}
