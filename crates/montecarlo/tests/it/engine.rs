@@ -495,6 +495,15 @@ struct Shadows {
 }
 
 impl Shadows {
+    /// Every cell, parting early (p > 0.9) and late (p > 0.95).
+    fn all() -> Self {
+        Shadows {
+            only: None,
+            early: 0.9,
+            late: 0.95,
+        }
+    }
+
     const NAMES: [&'static str; 7] = [
         "v",
         "twin",
@@ -588,11 +597,7 @@ fn cells_equal_to_others_summarise_exactly_as_alone() {
     // The engine summarises a cell whose values equal an earlier cell's
     // only once; every cell must still come out as if it were the only one.
     let inputs = toy_inputs();
-    let all = Shadows {
-        only: None,
-        early: 0.9,
-        late: 0.95,
-    };
+    let all = Shadows::all();
     let watching = |k: usize, samples: u64| RunSettings {
         stop: Some(StopRule {
             target_se: 0.08,
@@ -629,11 +634,7 @@ fn twin_cells_in_a_run_split_into_parts_merge_to_the_whole_run() {
     // twins' totals. Both must give the same bits, whichever segment the
     // cells part in (p > 0.95 first happens well into the run).
     let inputs = toy_inputs();
-    let model = Shadows {
-        only: None,
-        early: 0.9,
-        late: 0.95,
-    };
+    let model = Shadows::all();
     let layout = model.layout();
     let s = settings(5, 30_000, Method::LatinHypercube);
     let whole = run(&model, &inputs, &layout, &s, &|_| {}).expect("runs");
