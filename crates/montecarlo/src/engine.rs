@@ -26,7 +26,7 @@ use crate::stats::best::BestCounter;
 use crate::stats::sketch::{QuantileSketch, SketchScratch, target_rank};
 use crate::stats::welford::Welford;
 use crate::stream::SampleStreams;
-use crate::twins::Twins;
+use crate::twins::{Slots, Twins, differ_bitwise};
 
 /// How inputs are sampled (model.md §7, "Sampling").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -679,7 +679,6 @@ fn drive<M: Model>(
     );
     let streams = SampleStreams::new(settings.seed);
     let template = inputs.template();
-    let row = cells.max(1);
 
     let mut seg = Partial::new(layout);
     let mut twins = Twins::new(cells);
@@ -690,14 +689,17 @@ fn drive<M: Model>(
         .as_ref()
         .map_or_else(Vec::new, |s| s.watch.clone());
     // Block layout: groups of TASK_SAMPLES samples (one drawing task each),
-    // each group cell-major — cell c's values for the group's samples are
-    // contiguous at group·G + c·TASK_SAMPLES. Drawing tasks still write
-    // disjoint contiguous chunks, while summarising reads each cell in runs
-    // of 16 values (two cache lines) and a task's 64 cells as one 8 KB run
-    // per group, instead of one value per 64 KB row.
-    let group = row * TASK_SAMPLES;
+    // each group slot-major — the values of the cell in slot s for the
+    // group's samples are contiguous at group·G + s·TASK_SAMPLES. Drawing
+    // tasks still write disjoint contiguous chunks, while summarising reads
+    // each cell in runs of 16 values (two cache lines) and a task's 64
+    // cells as one 8 KB run per group, instead of one value per 64 KB row.
+    // Every cell has a slot but the followers among twin cells, which read
+    // their leader's (`Twins::slots`): the buffer holds only values that
+    // differ somewhere.
     let groups = (block as usize).div_ceil(TASK_SAMPLES);
-    let mut buf = vec![0.0f64; groups * group];
+    let mut slots = Slots::identity(cells);
+    let mut buf = vec![0.0f64; groups * slots.width() * TASK_SAMPLES];
     // Each sample's inputs, grouped like `buf`, for the observers.
     let n_inputs = inputs.len();
     let input_group = n_inputs.max(1) * TASK_SAMPLES;
@@ -722,9 +724,18 @@ fn drive<M: Model>(
         (0..threads).map(|_| Mutex::new(None)).collect();
     let columns: Vec<Mutex<Columns>> = (0..threads).map(|_| Mutex::default()).collect();
 
-    let draw_block = |buf: &mut [f64], input_buf: &mut [f64], tw: &Twins, start: u64, len: u64| {
+    // A follower's own values for the stretches of the block drawn last in
+    // which they differ from its leader's: (follower, group, run).
+    let parted_runs: Mutex<Vec<(u32, usize, [f64; TASK_SAMPLES])>> = Mutex::default();
+    let draw_block = |buf: &mut [f64],
+                      input_buf: &mut [f64],
+                      tw: &Twins,
+                      slots: &Slots,
+                      start: u64,
+                      len: u64| {
         let len = len as usize;
         let tasks = len.div_ceil(TASK_SAMPLES);
+        let group = slots.width() * TASK_SAMPLES;
         buf[..tasks * group]
             .par_chunks_mut(group)
             .zip(input_buf[..tasks * input_group].par_chunks_mut(input_group))
@@ -743,21 +754,35 @@ fn drive<M: Model>(
                         record.clear();
                         model.evaluate(&w.inputs, &mut w.scratch, record);
                     }
-                    // Transpose the group's records (hot in cache) 8 cells
+                    let records = &w.records[..n];
+                    // Transpose the group's records (hot in cache) 8 slots
                     // at a time: one line read per record, and each cell's
                     // run written whole. (A 16 × 8 tile copied out run by
                     // run measured slower: the compiler keeps it scalar.)
-                    for c0 in (0..cells).step_by(8) {
-                        let cw = 8.min(cells - c0);
-                        for (k, record) in w.records[..n].iter().enumerate() {
-                            let src = &record.values()[c0..c0 + cw];
-                            for (j, &v) in src.iter().enumerate() {
-                                region[(c0 + j) * TASK_SAMPLES + k] = v;
+                    for (q, cells8) in slots.own.chunks(8).enumerate() {
+                        for (k, record) in records.iter().enumerate() {
+                            let values = record.values();
+                            for (j, &c) in cells8.iter().enumerate() {
+                                region[(q * 8 + j) * TASK_SAMPLES + k] = values[c as usize];
                             }
                         }
                     }
-                    // While the group's runs are in cache.
-                    tw.check(|c| &region[c * TASK_SAMPLES..][..n]);
+                    // While the group's records are in cache; a follower's
+                    // run that differs is kept, since the buffer has no
+                    // slot for it.
+                    tw.check(|f, l| {
+                        let of = |c: usize| records.iter().map(move |r| r.values()[c]);
+                        let differ = differ_bitwise(of(f), of(l));
+                        if differ {
+                            let mut run = [f64::NAN; TASK_SAMPLES];
+                            for (x, v) in run.iter_mut().zip(of(f)) {
+                                *x = v;
+                            }
+                            let mut kept = parted_runs.lock().unwrap_or_else(|p| p.into_inner());
+                            kept.push((f as u32, task, run));
+                        }
+                        differ
+                    });
                 });
             });
     };
@@ -767,61 +792,66 @@ fn drive<M: Model>(
     // Followers among twin cells (see `crate::twins`) take no values: their
     // leader's statistics are copied to them when they part or a segment
     // ends.
-    let summarise_block = |stats: &mut [CellStats], tw: &Twins, buf: &[f64], at: u64, len: u64| {
-        let len = len as usize;
-        stats
-            .par_chunks_mut(TASK_CELLS)
-            .enumerate()
-            .for_each(|(task, chunk)| {
-                with_slot(&columns, |cols: &mut Columns| {
-                    let c0 = task * TASK_CELLS;
-                    let w = chunk.len();
-                    cols.values.resize(w * stride, 0.0);
-                    let mut defined = [0usize; TASK_CELLS];
-                    let mut positive = [0u64; TASK_CELLS];
-                    // Gather each cell's defined values in sample order (NaN =
-                    // undefined), counting positives in the same pass.
-                    for g in 0..len.div_ceil(TASK_SAMPLES) {
-                        let n = TASK_SAMPLES.min(len - g * TASK_SAMPLES);
-                        let runs = &buf[g * group + c0 * TASK_SAMPLES..][..w * TASK_SAMPLES];
-                        for (k, run) in runs.chunks_exact(TASK_SAMPLES).enumerate() {
+    let summarise_block =
+        |stats: &mut [CellStats], tw: &Twins, slots: &Slots, buf: &[f64], at: u64, len: u64| {
+            let len = len as usize;
+            let group = slots.width() * TASK_SAMPLES;
+            stats
+                .par_chunks_mut(TASK_CELLS)
+                .enumerate()
+                .for_each(|(task, chunk)| {
+                    with_slot(&columns, |cols: &mut Columns| {
+                        let c0 = task * TASK_CELLS;
+                        let w = chunk.len();
+                        cols.values.resize(w * stride, 0.0);
+                        let mut defined = [0usize; TASK_CELLS];
+                        let mut positive = [0u64; TASK_CELLS];
+                        let of = &slots.of[c0..c0 + w];
+                        // Gather each cell's defined values in sample order (NaN =
+                        // undefined), counting positives in the same pass.
+                        for g in 0..len.div_ceil(TASK_SAMPLES) {
+                            let n = TASK_SAMPLES.min(len - g * TASK_SAMPLES);
+                            let runs = &buf[g * group..][..group];
+                            for (k, &slot) in of.iter().enumerate() {
+                                if tw.follows(c0 + k) {
+                                    continue;
+                                }
+                                let run = &runs[slot as usize * TASK_SAMPLES..][..n];
+                                let column = &mut cols.values[k * stride..(k + 1) * stride];
+                                let (m, p) = (defined[k], positive[k]);
+                                (defined[k], positive[k]) = gather_run(run, column, m, p);
+                            }
+                        }
+                        for (k, cell) in chunk.iter_mut().enumerate() {
                             if tw.follows(c0 + k) {
                                 continue;
                             }
-                            let column = &mut cols.values[k * stride..(k + 1) * stride];
-                            let (m, p) = (defined[k], positive[k]);
-                            (defined[k], positive[k]) = gather_run(&run[..n], column, m, p);
+                            let column = &mut cols.values[k * stride..][..defined[k]];
+                            cell.absorb(column, positive[k], &mut cols.sketch);
+                            // Rare path: only the block in which a cell first
+                            // turns non-finite is scanned again, for the sample.
+                            if cell.first_non_finite.is_none()
+                                && cell.moments.mean().is_some_and(|m| !m.is_finite())
+                            {
+                                let slot = of[k] as usize;
+                                let cell_at = |i: usize| {
+                                    buf[(i / TASK_SAMPLES) * group
+                                        + slot * TASK_SAMPLES
+                                        + i % TASK_SAMPLES]
+                                };
+                                let i = (0..len).find(|&i| cell_at(i).is_infinite()).unwrap_or(0);
+                                cell.first_non_finite = Some(at + i as u64);
+                            }
                         }
-                    }
-                    for (k, cell) in chunk.iter_mut().enumerate() {
-                        if tw.follows(c0 + k) {
-                            continue;
-                        }
-                        let column = &mut cols.values[k * stride..][..defined[k]];
-                        cell.absorb(column, positive[k], &mut cols.sketch);
-                        // Rare path: only the block in which a cell first
-                        // turns non-finite is scanned again, for the sample.
-                        if cell.first_non_finite.is_none()
-                            && cell.moments.mean().is_some_and(|m| !m.is_finite())
-                        {
-                            let cell_at = |i: usize| {
-                                buf[(i / TASK_SAMPLES) * group
-                                    + (c0 + k) * TASK_SAMPLES
-                                    + i % TASK_SAMPLES]
-                            };
-                            let i = (0..len).find(|&i| cell_at(i).is_infinite()).unwrap_or(0);
-                            cell.first_non_finite = Some(at + i as u64);
-                        }
-                    }
+                    });
                 });
-            });
-    };
+        };
 
     if first > 0 && !observers.is_empty() {
         // The run's first block, for what observers fix from it.
         let len = block.min(total);
-        draw_block(&mut buf, &mut input_buf, &twins, 0, len);
-        let b = Block::new(0, len as usize, n_inputs, cells, &input_buf, &buf);
+        draw_block(&mut buf, &mut input_buf, &twins, &slots, 0, len);
+        let b = Block::new(0, len as usize, n_inputs, &slots, &input_buf, &buf);
         for o in observers.iter_mut() {
             o.prime(&b);
         }
@@ -832,12 +862,25 @@ fn drive<M: Model>(
         // Segments are a multiple of the block size, so a block never
         // straddles two.
         let len = block.min(end - at);
+        // Cells paired after the last block give up their slots.
+        let wanted = twins.slots();
+        if wanted != slots {
+            slots = wanted;
+            fit(&mut buf, groups * slots.width() * TASK_SAMPLES);
+        }
         // Draw, then summarise, each phase parallel on its own: one buffer
         // instead of two overlapping ones halves the memory for a given
         // block, and a bigger block is what makes summarising cheap.
-        draw_block(&mut buf, &mut input_buf, &twins, at, len);
-        twins.part(|f, l| seg.cells[f] = seg.cells[l].clone());
-        summarise_block(&mut seg.cells, &twins, &buf, at, len);
+        draw_block(&mut buf, &mut input_buf, &twins, &slots, at, len);
+        if twins.any_parted() {
+            twins.part(|f, l| seg.cells[f] = seg.cells[l].clone());
+            let wanted = twins.slots();
+            let runs = std::mem::take(&mut *parted_runs.lock().unwrap_or_else(|p| p.into_inner()));
+            let drawn = (len as usize).div_ceil(TASK_SAMPLES);
+            give_slots(&mut buf, &slots, &wanted, drawn, &runs);
+            slots = wanted;
+        }
+        summarise_block(&mut seg.cells, &twins, &slots, &buf, at, len);
         if seg.samples == 0 {
             let cells = &seg.cells;
             let same = |a: usize, b: usize| cells[a].same_bits(&cells[b]);
@@ -847,16 +890,22 @@ fn drive<M: Model>(
         }
         seg.samples += len;
         let mut values = Vec::new();
+        let group = slots.width() * TASK_SAMPLES;
         for (counter, contest) in seg.contests.iter_mut().zip(&layout.contests) {
             for i in 0..len as usize {
                 let at = (i / TASK_SAMPLES) * group + i % TASK_SAMPLES;
                 values.clear();
-                values.extend(contest.members.iter().map(|&m| buf[at + m * TASK_SAMPLES]));
+                values.extend(
+                    contest
+                        .members
+                        .iter()
+                        .map(|&m| buf[at + slots.of[m] as usize * TASK_SAMPLES]),
+                );
                 counter.record(&values);
             }
         }
         if !observers.is_empty() {
-            let block = Block::new(at, len as usize, n_inputs, cells, &input_buf, &buf);
+            let block = Block::new(at, len as usize, n_inputs, &slots, &input_buf, &buf);
             for o in observers.iter_mut() {
                 o.observe(&block);
             }
@@ -890,6 +939,61 @@ fn drive<M: Model>(
     drop((buf, input_buf, workers, columns));
     twins.copy_whole_run_totals(|f, l| sink.copy_total(f, l));
     stopped_early
+}
+
+/// Resizes the block buffer to `len` values, giving the memory back when
+/// it shrinks.
+fn fit(buf: &mut Vec<f64>, len: usize) {
+    if len < buf.len() {
+        buf.truncate(len);
+        buf.shrink_to_fit();
+    } else {
+        buf.resize(len, 0.0);
+    }
+}
+
+/// Moves the first `drawn` groups of a block from layout `old` to `new`,
+/// in which followers that parted in this block have slots of their own:
+/// each takes its own runs where they differed from its leader's
+/// (`parted`: follower, group, run) and its leader's elsewhere, where the
+/// two were equal bit for bit.
+fn give_slots(
+    buf: &mut Vec<f64>,
+    old: &Slots,
+    new: &Slots,
+    drawn: usize,
+    parted: &[(u32, usize, [f64; TASK_SAMPLES])],
+) {
+    const T: usize = TASK_SAMPLES;
+    let (old_group, new_group) = (old.width() * T, new.width() * T);
+    let groups = buf.len() / old_group;
+    fit(buf, groups * new_group);
+    // Parting only adds slots, so every run moves up or stays, and moving
+    // from the last run down never overwrites one not yet moved.
+    for g in (0..drawn).rev() {
+        for (s, &c) in old.own.iter().enumerate().rev() {
+            let from = g * old_group + s * T;
+            buf.copy_within(
+                from..from + T,
+                g * new_group + new.of[c as usize] as usize * T,
+            );
+        }
+    }
+    for (s, &c) in new.own.iter().enumerate() {
+        let leader = old.own[old.of[c as usize] as usize];
+        if leader == c {
+            continue;
+        }
+        let from = new.of[leader as usize] as usize * T;
+        for g in 0..drawn {
+            let at = g * new_group;
+            buf.copy_within(at + from..at + from + T, at + s * T);
+        }
+    }
+    for (f, g, run) in parted {
+        let to = g * new_group + new.of[*f as usize] as usize * T;
+        buf[to..to + T].copy_from_slice(run);
+    }
 }
 
 /// Appends the defined (non-NaN) values of one group's run of a cell to

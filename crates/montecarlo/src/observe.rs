@@ -14,6 +14,8 @@
 //! therefore reproduces the total exactly when its parts' segment states
 //! are merged in segment order.
 
+use crate::twins::Slots;
+
 /// The shortest segment: a multiple of every block size (a power of two up
 /// to 1 024), so segments always end at a block boundary.
 pub const SEGMENT_SAMPLES: u64 = 1 << 12;
@@ -55,11 +57,15 @@ pub struct Block<'a> {
     first: u64,
     len: usize,
     n_inputs: usize,
-    n_cells: usize,
     /// Grouped: group g holds samples g·16.. as one run of 16 per input.
     inputs: &'a [f64],
-    /// Grouped: group g holds samples g·16.. as one run of 16 per cell.
+    /// Grouped: group g holds samples g·16.. as one run of 16 per slot.
     outputs: &'a [f64],
+    /// Per output cell, the slot its values are read from (twin cells
+    /// share one, `crate::twins`).
+    slot_of: &'a [u32],
+    /// Slots per sample.
+    width: usize,
 }
 
 impl<'a> Block<'a> {
@@ -67,7 +73,7 @@ impl<'a> Block<'a> {
         first: u64,
         len: usize,
         n_inputs: usize,
-        n_cells: usize,
+        slots: &'a Slots,
         inputs: &'a [f64],
         outputs: &'a [f64],
     ) -> Self {
@@ -75,9 +81,10 @@ impl<'a> Block<'a> {
             first,
             len,
             n_inputs,
-            n_cells,
             inputs,
             outputs,
+            slot_of: &slots.of,
+            width: slots.width(),
         }
     }
 
@@ -103,7 +110,7 @@ impl<'a> Block<'a> {
 
     /// Number of output cells per sample.
     pub fn n_cells(&self) -> usize {
-        self.n_cells
+        self.slot_of.len()
     }
 
     /// Input `j` of the block's `k`-th sample.
@@ -115,7 +122,7 @@ impl<'a> Block<'a> {
     /// Output cell `c` of the block's `k`-th sample (NaN = undefined).
     #[inline]
     pub fn value(&self, k: usize, c: usize) -> f64 {
-        grouped(self.outputs, self.n_cells.max(1), k, c)
+        grouped(self.outputs, self.width, k, self.slot_of[c] as usize)
     }
 
     /// Copies input `j` of every sample, in sample order, into `out[..len]`.
@@ -126,7 +133,13 @@ impl<'a> Block<'a> {
     /// Copies output cell `c` of every sample, in sample order, into
     /// `out[..len]`.
     pub fn output_into(&self, c: usize, out: &mut [f64]) {
-        column(self.outputs, self.n_cells.max(1), self.len, c, out);
+        column(
+            self.outputs,
+            self.width,
+            self.len,
+            self.slot_of[c] as usize,
+            out,
+        );
     }
 }
 
@@ -297,7 +310,8 @@ mod tests {
                 buf[at] = (100 * c + k) as f64;
             }
         }
-        let block = Block::new(0, len, cells, cells, &buf, &buf);
+        let slots = Slots::identity(cells);
+        let block = Block::new(0, len, cells, &slots, &buf, &buf);
         let mut col = vec![0.0; len];
         for c in 0..cells {
             block.output_into(c, &mut col);
@@ -310,5 +324,17 @@ mod tests {
                 assert_eq!(block.input(k, c), *w);
             }
         }
+
+        // A fourth cell that follows cell 1 reads cell 1's slot.
+        let twins = Slots {
+            own: vec![0, 1, 2],
+            of: vec![0, 1, 2, 1],
+        };
+        let block = Block::new(0, len, cells, &twins, &buf, &buf);
+        assert_eq!(block.n_cells(), 4);
+        block.output_into(3, &mut col);
+        let want: Vec<f64> = (0..len).map(|k| (100 + k) as f64).collect();
+        assert_eq!(col, want);
+        assert_eq!(block.value(19, 3), 119.0);
     }
 }

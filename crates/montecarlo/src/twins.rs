@@ -70,20 +70,42 @@ impl Twins {
     }
 
     /// Checks one stretch of consecutive samples of the block being drawn:
-    /// `run(c)` is cell c's values for those samples. Pairs whose values
-    /// differ are marked parted; safe to call from parallel tasks, since
-    /// marking commutes.
-    pub fn check<'a>(&self, run: impl Fn(usize) -> &'a [f64]) {
+    /// `differ(f, l)` says whether follower f's values differ from leader
+    /// l's in that stretch (bit for bit: [`differ_bitwise`]). Pairs whose
+    /// values differ are marked parted; safe to call from parallel tasks,
+    /// since marking commutes.
+    pub fn check(&self, differ: impl Fn(usize, usize) -> bool) {
         for (&(f, l), parted) in self.pairs.iter().zip(&self.parted) {
-            // No early exit inside a run, so the comparison vectorises.
-            let differ = run(f as usize)
-                .iter()
-                .zip(run(l as usize))
-                .fold(0u64, |d, (x, y)| d | (x.to_bits() ^ y.to_bits()));
-            if differ != 0 {
+            if differ(f as usize, l as usize) {
                 parted.store(true, Ordering::Relaxed);
             }
         }
+    }
+
+    /// Whether [`Self::check`] marked a pair parted in the block just
+    /// drawn.
+    pub fn any_parted(&self) -> bool {
+        self.parted.iter().any(|p| p.load(Ordering::Relaxed))
+    }
+
+    /// Where each cell's values sit in the block buffer's groups: every
+    /// cell that is not a follower gets a slot, in cell order, and a
+    /// follower reads its leader's, whose values are bitwise its own while
+    /// the pair lasts. The buffer then holds no follower's values.
+    pub fn slots(&self) -> Slots {
+        let cells = self.leader.len();
+        let mut own = Vec::with_capacity(cells - self.pairs.len());
+        let mut of = vec![0u32; cells];
+        for (c, slot) in of.iter_mut().enumerate() {
+            if !self.follows(c) {
+                *slot = own.len() as u32;
+                own.push(c as u32);
+            }
+        }
+        for &(f, l) in &self.pairs {
+            of[f as usize] = of[l as usize];
+        }
+        Slots { own, of }
     }
 
     /// Parts the pairs [`Self::check`] marked in the block just drawn,
@@ -92,7 +114,7 @@ impl Twins {
     /// block. A parted whole-run pair's totals are copied at the segment's
     /// end ([`Self::copy_parted_totals`]).
     pub fn part(&mut self, mut copy: impl FnMut(usize, usize)) {
-        if !self.parted.iter().any(|p| p.load(Ordering::Relaxed)) {
+        if !self.any_parted() {
             return;
         }
         let mut kept = Vec::with_capacity(self.pairs.len());
@@ -205,6 +227,46 @@ impl Twins {
     }
 }
 
+/// Where each output cell's values sit in a block's groups ([`Twins::slots`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Slots {
+    /// Per slot, in order, the cell whose values it holds.
+    pub own: Vec<u32>,
+    /// Per cell, the slot its values are read from (a follower's is its
+    /// leader's).
+    pub of: Vec<u32>,
+}
+
+impl Slots {
+    /// One slot per cell: no twins.
+    pub fn identity(cells: usize) -> Self {
+        let all: Vec<u32> = (0..cells as u32).collect();
+        Slots {
+            own: all.clone(),
+            of: all,
+        }
+    }
+
+    /// Slots per sample (at least one, so that a group is never empty).
+    pub fn width(&self) -> usize {
+        self.own.len().max(1)
+    }
+}
+
+/// Whether two stretches of values differ anywhere, bit for bit: a signed
+/// zero or another NaN payload is a different value. No early exit, so
+/// the comparison vectorises.
+#[inline]
+pub(crate) fn differ_bitwise(
+    x: impl IntoIterator<Item = f64>,
+    y: impl IntoIterator<Item = f64>,
+) -> bool {
+    x.into_iter()
+        .zip(y)
+        .fold(0u64, |d, (a, b)| d | (a.to_bits() ^ b.to_bits()))
+        != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,11 +291,16 @@ mod tests {
         // A block in which cell 2 moves away from 0: only that pair parts.
         let mut values = [[1.0, 2.0]; 8];
         values[2][1] = -2.0;
-        twins.check(|c| &values[c][..1]);
+        twins.check(|f, l| {
+            differ_bitwise(
+                values[f][..1].iter().copied(),
+                values[l][..1].iter().copied(),
+            )
+        });
         let mut copied = Vec::new();
         twins.part(|c, l| copied.push((c, l)));
         assert!(copied.is_empty(), "the first sample is the same everywhere");
-        twins.check(|c| &values[c]);
+        twins.check(|f, l| differ_bitwise(values[f], values[l]));
         twins.part(|c, l| copied.push((c, l)));
         assert_eq!(copied, [(2, 0)]);
         assert!(!twins.follows(2) && twins.follows(5) && twins.follows(6));
@@ -242,7 +309,7 @@ mod tests {
         values = [[0.0, 0.0]; 8];
         values[6][0] = -0.0;
         copied.clear();
-        twins.check(|c| &values[c]);
+        twins.check(|f, l| differ_bitwise(values[f], values[l]));
         twins.part(|c, l| copied.push((c, l)));
         assert_eq!(copied, [(6, 3)]);
 
@@ -262,6 +329,26 @@ mod tests {
     }
 
     #[test]
+    fn followers_read_their_leaders_slot() {
+        let state = [1u64, 2, 1, 3, 2];
+        let mut twins = Twins::new(state.len());
+        assert_eq!(twins.slots(), Slots::identity(5));
+        twins.pair(|c| state[c], |a, b| state[a] == state[b], &[], false);
+        let slots = twins.slots();
+        assert_eq!(slots.own, [0, 1, 3]);
+        assert_eq!(slots.of, [0, 1, 0, 2, 1]);
+        assert_eq!(slots.width(), 3);
+
+        // Cell 4 parts from cell 1: it gets a slot again, in cell order.
+        twins.check(|f, _| f == 4);
+        twins.part(|_, _| {});
+        let slots = twins.slots();
+        assert_eq!(slots.own, [0, 1, 3, 4]);
+        assert_eq!(slots.of, [0, 1, 0, 2, 3]);
+        assert_eq!(Slots::identity(0).width(), 1, "a group is never empty");
+    }
+
+    #[test]
     fn whole_run_pairs_leave_the_totals_to_the_end_or_their_parting() {
         let state = [1u64, 1, 1, 2];
         let mut twins = Twins::new(state.len());
@@ -273,7 +360,7 @@ mod tests {
         // Cell 2 parts: its segment statistics now, its total at the
         // segment's end, once.
         let values = [[1.0], [1.0], [2.0], [1.0]];
-        twins.check(|c| &values[c]);
+        twins.check(|f, l| differ_bitwise(values[f], values[l]));
         twins.part(|c, l| copied.push((c, l)));
         assert_eq!(copied, [(2, 0)]);
         copied.clear();

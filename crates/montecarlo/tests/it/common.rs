@@ -134,3 +134,71 @@ pub fn rank_share(sorted: &[f64], v: f64) -> (f64, f64) {
     let n = sorted.len() as f64;
     (lo / n, hi / n)
 }
+
+/// Cells that start out equal and part at different times: never
+/// (`twin`), when p first exceeds `early` or `late` (p ~ Beta(2, 3): above
+/// 0.9 in 1 sample of 270, above 0.95 in 1 of 2 100), by a signed zero, or
+/// by an undefined value. `only` keeps one of them as the sole output.
+pub struct Shadows {
+    pub only: Option<usize>,
+    pub early: f64,
+    pub late: f64,
+}
+
+impl Shadows {
+    /// Every cell, parting early (p > 0.9) and late (p > 0.95).
+    pub fn all() -> Self {
+        Shadows {
+            only: None,
+            early: 0.9,
+            late: 0.95,
+        }
+    }
+
+    pub const NAMES: [&'static str; 7] = [
+        "v",
+        "twin",
+        "early",
+        "late",
+        "zero",
+        "signed zero",
+        "undefined",
+    ];
+
+    pub fn layout(&self) -> OutputLayout {
+        let names: Vec<&str> = match self.only {
+            Some(k) => vec![Self::NAMES[k]],
+            None => Self::NAMES.to_vec(),
+        };
+        OutputLayout {
+            scalars: names.iter().map(|n| scalar(n, Missing::Skip)).collect(),
+            series: vec![],
+            contests: vec![],
+        }
+    }
+}
+
+impl Model for Shadows {
+    type Scratch = ();
+    fn new_scratch(&self) {}
+    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
+        let (v, p) = (x[0] * x[1] - x[2], x[3]);
+        let all = [
+            Some(v),
+            Some(v),
+            Some(if p > self.early { v + 1.0 } else { v }),
+            Some(if p > self.late { v * 2.0 } else { v }),
+            Some(0.0),
+            Some(if p < 0.5 { -0.0 } else { 0.0 }),
+            (p <= 0.97).then_some(0.0),
+        ];
+        match self.only {
+            Some(k) => out.set_scalar(0, all[k]),
+            None => {
+                for (k, value) in all.into_iter().enumerate() {
+                    out.set_scalar(k, value);
+                }
+            }
+        }
+    }
+}

@@ -9,7 +9,7 @@ use palett_montecarlo::{
     SampleRecord, SeriesSpec, StopRule, block_size, run,
 };
 
-use super::common::{Toy, pools, scalar, settings, toy_inputs, toy_layout};
+use super::common::{Shadows, Toy, pools, scalar, settings, toy_inputs, toy_layout};
 
 /// Two identical alternatives and their difference.
 struct Twins {
@@ -481,74 +481,6 @@ fn shifted_layout() -> OutputLayout {
             len: 3,
         }],
         ..Default::default()
-    }
-}
-
-/// Cells that start out equal and part at different times: never
-/// (`twin`), when p first exceeds `early` or `late` (p ~ Beta(2, 3): above
-/// 0.9 in 1 sample of 270, above 0.95 in 1 of 2 100), by a signed zero, or
-/// by an undefined value. `only` keeps one of them as the sole output.
-struct Shadows {
-    only: Option<usize>,
-    early: f64,
-    late: f64,
-}
-
-impl Shadows {
-    /// Every cell, parting early (p > 0.9) and late (p > 0.95).
-    fn all() -> Self {
-        Shadows {
-            only: None,
-            early: 0.9,
-            late: 0.95,
-        }
-    }
-
-    const NAMES: [&'static str; 7] = [
-        "v",
-        "twin",
-        "early",
-        "late",
-        "zero",
-        "signed zero",
-        "undefined",
-    ];
-
-    fn layout(&self) -> OutputLayout {
-        let names: Vec<&str> = match self.only {
-            Some(k) => vec![Self::NAMES[k]],
-            None => Self::NAMES.to_vec(),
-        };
-        OutputLayout {
-            scalars: names.iter().map(|n| scalar(n, Missing::Skip)).collect(),
-            series: vec![],
-            contests: vec![],
-        }
-    }
-}
-
-impl Model for Shadows {
-    type Scratch = ();
-    fn new_scratch(&self) {}
-    fn evaluate(&self, x: &[f64], _: &mut (), out: &mut SampleRecord) {
-        let (v, p) = (x[0] * x[1] - x[2], x[3]);
-        let all = [
-            Some(v),
-            Some(v),
-            Some(if p > self.early { v + 1.0 } else { v }),
-            Some(if p > self.late { v * 2.0 } else { v }),
-            Some(0.0),
-            Some(if p < 0.5 { -0.0 } else { 0.0 }),
-            (p <= 0.97).then_some(0.0),
-        ];
-        match self.only {
-            Some(k) => out.set_scalar(0, all[k]),
-            None => {
-                for (k, value) in all.into_iter().enumerate() {
-                    out.set_scalar(k, value);
-                }
-            }
-        }
     }
 }
 

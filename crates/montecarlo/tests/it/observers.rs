@@ -6,7 +6,7 @@ use palett_montecarlo::{
     run_observed,
 };
 
-use super::common::{Toy, fingerprint, pools, settings, toy_inputs, toy_layout};
+use super::common::{Shadows, Toy, fingerprint, pools, settings, toy_inputs, toy_layout};
 
 /// Records every (sample, inputs, outputs) it sees, and the order of
 /// segment merges; only for small runs.
@@ -27,6 +27,12 @@ impl Observer for Recorder {
     }
     fn observe(&self, state: &mut Seen, block: &Block<'_>) {
         let mut col = vec![0.0; block.len()];
+        for c in 1..block.n_cells() {
+            block.output_into(c, &mut col);
+            for (k, v) in col.iter().enumerate() {
+                assert_eq!(v.to_bits(), block.value(k, c).to_bits());
+            }
+        }
         block.output_into(0, &mut col);
         for (k, v) in col.iter().enumerate() {
             state.samples.push(block.first() + k as u64);
@@ -99,6 +105,61 @@ fn observers_see_every_sample_once_in_order_with_its_inputs() {
 }
 
 use palett_montecarlo::Model as _;
+
+#[test]
+fn observers_see_twin_cells_values_as_the_model_made_them() {
+    // The block buffer keeps one copy of values that twin cells share and
+    // gives a follower its own slot in the block in which it parts: every
+    // cell must still read as the model computed it, in every block.
+    let inputs = toy_inputs();
+    let (seed, n) = (11, 3 * SEGMENT_SAMPLES + 700);
+    let s = settings(seed, n, Method::MonteCarlo);
+    let mut rows = vec![0.0; n as usize * inputs.len()];
+    inputs.draw_samples(seed, Method::MonteCarlo, n, 0, &mut rows);
+    let p: Vec<f64> = rows.chunks(inputs.len()).map(|x| x[3]).collect();
+    // `early` parts after the first block (in which the cells pair),
+    // `late` after the first segment: both thresholds are the largest p
+    // before then, so the first sample above them comes later.
+    let max = |k: usize| p[..k].iter().copied().fold(f64::MIN, f64::max);
+    let shadows = Shadows {
+        only: None,
+        early: max(2_000),
+        late: max(SEGMENT_SAMPLES as usize + 1_500),
+    };
+    let first_above = |t: f64| p.iter().position(|&x| x > t);
+    assert!(first_above(shadows.early).is_some_and(|k| k < SEGMENT_SAMPLES as usize));
+    assert!(first_above(shadows.late).is_some());
+
+    // P(best) reads the block too: `late` against `early`, both
+    // followers of `v` until they part.
+    let mut layout = shadows.layout();
+    layout.contests.push(palett_montecarlo::Contest {
+        name: "late or early".into(),
+        members: vec![3, 2],
+    });
+    let mut seen = Observed::new(&Recorder);
+    let summary = run_observed(&shadows, &inputs, &layout, &s, &|_| {}, &mut [&mut seen]).unwrap();
+    let seen = seen.finish();
+    assert_eq!(seen.samples.len() as u64, n);
+    let mut wins = [0.0f64; 2];
+    for (row, values) in seen.rows.iter().zip(&seen.values) {
+        let mut rec = palett_montecarlo::SampleRecord::new(&layout);
+        shadows.evaluate(row, &mut (), &mut rec);
+        for (c, v) in values.iter().enumerate() {
+            let want = rec.scalar(c).unwrap_or(f64::NAN);
+            assert_eq!(v.to_bits(), want.to_bits(), "cell {}", Shadows::NAMES[c]);
+        }
+        // Ties split evenly (halves add exactly in any order).
+        let (late, early) = (values[3], values[2]);
+        match late.partial_cmp(&early) {
+            Some(std::cmp::Ordering::Greater) => wins[0] += 1.0,
+            Some(std::cmp::Ordering::Less) => wins[1] += 1.0,
+            _ => (wins[0], wins[1]) = (wins[0] + 0.5, wins[1] + 0.5),
+        }
+    }
+    let want: Vec<f64> = wins.iter().map(|w| w / n as f64).collect();
+    assert_eq!(summary.contests[0], want);
+}
 
 #[test]
 fn segments_fold_in_order_at_fixed_sample_counts() {
