@@ -700,6 +700,7 @@ fn drive<M: Model>(
     let groups = (block as usize).div_ceil(TASK_SAMPLES);
     let mut slots = Slots::identity(cells);
     let mut buf = vec![0.0f64; groups * slots.width() * TASK_SAMPLES];
+    let spare = groups * SPARE_SLOTS * TASK_SAMPLES;
     // Each sample's inputs, grouped like `buf`, for the observers.
     let n_inputs = inputs.len();
     let input_group = n_inputs.max(1) * TASK_SAMPLES;
@@ -866,7 +867,7 @@ fn drive<M: Model>(
         let wanted = twins.slots();
         if wanted != slots {
             slots = wanted;
-            fit(&mut buf, groups * slots.width() * TASK_SAMPLES);
+            fit(&mut buf, groups * slots.width() * TASK_SAMPLES, spare);
         }
         // Draw, then summarise, each phase parallel on its own: one buffer
         // instead of two overlapping ones halves the memory for a given
@@ -941,14 +942,21 @@ fn drive<M: Model>(
     stopped_early
 }
 
-/// Resizes the block buffer to `len` values, giving the memory back when
-/// it shrinks.
-fn fit(buf: &mut Vec<f64>, len: usize) {
-    if len < buf.len() {
-        buf.truncate(len);
-        buf.shrink_to_fit();
-    } else {
-        buf.resize(len, 0.0);
+/// Slots the block buffer keeps spare beyond its cells', so that the few
+/// followers that part in a run (see [`give_slots`]) rarely make it grow:
+/// growing a buffer of tens of MB may copy it, old and new held at once.
+const SPARE_SLOTS: usize = 64;
+
+/// Resizes the block buffer to `len` values, keeping `spare` more of
+/// capacity: it grows into the spare room, and gives memory back when it
+/// shrinks well below its capacity.
+fn fit(buf: &mut Vec<f64>, len: usize, spare: usize) {
+    if len > buf.capacity() {
+        buf.reserve_exact(len + spare - buf.len());
+    }
+    buf.resize(len, 0.0);
+    if buf.capacity() > len + 2 * spare {
+        buf.shrink_to(len + spare);
     }
 }
 
@@ -967,7 +975,7 @@ fn give_slots(
     const T: usize = TASK_SAMPLES;
     let (old_group, new_group) = (old.width() * T, new.width() * T);
     let groups = buf.len() / old_group;
-    fit(buf, groups * new_group);
+    fit(buf, groups * new_group, groups * SPARE_SLOTS * T);
     // Parting only adds slots, so every run moves up or stays, and moving
     // from the last run down never overwrites one not yet moved.
     for g in (0..drawn).rev() {
