@@ -48,26 +48,47 @@ impl Counts {
         }
     }
 
-    /// Takes one block: `npv[(m · keys + k) · rates · n + r · n + s]` holds
-    /// mix m's NPV for key k at rate r in the block's sample s.
-    pub fn add(&mut self, t: &Targets, rates: usize, n: usize, npv: &[f64]) {
+    /// Takes one block, one key at a time: every mix's NPV for that key
+    /// at every rate is computed into `npv` and counted before the next
+    /// key's, so that the block's NPVs are never all held at once (all keys
+    /// together would be ≈ 4 MB for a Södertälje-sized block).
+    pub fn add_block(
+        &mut self,
+        t: &Targets,
+        block: &Block<'_>,
+        factors: &[Vec<f64>],
+        npv: &mut Vec<f64>,
+    ) {
+        for k in 0..t.keys {
+            key_npvs(t, block, k, factors, npv);
+            self.add_key(t, factors.len(), k, block.len(), npv);
+        }
+        self.samples += block.len() as u64;
+    }
+
+    /// Counts key `k` of one block of `n` samples: `npv[(m · rates + r) ·
+    /// n + s]` holds mix m's NPV at rate r in the block's sample s.
+    fn add_key(&mut self, t: &Targets, rates: usize, k: usize, n: usize, npv: &[f64]) {
         use rayon::prelude::*;
         // Each (rate, key) cell takes the samples in order on its own, so
         // the split over threads cannot change a bit.
-        self.cells.par_iter_mut().enumerate().for_each_init(
-            || vec![0.0; t.mixes],
-            |values, (i, cell)| {
-                let (r, k) = (i / t.keys, i % t.keys);
-                for s in 0..n {
-                    for (m, v) in values.iter_mut().enumerate() {
-                        *v = npv[((m * t.keys + k) * rates + r) * n + s];
-                        cell.positive[m] += u64::from(*v > 0.0);
+        self.cells
+            .par_iter_mut()
+            .skip(k)
+            .step_by(t.keys)
+            .enumerate()
+            .for_each_init(
+                || vec![0.0; t.mixes],
+                |values, (r, cell)| {
+                    for s in 0..n {
+                        for (m, v) in values.iter_mut().enumerate() {
+                            *v = npv[(m * rates + r) * n + s];
+                            cell.positive[m] += u64::from(*v > 0.0);
+                        }
+                        cell.best.record(values);
                     }
-                    cell.best.record(values);
-                }
-            },
-        );
-        self.samples += n as u64;
+                },
+            );
     }
 
     pub fn merge(&mut self, other: &Counts) {
@@ -101,24 +122,23 @@ impl Counts {
     }
 }
 
-/// Every mix's NPV per key at every rate for one block, laid out as
-/// [`Counts::add`] reads it.
-pub(crate) fn block_npvs(t: &Targets, block: &Block<'_>, factors: &[Vec<f64>]) -> Vec<f64> {
+/// Every mix's NPV for key `k` at every rate for one block, into `npv`
+/// laid out as [`Counts::add_key`] reads it.
+fn key_npvs(t: &Targets, block: &Block<'_>, k: usize, factors: &[Vec<f64>], npv: &mut Vec<f64>) {
     use rayon::prelude::*;
     let n = block.len();
     let rates = factors.len();
-    let mut npv = vec![0.0; t.mixes * t.keys * rates * n];
-    // Each (mix, key) is independent and its arithmetic fixed, so the split
-    // over threads cannot change a bit.
+    npv.resize(t.mixes * rates * n, 0.0);
+    // Each mix is independent and its arithmetic fixed, so the split over
+    // threads cannot change a bit.
     npv.par_chunks_mut(rates * n.max(1))
         .enumerate()
         .for_each_init(
             || (Vec::new(), Vec::new()),
-            |scratch, (i, out)| {
-                t.npv_at_rates(block, (i / t.keys, i % t.keys), factors, out, scratch);
+            |scratch, (m, out)| {
+                t.npv_at_rates(block, (m, k), factors, out, scratch);
             },
         );
-    npv
 }
 
 impl palett_montecarlo::codec::Codec for Counts {

@@ -299,8 +299,7 @@ impl Observer for AnalysisObserver {
                                 regret.add(&alts);
                             }
                         });
-                        let npv = acceptability::block_npvs(t, block, &self.factors);
-                        counts.add(t, RATES.len(), n, &npv);
+                        counts.add_block(t, block, &self.factors, &mut Vec::new());
                     },
                 );
             },
