@@ -888,6 +888,14 @@ fn drive<M: Model>(
             // At the run's very start every total is empty, hence equal.
             let whole_run = at == 0 && sink.keeps_total();
             twins.pair(|c| cells[c].fingerprint(), same, &watched, whole_run);
+            // A whole-run follower's statistics are its leader's, copied
+            // when the pair parts or the run ends; until then they stay
+            // empty, rather than hold this block's for the whole run.
+            if whole_run {
+                for f in twins.whole_run_followers() {
+                    seg.cells[f] = CellStats::default();
+                }
+            }
         }
         seg.samples += len;
         let mut values = Vec::new();

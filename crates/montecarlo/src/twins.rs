@@ -21,8 +21,9 @@
 //! statistics all start empty — equal again. A pair formed in a run's
 //! first segment, in a run that folds its segments into one total, is a
 //! *whole-run* pair: the two totals are equal too, so the follower's
-//! segment statistics are left empty (folding empty statistics into empty
-//! ones leaves them empty) and its total gets a copy of the leader's only
+//! segment statistics are emptied (of the block they were paired after)
+//! and left empty (folding empty statistics into empty ones leaves them
+//! empty), and its total gets a copy of the leader's only
 //! when the pair parts or the run ends. That keeps the followers'
 //! quantile summaries out of memory for the whole run.
 
@@ -162,6 +163,14 @@ impl Twins {
                 copy(f as usize, l as usize);
             }
         }
+    }
+
+    /// The followers of whole-run pairs (see the module's documentation).
+    pub fn whole_run_followers(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pairs
+            .iter()
+            .map(|&(f, _)| f as usize)
+            .filter(|&f| self.whole_run[f])
     }
 
     /// Pairs more cells after a segment's first block: among the cells
@@ -353,6 +362,7 @@ mod tests {
         let state = [1u64, 1, 1, 2];
         let mut twins = Twins::new(state.len());
         twins.pair(|c| state[c], |a, b| state[a] == state[b], &[], true);
+        assert_eq!(twins.whole_run_followers().collect::<Vec<_>>(), [1, 2]);
         let mut copied = Vec::new();
         twins.settle(|c, l| copied.push((c, l)));
         assert!(copied.is_empty(), "whole-run followers keep empty segments");
@@ -371,6 +381,7 @@ mod tests {
         // Paired again later in the run: a segment-only pair.
         let state = [1u64, 1, 2, 2];
         twins.pair(|c| state[c], |a, b| state[a] == state[b], &[], false);
+        assert_eq!(twins.whole_run_followers().collect::<Vec<_>>(), [1]);
         copied.clear();
         twins.settle(|c, l| copied.push((c, l)));
         assert_eq!(copied, [(3, 2)]);
