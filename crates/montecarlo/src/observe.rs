@@ -40,7 +40,8 @@ pub fn segment_samples(total: u64) -> u64 {
 }
 
 /// Values per group in the engine's block buffers: each group holds this
-/// many consecutive samples, one contiguous run per cell.
+/// many consecutive samples, one contiguous run per input, and per output
+/// cell that is not a follower among twin cells (`crate::twins`).
 pub(crate) const GROUP_SAMPLES: usize = 16;
 
 /// One block of consecutive samples: the inputs each sample was evaluated
