@@ -52,16 +52,11 @@ impl Counts {
     /// at every rate is computed into `npv` and counted before the next
     /// key's, so that the block's NPVs are never all held at once (all keys
     /// together would be ≈ 4 MB for a Södertälje-sized block).
-    pub fn add_block(
-        &mut self,
-        t: &Targets,
-        block: &Block<'_>,
-        factors: &[Vec<f64>],
-        npv: &mut Vec<f64>,
-    ) {
+    pub fn add_block(&mut self, t: &Targets, block: &Block<'_>, factors: &[Vec<f64>]) {
+        let mut npv = Vec::new();
         for k in 0..t.keys {
-            key_npvs(t, block, k, factors, npv);
-            self.add_key(t, factors.len(), k, block.len(), npv);
+            key_npvs(t, block, k, factors, &mut npv);
+            self.add_key(t, factors.len(), k, block.len(), &npv);
         }
         self.samples += block.len() as u64;
     }

@@ -299,7 +299,7 @@ impl Observer for AnalysisObserver {
                                 regret.add(&alts);
                             }
                         });
-                        counts.add_block(t, block, &self.factors, &mut Vec::new());
+                        counts.add_block(t, block, &self.factors);
                     },
                 );
             },
