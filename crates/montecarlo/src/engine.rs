@@ -701,6 +701,8 @@ fn drive<M: Model>(
     let mut slots = Slots::identity(cells);
     let mut buf = vec![0.0f64; groups * slots.width() * TASK_SAMPLES];
     let spare = groups * SPARE_SLOTS * TASK_SAMPLES;
+    // Set when cells have paired, so that the next block is laid out anew.
+    let mut paired = false;
     // Each sample's inputs, grouped like `buf`, for the observers.
     let n_inputs = inputs.len();
     let input_group = n_inputs.max(1) * TASK_SAMPLES;
@@ -863,10 +865,10 @@ fn drive<M: Model>(
         // Segments are a multiple of the block size, so a block never
         // straddles two.
         let len = block.min(end - at);
-        // Cells paired after the last block give up their slots.
-        let wanted = twins.slots();
-        if wanted != slots {
-            slots = wanted;
+        // Cells paired after the last block give up their slots (not
+        // before: the contests and observers still read that block).
+        if std::mem::take(&mut paired) {
+            slots = twins.slots();
             fit(&mut buf, groups * slots.width() * TASK_SAMPLES, spare);
         }
         // Draw, then summarise, each phase parallel on its own: one buffer
@@ -888,6 +890,7 @@ fn drive<M: Model>(
             // At the run's very start every total is empty, hence equal.
             let whole_run = at == 0 && sink.keeps_total();
             twins.pair(|c| cells[c].fingerprint(), same, &watched, whole_run);
+            paired = true;
             // A whole-run follower's statistics are its leader's, copied
             // when the pair parts or the run ends; until then they stay
             // empty, rather than hold this block's for the whole run.
