@@ -309,9 +309,20 @@ impl Partial {
     pub fn merge(&mut self, later: Partial) {
         if self.samples == 0 && later.samples > 0 {
             *self = later;
+            self.pack();
             return;
         }
         self.merge_all(std::slice::from_ref(&later));
+    }
+
+    /// Packs every cell's sketch ([`QuantileSketch::pack`]): a total is
+    /// read or changed only when the next part folds into it, so it is
+    /// held packed in between.
+    fn pack(&mut self) {
+        self.cells
+            .par_iter_mut()
+            .with_min_len(TASK_CELLS)
+            .for_each(|c| c.sketch.pack());
     }
 
     /// Folds `later`, statistics of the consecutive stretches of samples
@@ -338,6 +349,7 @@ impl Partial {
         }
         let later: Vec<&Partial> = later.collect();
         if later.is_empty() {
+            self.pack();
             return;
         }
         self.samples += later.iter().map(|p| p.samples).sum::<u64>();
@@ -362,6 +374,7 @@ impl Partial {
                                 .zip(theirs.iter().map(|y| &y.sketch)),
                         );
                     }
+                    cells.iter_mut().for_each(|x| x.sketch.pack());
                 }
             });
         for (i, a) in self.contests.iter_mut().enumerate() {

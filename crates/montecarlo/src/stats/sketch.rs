@@ -40,6 +40,7 @@
 //! docs/uncertainty.md.
 
 mod fold;
+mod packed;
 
 /// The rank-error bound ε as a share of n.
 pub const RANK_EPSILON: f64 = 0.0049;
@@ -91,10 +92,27 @@ pub struct SketchScratch {
 }
 
 /// A Greenwald–Khanna quantile summary of a stream of (non-NaN) values.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Its tuples are held either as they are, ready for insertion and
+/// folding, or packed ([`Self::pack`]: 10–12 bytes a tuple instead of 16,
+/// for a run's totals between folds); every method gives the same answer
+/// either way and changes unpack first.
+#[derive(Debug, Clone, Default)]
 pub struct QuantileSketch {
+    /// The tuples, unless they are packed.
     tuples: Vec<Tuple>,
+    /// The tuples while packed (then `tuples` is empty).
+    packed: packed::Packed,
     n: u64,
+}
+
+impl PartialEq for QuantileSketch {
+    /// Equal counts and equal tuples, however each is held.
+    fn eq(&self, other: &Self) -> bool {
+        self.n == other.n
+            && self.stored() == other.stored()
+            && self.each().zip(other.each()).all(|(a, b)| a == b)
+    }
 }
 
 impl QuantileSketch {
@@ -108,17 +126,44 @@ impl QuantileSketch {
         self.n
     }
 
-    /// Number of stored tuples (16 bytes each).
+    /// Number of stored tuples (16 bytes each, fewer while packed).
     pub fn stored(&self) -> usize {
-        self.tuples.len()
+        self.tuples.len() + self.packed.len()
+    }
+
+    /// The stored tuples in order, however they are held.
+    fn each(&self) -> impl Iterator<Item = Tuple> + '_ {
+        self.tuples.iter().copied().chain(self.packed.iter())
+    }
+
+    /// Holds the tuples packed until the next change: the same summary in
+    /// 10–12 bytes a tuple instead of 16, for a run's totals, which only
+    /// change once a segment (docs/uncertainty.md, "Memory"). Reading a
+    /// packed sketch decodes as it goes; inserting or folding into it
+    /// unpacks it first.
+    pub fn pack(&mut self) {
+        if !self.tuples.is_empty() {
+            self.packed = packed::Packed::new(&self.tuples);
+            self.tuples = Vec::new();
+        }
+    }
+
+    /// Holds the tuples as they are again (see [`Self::pack`]).
+    fn unpack(&mut self) {
+        if self.packed.len() > 0 {
+            let mut tuples = Vec::with_capacity(self.packed.len());
+            self.packed.unpack_into(&mut tuples);
+            self.tuples = tuples;
+            self.packed = packed::Packed::default();
+        }
     }
 
     /// A hash of the count and a few stored values: equal for equal
     /// sketches, and cheap (the engine's twin cells, `crate::twins`).
     pub(crate) fn fingerprint(&self) -> u64 {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
-        let len = self.tuples.len();
-        let at = |i: usize| self.tuples.get(i).map_or(0, |t| t.v.to_bits());
+        let len = self.stored();
+        let at = |i: usize| self.each().nth(i).map_or(0, |t| t.v.to_bits());
         [
             self.n,
             len as u64,
@@ -132,7 +177,7 @@ impl QuantileSketch {
 
     /// Heap bytes held (capacity included).
     pub fn heap_bytes(&self) -> usize {
-        self.tuples.capacity() * std::mem::size_of::<Tuple>()
+        self.tuples.capacity() * std::mem::size_of::<Tuple>() + self.packed.heap_bytes()
     }
 
     /// Insert one value (convenience; batches are much cheaper).
@@ -153,6 +198,7 @@ impl QuantileSketch {
         if batch.is_empty() {
             return;
         }
+        self.unpack();
         if fill_cap(self.n + batch.len() as u64) < 2 || self.tuples.len() == 1 {
             batch.sort_unstable_by(f64::total_cmp);
             self.insert_sorted(batch, scratch);
@@ -353,6 +399,7 @@ impl QuantileSketch {
         if batch.is_empty() {
             return;
         }
+        self.unpack();
         // Merge into shared scratch so the sketch itself only ever holds
         // its compressed tuples (a few KB), not tuples plus a batch.
         let out = &mut scratch.out;
@@ -414,6 +461,13 @@ impl QuantileSketch {
                 total.clone_from(later);
                 continue;
             }
+            total.unpack();
+            if later.packed.len() > 0 {
+                let mut later = later.clone();
+                later.unpack();
+                total.merge_walk(&later);
+                continue;
+            }
             if total.tuples.len() > fold::MAX_LIST || later.tuples.len() > fold::MAX_LIST {
                 total.merge_walk(later);
                 continue;
@@ -449,7 +503,7 @@ impl QuantileSketch {
         let r = rank.clamp(1, self.n) as i64;
         let mut rmin = 0i64;
         let mut best = (i64::MAX, f64::NAN);
-        for t in &self.tuples {
+        for t in self.each() {
             rmin += t.g as i64;
             let rmax = rmin + t.delta as i64;
             let err = (r - rmin).max(rmax - r);
@@ -1254,8 +1308,8 @@ pub fn target_rank(phi: f64, n: u64) -> u64 {
 impl crate::codec::Codec for QuantileSketch {
     fn encode(&self, e: &mut crate::codec::Encoder) {
         e.u64(self.n);
-        e.len_of(self.tuples.len());
-        for t in &self.tuples {
+        e.len_of(self.stored());
+        for t in self.each() {
             e.f64(t.v);
             e.u32(t.g);
             e.u32(t.delta);
@@ -1288,7 +1342,11 @@ impl crate::codec::Codec for QuantileSketch {
                 "a quantile sketch of {n} values whose tuples count {total}"
             )));
         }
-        Ok(QuantileSketch { tuples, n })
+        Ok(QuantileSketch {
+            tuples,
+            n,
+            ..QuantileSketch::default()
+        })
     }
 }
 
@@ -1426,6 +1484,62 @@ mod tests {
         let mut nan = bytes.clone();
         nan[16..24].copy_from_slice(&[0xFF; 8]);
         assert!(QuantileSketch::decode(&mut Decoder::new(&nan)).is_err());
+    }
+
+    /// A packed sketch answers, encodes, compares and folds exactly as the
+    /// same sketch unpacked, and takes fewer bytes.
+    #[test]
+    fn packing_changes_nothing_a_reader_or_a_fold_sees() {
+        use crate::codec::{Codec, Encoder};
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(17);
+        let bytes = |s: &QuantileSketch| {
+            let mut e = Encoder::new();
+            s.encode(&mut e);
+            e.into_bytes()
+        };
+        for case in 0..12 {
+            let grid = [3.0, 1e3, 1e9][case % 3];
+            let total = grid_sketch(
+                &mut rng,
+                3_000 + 500 * case,
+                grid,
+                -grid / 2.0,
+                1 + case % 4,
+            );
+            let later = grid_sketch(&mut rng, 4_096, grid, 0.5, 1);
+            let mut packed = total.clone();
+            packed.pack();
+            assert!(packed.tuples.is_empty() && packed.stored() == total.stored());
+            assert!(packed.heap_bytes() < total.stored() * 16, "case {case}");
+            assert_eq!(packed, total);
+            assert_eq!(bytes(&packed), bytes(&total));
+            assert_eq!(packed.fingerprint(), total.fingerprint());
+            for r in [1, 2, total.count() / 3, total.count() / 2, total.count()] {
+                assert_eq!(
+                    packed.rank_value(r).map(f64::to_bits),
+                    total.rank_value(r).map(f64::to_bits)
+                );
+            }
+            // Folding into a packed total, and folding a packed part.
+            let mut want = total.clone();
+            want.merge(&later);
+            let mut into_packed = packed.clone();
+            into_packed.merge(&later);
+            assert_eq!(into_packed.tuples, want.tuples, "case {case}");
+            let mut later_packed = later.clone();
+            later_packed.pack();
+            let mut from_packed = total.clone();
+            from_packed.merge(&later_packed);
+            assert_eq!(from_packed.tuples, want.tuples, "case {case}");
+            // Inserting into a packed sketch.
+            let batch: Vec<f64> = (0..1024).map(|k| (k % 37) as f64 * grid / 37.0).collect();
+            let mut scratch = SketchScratch::default();
+            let (mut a, mut b) = (total.clone(), packed.clone());
+            a.insert_batch(&mut batch.clone(), &mut scratch);
+            b.insert_batch(&mut batch.clone(), &mut scratch);
+            assert_eq!(a.tuples, b.tuples, "case {case}");
+        }
     }
 
     #[test]

@@ -251,6 +251,7 @@ mod tests {
                         })
                         .collect(),
                     n: super::MAX_LIST as u64 + 5,
+                    ..QuantileSketch::default()
                 };
             }
             let later: Vec<QuantileSketch> = (0..count)
