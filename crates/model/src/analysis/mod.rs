@@ -11,6 +11,7 @@
 
 mod acceptability;
 mod observer;
+mod taken;
 mod targets;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@
 //! pilot is as reproducible as the rest). A state builds its accumulators
 //! when it sees its first block, once the pilot is known.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use palett_montecarlo::codec::{Codec, CodecError, Decoder, Encoder};
@@ -17,10 +18,11 @@ use palett_montecarlo::{Block, InputSpace, Observer};
 use rayon::prelude::*;
 
 use super::acceptability::{self, Counts};
+use super::taken::Taken;
 use super::targets::Targets;
 use super::{
-    Analysis, Estimate, GROUPS, INPUT_BINS, InputEffect, OUTPUT_RANK_BINS, RANK_BINS, RATES,
-    TargetKind, TargetSensitivity, ViewVoi,
+    Analysis, Estimate, INPUT_BINS, InputEffect, OUTPUT_RANK_BINS, RANK_BINS, RATES, TargetKind,
+    TargetSensitivity, ViewVoi,
 };
 use crate::layout::Plan;
 
@@ -53,8 +55,12 @@ struct Pilot {
 pub struct AnalysisState {
     /// Samples taken.
     samples: u64,
-    /// Per analysed input: every target column over the input's bins.
+    /// Per analysed input: every target column over the input's bins, of
+    /// the samples before `taken`'s (empty when there are none).
     binned: Vec<Binned>,
+    /// The samples after those, to be summed into `binned` when the state
+    /// folds (a segment's are all here: see [`Taken`]).
+    taken: Option<Taken>,
     /// Per target column of a mix that is not do-nothing.
     ranks: Vec<RankCorrelation>,
     /// Per key: regret of each mix.
@@ -145,6 +151,7 @@ impl AnalysisObserver {
     pub fn finish(&self, state: &AnalysisState) -> Analysis {
         let t = &self.targets;
         let ranked: Vec<usize> = self.ranked().collect();
+        let binned = state.binned_all();
         let mut sensitivity = Vec::new();
         for m in 1..t.mixes {
             let kinds = (0..t.keys)
@@ -161,7 +168,7 @@ impl AnalysisObserver {
                         spearman: r
                             .and_then(|r| state.ranks.get(r))
                             .map_or(NONE, |r| r.spearman(j)),
-                        first_order: state.binned.get(j).map_or(NONE, |b| b.first_order(col)),
+                        first_order: binned.get(j).map_or(NONE, |b| b.first_order(col)),
                     })
                     .collect();
                 sensitivity.push(TargetSensitivity {
@@ -181,7 +188,7 @@ impl AnalysisObserver {
                     best_mix: best,
                     evpi: regret.evpi(best),
                     evppi: (0..self.inputs.len())
-                        .map(|j| state.binned.get(j).and_then(|b| b.evppi(&alts)))
+                        .map(|j| binned.get(j).and_then(|b| b.evppi(&alts)))
                         .collect(),
                 }
             })
@@ -206,6 +213,7 @@ impl Observer for AnalysisObserver {
         AnalysisState {
             samples: 0,
             binned: Vec::new(),
+            taken: None,
             ranks: Vec::new(),
             regret: (0..t.keys).map(|_| Regret::new(t.mixes)).collect(),
             counts: Counts::new(RATES.len(), t),
@@ -219,13 +227,12 @@ impl Observer for AnalysisObserver {
         let mut rows = Vec::new();
         let mut col = Vec::new();
         t.rows(block, &mut rows, &mut col);
+        let pilot = self.pilot(&rows, n);
+        if state.taken.is_none() {
+            let sizes = self.coarse.iter().map(|b| b.len()).collect();
+            state.taken = Some(Taken::new(sizes, pilot.shift.clone()));
+        }
         if state.samples == 0 {
-            let pilot = self.pilot(&rows, n);
-            state.binned = self
-                .coarse
-                .iter()
-                .map(|b| Binned::new(b.len(), GROUPS, pilot.shift.clone()))
-                .collect();
             state.ranks = self
                 .ranked()
                 .map(|c| RankCorrelation::new(pilot.out_bins[c].clone(), self.inputs.len()))
@@ -236,14 +243,15 @@ impl Observer for AnalysisObserver {
         // rank (sample-major, as the rank correlations take a sample's
         // ranks together).
         let ni = self.inputs.len();
-        let per_input: Vec<(Vec<usize>, Vec<f64>)> = self
+        let per_input: Vec<(Vec<u8>, Vec<f64>)> = self
             .inputs
             .par_iter()
             .enumerate()
             .map(|(j, &i)| {
                 let mut x = vec![0.0; n];
                 block.input_into(i, &mut x);
-                let bins = x.iter().map(|&v| self.coarse[j].bin(v)).collect();
+                // At most INPUT_BINS (< 256) bins.
+                let bins = x.iter().map(|&v| self.coarse[j].bin(v) as u8).collect();
                 let u = x.iter().map(|&v| self.fine[j].mid_rank(v)).collect();
                 (bins, u)
             })
@@ -257,51 +265,40 @@ impl Observer for AnalysisObserver {
         let first = block.first();
         let ranked: Vec<usize> = self.ranked().collect();
         let AnalysisState {
-            binned,
+            taken,
             ranks,
             regret,
             counts,
             ..
         } = state;
+        if let Some(taken) = taken {
+            taken.take(first, &rows, per_input.iter().map(|(b, _)| &b[..]));
+        }
         // Accumulators are independent and each takes its samples in
         // order, so how rayon splits or interleaves them cannot change a
         // bit.
         rayon::join(
             || {
-                binned
+                ranks
                     .par_iter_mut()
-                    .zip(per_input.par_iter())
-                    .for_each(|(b, (bins, _))| {
-                        for (s, &bin) in bins.iter().enumerate() {
-                            b.add(first + s as u64, bin, &rows[s * w..(s + 1) * w]);
+                    .zip(ranked.par_iter())
+                    .for_each(|(r, &c)| {
+                        for s in 0..n {
+                            r.add(rows[s * w + c], &u[s * ni..(s + 1) * ni]);
                         }
                     });
             },
             || {
-                rayon::join(
-                    || {
-                        ranks
-                            .par_iter_mut()
-                            .zip(ranked.par_iter())
-                            .for_each(|(r, &c)| {
-                                for s in 0..n {
-                                    r.add(rows[s * w + c], &u[s * ni..(s + 1) * ni]);
-                                }
-                            });
-                    },
-                    || {
-                        regret.par_iter_mut().enumerate().for_each(|(k, regret)| {
-                            let mut alts = vec![0.0; t.mixes];
-                            for s in 0..n {
-                                for (m, a) in alts.iter_mut().enumerate() {
-                                    *a = rows[s * w + t.npv_at(m, k)];
-                                }
-                                regret.add(&alts);
-                            }
-                        });
-                        counts.add_block(t, block, &self.factors);
-                    },
-                );
+                regret.par_iter_mut().enumerate().for_each(|(k, regret)| {
+                    let mut alts = vec![0.0; t.mixes];
+                    for s in 0..n {
+                        for (m, a) in alts.iter_mut().enumerate() {
+                            *a = rows[s * w + t.npv_at(m, k)];
+                        }
+                        regret.add(&alts);
+                    }
+                });
+                counts.add_block(t, block, &self.factors);
             },
         );
     }
@@ -322,9 +319,19 @@ impl Observer for AnalysisObserver {
             return;
         }
         into.samples += later.samples;
-        for (a, b) in into.binned.iter_mut().zip(&later.binned) {
-            a.merge(b);
-        }
+        into.settle();
+        into.binned.par_iter_mut().enumerate().for_each(|(j, a)| {
+            match (later.binned.get(j), &later.taken) {
+                (Some(b), None) => a.merge(b),
+                (Some(b), Some(taken)) => {
+                    let mut b = b.clone();
+                    taken.add_to(j, &mut b);
+                    a.merge(&b);
+                }
+                (None, Some(taken)) => a.merge(&taken.summed(j)),
+                (None, None) => {}
+            }
+        });
         for (a, b) in into.ranks.iter_mut().zip(&later.ranks) {
             a.merge(b);
         }
@@ -335,11 +342,47 @@ impl Observer for AnalysisObserver {
     }
 }
 
+impl AnalysisState {
+    /// Sums the samples taken into `binned` (see [`settled`]).
+    fn settle(&mut self) {
+        if let Some(taken) = self.taken.take() {
+            self.binned = settled(std::mem::take(&mut self.binned), &taken);
+        }
+    }
+
+    /// The binned sums of every sample taken: `binned`, or a settled copy
+    /// when samples are still held apart.
+    fn binned_all(&self) -> Cow<'_, [Binned]> {
+        match &self.taken {
+            None => Cow::Borrowed(&self.binned),
+            Some(taken) => Cow::Owned(settled(self.binned.clone(), taken)),
+        }
+    }
+}
+
+/// `binned` (empty, or one per input) with the samples `taken` added one by
+/// one, in order, as the blocks would have added them.
+fn settled(mut binned: Vec<Binned>, taken: &Taken) -> Vec<Binned> {
+    if binned.is_empty() {
+        (0..taken.inputs())
+            .into_par_iter()
+            .map(|j| taken.summed(j))
+            .collect()
+    } else {
+        binned
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(j, b)| taken.add_to(j, b));
+        binned
+    }
+}
+
 impl Codec for AnalysisState {
     fn encode(&self, e: &mut Encoder) {
         e.u64(self.samples);
-        e.len_of(self.binned.len());
-        self.binned.iter().for_each(|b| b.encode(e));
+        let binned = self.binned_all();
+        e.len_of(binned.len());
+        binned.iter().for_each(|b| b.encode(e));
         e.len_of(self.ranks.len());
         self.ranks.iter().for_each(|r| r.encode(e));
         e.len_of(self.regret.len());
@@ -355,6 +398,7 @@ impl Codec for AnalysisState {
         Ok(AnalysisState {
             samples: d.u64()?,
             binned: many(d)?,
+            taken: None,
             ranks: many(d)?,
             regret: many(d)?,
             counts: Counts::decode(d)?,
