@@ -192,12 +192,15 @@ struct CellStats {
 impl CellStats {
     /// Take one block's defined values of this cell, in sample order, of
     /// which `positive` are > 0. The slice is working memory (the sketch
-    /// reorders it).
+    /// reorders it). The sketch is held lightly packed from block to block
+    /// ([`QuantileSketch::pack_lightly`]): a segment's summaries are a
+    /// large part of a run's memory.
     fn absorb(&mut self, batch: &mut [f64], positive: u64, scratch: &mut SketchScratch) {
         self.defined += batch.len() as u64;
         self.positive += positive;
         self.moments.merge(&Welford::from_slice(batch));
         self.sketch.insert_batch(batch, scratch);
+        self.sketch.pack_lightly();
     }
 
     /// A hash of these statistics: equal for bitwise-equal statistics

@@ -108,9 +108,10 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     h
 }
 
-/// [`beta_cf`] of every lane whose `live` is set (the others return 1),
-/// each lane with exactly the operations `beta_cf` performs for it, its
-/// iteration stopping where that lane's stops. Each iteration is a chain of
+/// The continued fraction of `beta_cf` (its one-lane case) for every lane
+/// whose `live` is set (the others return 1), each lane with exactly the
+/// operations `beta_cf` performs for it, its iteration stopping where that
+/// lane's stops. Each iteration is a chain of
 /// divisions that waits on the last; two lanes' chains written side by
 /// side overlap in the processor.
 #[inline]

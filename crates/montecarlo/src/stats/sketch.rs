@@ -16,7 +16,7 @@
 //! values in sample order, so the sketch — and every percentile — depends
 //! only on the values and the batch boundaries, never on the thread count.
 //! Memory is O((1/ε)·log(εn)) tuples in theory and a few hundred in practice
-//! (16 bytes each).
+//! (16 bytes each, 10–12 while packed: see the `packed` module).
 //!
 //! Speed without changing a bit. The textbook batch insertion sorts the
 //! batch, merges it into the tuples and compresses. [`QuantileSketch::insert_batch`]
@@ -89,6 +89,8 @@ pub struct SketchScratch {
     /// First batch: the ranks that survive compression, and their values.
     ranks: Vec<usize>,
     picked: Vec<f64>,
+    /// A packed sketch's tuples, unpacked for an insertion.
+    stored: Vec<Tuple>,
 }
 
 /// A Greenwald–Khanna quantile summary of a stream of (non-NaN) values.
@@ -142,8 +144,23 @@ impl QuantileSketch {
     /// packed sketch decodes as it goes; inserting or folding into it
     /// unpacks it first.
     pub fn pack(&mut self) {
+        if self.packed.is_raw() {
+            self.unpack();
+        }
         if !self.tuples.is_empty() {
             self.packed = packed::Packed::new(&self.tuples);
+            self.tuples = Vec::new();
+        }
+    }
+
+    /// Holds the tuples packed, values as they are and g and Δ narrowed
+    /// (10 bytes a tuple for a segment's summary), in a form that unpacks
+    /// and packs again at memory speed: for a sketch that takes a batch
+    /// every block, and stays packed through them (docs/uncertainty.md,
+    /// "Memory"). Nothing changes for one already packed.
+    pub fn pack_lightly(&mut self) {
+        if !self.tuples.is_empty() {
+            self.packed = packed::Packed::raw(&self.tuples);
             self.tuples = Vec::new();
         }
     }
@@ -198,16 +215,54 @@ impl QuantileSketch {
         if batch.is_empty() {
             return;
         }
-        self.unpack();
-        if fill_cap(self.n + batch.len() as u64) < 2 || self.tuples.len() == 1 {
+        let packed = self.packed.len() > 0;
+        if fill_cap(self.n + batch.len() as u64) < 2 || self.stored() == 1 {
             batch.sort_unstable_by(f64::total_cmp);
+            let raw = self.packed.is_raw();
+            self.unpack();
             self.insert_sorted(batch, scratch);
-        } else if self.tuples.is_empty() {
+            match (packed, raw) {
+                (true, true) => self.pack_lightly(),
+                (true, false) => self.pack(),
+                _ => {}
+            }
+            return;
+        }
+        if self.stored() == 0 {
             self.insert_first(batch, scratch);
-        } else if let Some(x) = constant(batch) {
-            self.insert_constant(x, batch.len(), scratch);
+            return;
+        }
+        // The stored tuples as a slice, and the result written from
+        // `scratch.out` as they were held: a packed sketch is unpacked into
+        // scratch and packed straight from the result, so it never holds
+        // its tuples unpacked.
+        let stored = if packed {
+            let mut stored = std::mem::take(&mut scratch.stored);
+            stored.clear();
+            self.packed.unpack_into(&mut stored);
+            stored
         } else {
-            self.insert_unsorted(batch, scratch);
+            std::mem::take(&mut self.tuples)
+        };
+        self.n += batch.len() as u64;
+        let cap = fill_cap(self.n);
+        let len = match constant(batch) {
+            Some(x) => insert_constant(&stored, x, batch.len(), cap, scratch),
+            None => insert_unsorted(&stored, batch, cap, scratch),
+        };
+        let result = &scratch.out[..len];
+        if packed {
+            self.packed = if self.packed.is_raw() {
+                packed::Packed::raw_reversed(result)
+            } else {
+                packed::Packed::new_reversed(result)
+            };
+            scratch.stored = stored;
+        } else {
+            let mut tuples = stored;
+            refit(&mut tuples, len);
+            tuples.extend(result.iter().rev());
+            self.tuples = tuples;
         }
     }
 
@@ -258,140 +313,6 @@ impl QuantileSketch {
             below = r;
         }
         self.n = len as u64;
-    }
-
-    /// A batch of `count` copies of `x` into a sketch of at least two
-    /// tuples: one search for the gap, then the same right-to-left pass as
-    /// [`Self::insert_unsorted`], in which every order statistic of the run
-    /// is `x` and nothing needs sorting or selecting.
-    fn insert_constant(&mut self, x: f64, count: usize, scratch: &mut SketchScratch) {
-        let gap = self.tuples.partition_point(|t| t.v.total_cmp(&x).is_le());
-        self.n += count as u64;
-        self.merge_gaps(&mut Constant { gap, x, count }, count, &mut scratch.out);
-    }
-
-    /// Merge-and-compress without sorting the batch.
-    ///
-    /// Conceptually the sorted path builds the merged list — each new value
-    /// as (x, 1, Δ) with Δ from the stored tuple after it — and compresses
-    /// it right to left. Walking that same list right to left, a run of new
-    /// values between two stored tuples is absorbed into the current tuple
-    /// one by one while it has room, whatever their order, so only a count
-    /// is needed; values are needed only where a run overflows and a new
-    /// tuple must start (its value is an order statistic of the run). So:
-    /// find each value's gap among the ~200 stored values ([`fill_gaps`]),
-    /// group the batch by gap with a counting sort, and select from or sort
-    /// only the few small runs that overflow. This replaces an O(B log B)
-    /// sort with mispredicted merges by O(B) predictable work plus one O(S)
-    /// pass, and produces the identical summary.
-    fn insert_unsorted(&mut self, batch: &[f64], scratch: &mut SketchScratch) {
-        let SketchScratch {
-            out,
-            keys,
-            first,
-            bucket,
-            start,
-            grouped,
-            ..
-        } = scratch;
-        let stored = self.tuples.len();
-        // Gap b ∈ [0, stored]: the number of stored values ≤ x, so a value
-        // equal to a stored one goes after it, as in the sorted merge.
-        // `start[b + 1]` counts gap b's values.
-        start.clear();
-        start.resize(stored + 2, 0);
-        fill_gaps(&self.tuples, keys, first, batch, bucket, start);
-        // Running total in a register, not re-read from memory each step.
-        let mut total = 0u32;
-        for s in start.iter_mut() {
-            total += *s;
-            *s = total;
-        }
-        grow(grouped, batch.len());
-        // Scatter using start[b] as a cursor, then shift back.
-        for (&x, &b) in batch.iter().zip(bucket.iter()) {
-            let at = &mut start[b as usize];
-            grouped[*at as usize] = x;
-            *at += 1;
-        }
-        start.copy_within(..stored + 1, 1);
-        start[0] = 0;
-        self.n += batch.len() as u64;
-        self.merge_gaps(
-            &mut Grouped {
-                start,
-                values: grouped,
-            },
-            batch.len(),
-            out,
-        );
-    }
-
-    /// The right-to-left merge-and-compress pass over stored tuples and the
-    /// batch's `new` values given by gap (`self.n` already counts them).
-    fn merge_gaps<G: Gaps>(&mut self, gaps: &mut G, new: usize, out: &mut Vec<Tuple>) {
-        let stored = self.tuples.len();
-        let cap = fill_cap(self.n);
-        let below_min = gaps.count(0);
-
-        // Emitted tuples, right to left, written at `w` (at most every
-        // stored and new tuple); `cur` is the tuple absorbing. Every slot is
-        // written before it is read, so `out` is only grown, never cleared.
-        grow(out, stored + new + 1);
-        let w = &mut 0usize;
-        let mut cur: Tuple;
-        // Gap `stored`: values above the maximum (Δ = 0, nothing after).
-        let c = gaps.count(stored);
-        if c == 0 {
-            cur = self.tuples[stored - 1];
-        } else {
-            gaps.sort(stored);
-            cur = Tuple {
-                v: gaps.sorted(stored, c - 1),
-                g: 1,
-                delta: 0,
-            };
-            absorb_run(&mut cur, out, w, c - 1, |k| gaps.sorted(stored, k), 0, cap);
-            absorb(&mut cur, out, w, self.tuples[stored - 1], cap);
-        }
-        for b in (1..stored).rev() {
-            // New values in gap b lie just below stored tuple b, so their
-            // rank uncertainty is that tuple's g + Δ − 1.
-            let succ = self.tuples[b];
-            let d = succ.g + succ.delta - 1;
-            absorb_gap(&mut cur, out, w, gaps, b, d, cap);
-            // Stored tuple 0 is never merged while it is still the minimum.
-            if b > 1 || below_min > 0 {
-                absorb(&mut cur, out, w, self.tuples[b - 1], cap);
-            }
-        }
-        // Gap 0: below the minimum. The smallest value overall is never
-        // merged (the minimum stays exact).
-        let first = if below_min == 0 {
-            self.tuples[0]
-        } else {
-            let succ = self.tuples[0];
-            let d = succ.g + succ.delta - 1;
-            gaps.sort(0);
-            absorb_run(
-                &mut cur,
-                out,
-                w,
-                below_min - 1,
-                |k| gaps.sorted(0, k + 1),
-                d,
-                cap,
-            );
-            Tuple {
-                v: gaps.sorted(0, 0),
-                g: 1,
-                delta: d,
-            }
-        };
-        out[*w] = cur;
-        out[*w + 1] = first;
-        refit(&mut self.tuples, *w + 2);
-        self.tuples.extend(out[..*w + 2].iter().rev());
     }
 
     /// Insert a batch sorted ascending by `f64::total_cmp`.
@@ -462,14 +383,14 @@ impl QuantileSketch {
                 continue;
             }
             total.unpack();
-            if later.packed.len() > 0 {
-                let mut later = later.clone();
-                later.unpack();
-                total.merge_walk(&later);
-                continue;
-            }
-            if total.tuples.len() > fold::MAX_LIST || later.tuples.len() > fold::MAX_LIST {
-                total.merge_walk(later);
+            if total.tuples.len() > fold::MAX_LIST || later.stored() > fold::MAX_LIST {
+                if later.packed.len() > 0 {
+                    let mut later = later.clone();
+                    later.unpack();
+                    total.merge_walk(&later);
+                } else {
+                    total.merge_walk(later);
+                }
                 continue;
             }
             waiting[filled] = Some((total, later));
@@ -523,6 +444,163 @@ impl QuantileSketch {
     pub fn quantile(&self, phi: f64) -> Option<f64> {
         self.rank_value(target_rank(phi, self.n))
     }
+}
+
+/// A batch of `count` copies of `x` into a sketch of at least two
+/// tuples: one search for the gap, then the same right-to-left pass as
+/// [`insert_unsorted`], in which every order statistic of the run
+/// is `x` and nothing needs sorting or selecting.
+fn insert_constant(
+    stored: &[Tuple],
+    x: f64,
+    count: usize,
+    cap: u64,
+    scratch: &mut SketchScratch,
+) -> usize {
+    let gap = stored.partition_point(|t| t.v.total_cmp(&x).is_le());
+    merge_gaps(
+        stored,
+        cap,
+        &mut Constant { gap, x, count },
+        count,
+        &mut scratch.out,
+    )
+}
+
+/// Merge-and-compress without sorting the batch.
+///
+/// Conceptually the sorted path builds the merged list — each new value
+/// as (x, 1, Δ) with Δ from the stored tuple after it — and compresses
+/// it right to left. Walking that same list right to left, a run of new
+/// values between two stored tuples is absorbed into the current tuple
+/// one by one while it has room, whatever their order, so only a count
+/// is needed; values are needed only where a run overflows and a new
+/// tuple must start (its value is an order statistic of the run). So:
+/// find each value's gap among the ~200 stored values ([`fill_gaps`]),
+/// group the batch by gap with a counting sort, and select from or sort
+/// only the few small runs that overflow. This replaces an O(B log B)
+/// sort with mispredicted merges by O(B) predictable work plus one O(S)
+/// pass, and produces the identical summary.
+fn insert_unsorted(
+    tuples: &[Tuple],
+    batch: &[f64],
+    cap: u64,
+    scratch: &mut SketchScratch,
+) -> usize {
+    let SketchScratch {
+        out,
+        keys,
+        first,
+        bucket,
+        start,
+        grouped,
+        ..
+    } = scratch;
+    let stored = tuples.len();
+    // Gap b ∈ [0, stored]: the number of stored values ≤ x, so a value
+    // equal to a stored one goes after it, as in the sorted merge.
+    // `start[b + 1]` counts gap b's values.
+    start.clear();
+    start.resize(stored + 2, 0);
+    fill_gaps(tuples, keys, first, batch, bucket, start);
+    // Running total in a register, not re-read from memory each step.
+    let mut total = 0u32;
+    for s in start.iter_mut() {
+        total += *s;
+        *s = total;
+    }
+    grow(grouped, batch.len());
+    // Scatter using start[b] as a cursor, then shift back.
+    for (&x, &b) in batch.iter().zip(bucket.iter()) {
+        let at = &mut start[b as usize];
+        grouped[*at as usize] = x;
+        *at += 1;
+    }
+    start.copy_within(..stored + 1, 1);
+    start[0] = 0;
+    merge_gaps(
+        tuples,
+        cap,
+        &mut Grouped {
+            start,
+            values: grouped,
+        },
+        batch.len(),
+        out,
+    )
+}
+
+/// The right-to-left merge-and-compress pass over the `tuples` stored and
+/// the batch's `new` values given by gap, compressing to `cap` (that of
+/// the count with the batch); returns how many tuples it wrote to the
+/// front of `out`, in reverse order.
+fn merge_gaps<G: Gaps>(
+    tuples: &[Tuple],
+    cap: u64,
+    gaps: &mut G,
+    new: usize,
+    out: &mut Vec<Tuple>,
+) -> usize {
+    let stored = tuples.len();
+    let below_min = gaps.count(0);
+
+    // Emitted tuples, right to left, written at `w` (at most every
+    // stored and new tuple); `cur` is the tuple absorbing. Every slot is
+    // written before it is read, so `out` is only grown, never cleared.
+    grow(out, stored + new + 1);
+    let w = &mut 0usize;
+    let mut cur: Tuple;
+    // Gap `stored`: values above the maximum (Δ = 0, nothing after).
+    let c = gaps.count(stored);
+    if c == 0 {
+        cur = tuples[stored - 1];
+    } else {
+        gaps.sort(stored);
+        cur = Tuple {
+            v: gaps.sorted(stored, c - 1),
+            g: 1,
+            delta: 0,
+        };
+        absorb_run(&mut cur, out, w, c - 1, |k| gaps.sorted(stored, k), 0, cap);
+        absorb(&mut cur, out, w, tuples[stored - 1], cap);
+    }
+    for b in (1..stored).rev() {
+        // New values in gap b lie just below stored tuple b, so their
+        // rank uncertainty is that tuple's g + Δ − 1.
+        let succ = tuples[b];
+        let d = succ.g + succ.delta - 1;
+        absorb_gap(&mut cur, out, w, gaps, b, d, cap);
+        // Stored tuple 0 is never merged while it is still the minimum.
+        if b > 1 || below_min > 0 {
+            absorb(&mut cur, out, w, tuples[b - 1], cap);
+        }
+    }
+    // Gap 0: below the minimum. The smallest value overall is never
+    // merged (the minimum stays exact).
+    let first = if below_min == 0 {
+        tuples[0]
+    } else {
+        let succ = tuples[0];
+        let d = succ.g + succ.delta - 1;
+        gaps.sort(0);
+        absorb_run(
+            &mut cur,
+            out,
+            w,
+            below_min - 1,
+            |k| gaps.sorted(0, k + 1),
+            d,
+            cap,
+        );
+        Tuple {
+            v: gaps.sorted(0, 0),
+            g: 1,
+            delta: d,
+        }
+    };
+    out[*w] = cur;
+    out[*w + 1] = first;
+    *w + 2
 }
 
 /// ⌊2εn⌋: the most g + Δ any tuple may have after n values.
@@ -1527,18 +1605,32 @@ mod tests {
             let mut into_packed = packed.clone();
             into_packed.merge(&later);
             assert_eq!(into_packed.tuples, want.tuples, "case {case}");
-            let mut later_packed = later.clone();
-            later_packed.pack();
-            let mut from_packed = total.clone();
-            from_packed.merge(&later_packed);
-            assert_eq!(from_packed.tuples, want.tuples, "case {case}");
+            for light in [false, true] {
+                let mut later_packed = later.clone();
+                if light {
+                    later_packed.pack_lightly();
+                } else {
+                    later_packed.pack();
+                }
+                let mut from_packed = total.clone();
+                from_packed.merge(&later_packed);
+                assert_eq!(from_packed.tuples, want.tuples, "case {case}");
+            }
             // Inserting into a packed sketch.
             let batch: Vec<f64> = (0..1024).map(|k| (k % 37) as f64 * grid / 37.0).collect();
             let mut scratch = SketchScratch::default();
-            let (mut a, mut b) = (total.clone(), packed.clone());
+            let mut lightly = total.clone();
+            lightly.pack_lightly();
+            assert!(lightly.packed.is_raw() && lightly == total);
+            let mut a = total.clone();
             a.insert_batch(&mut batch.clone(), &mut scratch);
-            b.insert_batch(&mut batch.clone(), &mut scratch);
-            assert_eq!(a.tuples, b.tuples, "case {case}");
+            for mut b in [packed.clone(), lightly] {
+                let raw = b.packed.is_raw();
+                b.insert_batch(&mut batch.clone(), &mut scratch);
+                // Still packed, in the same layout, and the same summary.
+                assert!(b.tuples.is_empty() && b.packed.is_raw() == raw);
+                assert_eq!(b, a, "case {case}");
+            }
         }
     }
 

@@ -174,27 +174,37 @@ impl Lane {
     }
 }
 
-/// The working memory of [`fold_lanes`].
-pub(super) struct Lanes([Box<Lane>; LANES]);
+/// The working memory of [`fold_lanes`]: the lanes, and a packed later
+/// summary's tuples while a lane lays them out.
+pub(super) struct Lanes([Box<Lane>; LANES], Vec<Tuple>);
 
 impl Lanes {
     pub(super) fn new() -> Self {
-        Lanes(std::array::from_fn(|_| Lane::boxed()))
+        Lanes(std::array::from_fn(|_| Lane::boxed()), Vec::new())
     }
 }
 
 /// Folds `later` into `total` for each pair (both non-empty, at most
-/// [`MAX_LIST`] tuples; `None` is a lane left idle), the walks stepped in
-/// turn while all have steps left.
+/// [`MAX_LIST`] tuples, the total unpacked; `None` is a lane left idle),
+/// the walks stepped in turn while all have steps left.
 pub(super) fn fold_lanes(
-    Lanes(lanes): &mut Lanes,
+    Lanes(lanes, unpacked): &mut Lanes,
     pairs: [Option<(&mut QuantileSketch, &QuantileSketch)>; LANES],
 ) {
     let mut walks = [Walk::default(); LANES];
     let mut steps = [0; LANES];
     for (k, pair) in pairs.iter().enumerate() {
         if let Some((t, l)) = pair {
-            (walks[k], steps[k]) = lanes[k].start(&t.tuples, &l.tuples, cap(t.n + l.n));
+            // A lane copies what it folds, so a packed summary is unpacked
+            // only for the moment it is laid out.
+            let later = if l.packed.len() > 0 {
+                unpacked.clear();
+                l.packed.unpack_into(unpacked);
+                &unpacked[..]
+            } else {
+                &l.tuples[..]
+            };
+            (walks[k], steps[k]) = lanes[k].start(&t.tuples, later, cap(t.n + l.n));
         }
     }
     let common = steps.iter().copied().min().unwrap_or(0);

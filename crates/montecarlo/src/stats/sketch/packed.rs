@@ -1,14 +1,20 @@
-//! A summary's tuples held compactly while nothing reads or changes them:
-//! a run's totals between two folds (docs/uncertainty.md, "Memory").
+//! A summary's tuples held compactly while nothing reads or changes them
+//! (docs/uncertainty.md, "Memory"), in one of two layouts:
 //!
-//! Tuples are sorted by value, so each value is stored as the distance of
-//! its order key from the previous one's, and each field (that distance,
-//! g, Δ) in as many bytes as its largest instance in this summary needs.
-//! Every tuple then takes the same `stride` bytes and is read with three
-//! unaligned loads and masks: packing and unpacking cost about a nanosecond
-//! per tuple, far less than the fold that produces the tuples, and give
-//! them back bit for bit. A Södertälje total takes 10–12 bytes per tuple
-//! instead of 16.
+//! - *deltas*, the smallest, for a run's totals between two folds: tuples
+//!   are sorted by value, so each value is stored as the distance of its
+//!   order key from the previous one's, and each field (that distance, g,
+//!   Δ) in as many bytes as its largest instance in this summary needs.
+//!   Every tuple then takes the same `stride` bytes and is read with three
+//!   unaligned loads and masks. A Södertälje total takes ≈ 11 bytes a
+//!   tuple instead of 16.
+//! - *raw*, for a segment's summaries, which take a batch every block and
+//!   are unpacked and packed each time: the values as they are, then every
+//!   g, then every Δ, each in as many bytes as the largest needs — no
+//!   chain from one tuple to the next, so both ways run at memory speed. A
+//!   segment's g and Δ fit a byte: 10 bytes a tuple.
+//!
+//! Either way the tuples come back bit for bit.
 
 use super::Tuple;
 
@@ -22,8 +28,10 @@ pub(super) struct Packed {
     len: u32,
     /// The first tuple's order key.
     first: u64,
-    /// Bytes of the key distance, of g and of Δ.
+    /// Bytes of the key distance (8 when raw), of g and of Δ.
     widths: [u8; 3],
+    /// The raw layout (see the module documentation).
+    raw: bool,
 }
 
 /// The padding after the last tuple.
@@ -65,13 +73,23 @@ impl Packed {
     /// Packs `tuples` (sorted by value, as a summary's are; unsorted ones
     /// pack too, only larger).
     pub(super) fn new(tuples: &[Tuple]) -> Packed {
-        let Some(head) = tuples.first() else {
+        Packed::of(tuples.iter())
+    }
+
+    /// Packs `tuples` taken in reverse order (as an insertion emits them).
+    pub(super) fn new_reversed(tuples: &[Tuple]) -> Packed {
+        Packed::of(tuples.iter().rev())
+    }
+
+    fn of<'t>(tuples: impl ExactSizeIterator<Item = &'t Tuple> + Clone) -> Packed {
+        let len = tuples.len();
+        let Some(head) = tuples.clone().next() else {
             return Packed::default();
         };
         let first = key(head.v);
         let (mut dv, mut dg, mut dd) = (0u64, 0u32, 0u32);
         let mut last = first;
-        for t in tuples {
+        for t in tuples.clone() {
             let k = key(t.v);
             dv = dv.max(k.wrapping_sub(last));
             last = k;
@@ -84,9 +102,9 @@ impl Packed {
         // Each field is written as a whole u64 in increasing order, so the
         // zero bytes above it are overwritten by the next field; the padding
         // takes the last one's.
-        let mut bytes = vec![0u8; tuples.len() * stride + PAD];
+        let mut bytes = vec![0u8; len * stride + PAD];
         let mut last = first;
-        for (i, t) in tuples.iter().enumerate() {
+        for (i, t) in tuples.enumerate() {
             let at = i * stride;
             let k = key(t.v);
             bytes[at..at + 8].copy_from_slice(&k.wrapping_sub(last).to_le_bytes());
@@ -97,10 +115,54 @@ impl Packed {
         }
         Packed {
             bytes,
-            len: tuples.len() as u32,
+            len: len as u32,
             first,
             widths,
+            raw: false,
         }
+    }
+
+    /// Packs `tuples` in the raw layout.
+    pub(super) fn raw(tuples: &[Tuple]) -> Packed {
+        Packed::raw_of(tuples.iter())
+    }
+
+    /// Packs `tuples` taken in reverse order in the raw layout.
+    pub(super) fn raw_reversed(tuples: &[Tuple]) -> Packed {
+        Packed::raw_of(tuples.iter().rev())
+    }
+
+    fn raw_of<'t>(tuples: impl ExactSizeIterator<Item = &'t Tuple> + Clone) -> Packed {
+        let len = tuples.len();
+        if len == 0 {
+            return Packed::default();
+        }
+        let (dg, dd) = tuples
+            .clone()
+            .fold((0u32, 0u32), |(g, d), t| (g.max(t.g), d.max(t.delta)));
+        let widths = [8, width(u64::from(dg)), width(u64::from(dd))];
+        let (bg, bd) = (usize::from(widths[1]), usize::from(widths[2]));
+        let mut bytes = vec![0u8; (8 + bg + bd) * len + PAD];
+        // Field by field, as `unpack_into` reads them.
+        let (values, rest) = bytes.split_at_mut(8 * len);
+        for (c, t) in values.chunks_exact_mut(8).zip(tuples.clone()) {
+            c.copy_from_slice(&t.v.to_le_bytes());
+        }
+        let (gs, rest) = rest.split_at_mut(bg * len);
+        narrow_from(tuples.clone().map(|t| t.g), bg, gs);
+        narrow_from(tuples.map(|t| t.delta), bd, &mut rest[..bd * len]);
+        Packed {
+            bytes,
+            len: len as u32,
+            first: 0,
+            widths,
+            raw: true,
+        }
+    }
+
+    /// Whether the layout is raw.
+    pub(super) fn is_raw(&self) -> bool {
+        self.raw
     }
 
     /// Tuples held.
@@ -125,13 +187,75 @@ impl Packed {
 
     /// Appends the tuples to `out`.
     pub(super) fn unpack_into(&self, out: &mut Vec<Tuple>) {
-        out.extend(self.iter());
+        if !self.raw {
+            out.extend(self.iter());
+            return;
+        }
+        // Field by field, each in a loop of its own width, which the
+        // compiler turns into vector code.
+        let len = self.len();
+        let [_, wg, wd] = self.widths;
+        let (bg, bd) = (usize::from(wg), usize::from(wd));
+        let start = out.len();
+        out.extend(self.bytes[..8 * len].chunks_exact(8).map(|c| Tuple {
+            v: f64::from_bits(read(c, 0)),
+            g: 0,
+            delta: 0,
+        }));
+        let fields = &mut out[start..];
+        let gs = &self.bytes[8 * len..(8 + bg) * len];
+        let ds = &self.bytes[(8 + bg) * len..(8 + bg + bd) * len];
+        narrow_into(gs, bg, fields, |t, x| t.g = x);
+        narrow_into(ds, bd, fields, |t, x| t.delta = x);
+    }
+}
+
+/// Writes each of `fields` to `bytes`, `width` bytes each (enough for
+/// the largest).
+#[inline]
+fn narrow_from(fields: impl Iterator<Item = u32>, width: usize, bytes: &mut [u8]) {
+    match width {
+        0 => {}
+        1 => bytes.iter_mut().zip(fields).for_each(|(b, x)| *b = x as u8),
+        2 => bytes
+            .chunks_exact_mut(2)
+            .zip(fields)
+            .for_each(|(c, x)| c.copy_from_slice(&(x as u16).to_le_bytes())),
+        _ => bytes
+            .chunks_exact_mut(width)
+            .zip(fields)
+            .for_each(|(c, x)| c.copy_from_slice(&x.to_le_bytes()[..width])),
+    }
+}
+
+/// Sets each tuple's field from `bytes`, `width` bytes a tuple.
+#[inline]
+fn narrow_into(bytes: &[u8], width: usize, out: &mut [Tuple], set: impl Fn(&mut Tuple, u32)) {
+    match width {
+        0 => out.iter_mut().for_each(|t| set(t, 0)),
+        1 => out
+            .iter_mut()
+            .zip(bytes)
+            .for_each(|(t, &b)| set(t, u32::from(b))),
+        2 => out
+            .iter_mut()
+            .zip(bytes.chunks_exact(2))
+            .for_each(|(t, c)| set(t, u32::from(u16::from_le_bytes([c[0], c[1]])))),
+        _ => out
+            .iter_mut()
+            .zip(bytes.chunks_exact(width))
+            .for_each(|(t, c)| {
+                let mut word = [0u8; 4];
+                word[..width].copy_from_slice(c);
+                set(t, u32::from_le_bytes(word));
+            }),
     }
 }
 
 /// Iterator over the tuples of a [`Packed`].
 pub(super) struct Unpack<'a> {
     packed: &'a Packed,
+    /// The next tuple's byte (deltas) or index (raw).
     at: usize,
     left: u32,
     key: u64,
@@ -148,6 +272,16 @@ impl Iterator for Unpack<'_> {
         self.left -= 1;
         let p = self.packed;
         let [wv, wg, wd] = p.widths;
+        if p.raw {
+            let (i, len) = (self.at, p.len());
+            let (bg, bd) = (usize::from(wg), usize::from(wd));
+            self.at += 1;
+            return Some(Tuple {
+                v: f64::from_bits(read(&p.bytes, 8 * i)),
+                g: (read(&p.bytes, 8 * len + bg * i) & mask(wg)) as u32,
+                delta: (read(&p.bytes, (8 + bg) * len + bd * i) & mask(wd)) as u32,
+            });
+        }
         let (bv, bg) = (usize::from(wv), usize::from(wg));
         let at = self.at;
         self.key = self.key.wrapping_add(read(&p.bytes, at) & mask(wv));
@@ -161,6 +295,20 @@ impl Iterator for Unpack<'_> {
         })
     }
 
+    /// In the raw layout, straight to the tuple.
+    fn nth(&mut self, n: usize) -> Option<Tuple> {
+        if self.packed.raw {
+            let skip = n.min(self.left as usize);
+            self.at += skip;
+            self.left -= skip as u32;
+        } else {
+            for _ in 0..n {
+                self.next()?;
+            }
+        }
+        self.next()
+    }
+
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left as usize, Some(self.left as usize))
     }
@@ -172,15 +320,37 @@ impl ExactSizeIterator for Unpack<'_> {}
 mod tests {
     use super::*;
 
-    fn round_trip(tuples: &[Tuple]) {
-        let packed = Packed::new(tuples);
-        let back: Vec<Tuple> = packed.iter().collect();
+    fn same(back: &[Tuple], tuples: &[Tuple]) {
         assert_eq!(back.len(), tuples.len());
         for (a, b) in back.iter().zip(tuples) {
             assert_eq!(a.v.to_bits(), b.v.to_bits());
             assert_eq!((a.g, a.delta), (b.g, b.delta));
         }
-        assert_eq!(packed.len(), tuples.len());
+    }
+
+    /// Both layouts, forwards and reversed, read by the iterator and by
+    /// `unpack_into`.
+    fn round_trip(tuples: &[Tuple]) {
+        let reversed: Vec<Tuple> = tuples.iter().rev().copied().collect();
+        for packed in [
+            Packed::new(tuples),
+            Packed::raw(tuples),
+            Packed::new_reversed(&reversed),
+            Packed::raw_reversed(&reversed),
+        ] {
+            same(&packed.iter().collect::<Vec<_>>(), tuples);
+            for i in [0, tuples.len() / 2, tuples.len()] {
+                let t = packed.iter().nth(i);
+                assert_eq!(
+                    t.map(|t| (t.v.to_bits(), t.g, t.delta)),
+                    tuples.get(i).map(|t| (t.v.to_bits(), t.g, t.delta))
+                );
+            }
+            let mut out = vec![Tuple::default()];
+            packed.unpack_into(&mut out);
+            same(&out[1..], tuples);
+            assert_eq!(packed.len(), tuples.len());
+        }
     }
 
     #[test]
@@ -243,8 +413,10 @@ mod tests {
         round_trip(&narrow);
         let packed = Packed::new(&narrow);
         // 8 bytes of key distance (0.0 to 1.0 spans the exponent), 1 of g,
-        // none of Δ.
+        // none of Δ; raw, 8 bytes of value.
         assert_eq!(packed.heap_bytes(), 300 * 9 + PAD);
+        assert_eq!(Packed::raw(&narrow).heap_bytes(), 300 * 9 + PAD);
+        assert!(Packed::raw(&narrow).is_raw() && !packed.is_raw());
         // Out of order still round-trips (wrapping distances).
         round_trip(&[
             Tuple {
