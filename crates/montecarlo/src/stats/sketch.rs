@@ -382,8 +382,8 @@ impl QuantileSketch {
                 total.clone_from(later);
                 continue;
             }
-            total.unpack();
-            if total.tuples.len() > fold::MAX_LIST || later.stored() > fold::MAX_LIST {
+            if total.stored() > fold::MAX_LIST || later.stored() > fold::MAX_LIST {
+                total.unpack();
                 if later.packed.len() > 0 {
                     let mut later = later.clone();
                     later.unpack();

@@ -174,21 +174,32 @@ impl Lane {
     }
 }
 
-/// The working memory of [`fold_lanes`]: the lanes, and a packed later
-/// summary's tuples while a lane lays them out.
-pub(super) struct Lanes([Box<Lane>; LANES], Vec<Tuple>);
+/// The working memory of [`fold_lanes`]: the lanes, and packed
+/// summaries' tuples while a lane lays them out.
+pub(super) struct Lanes([Box<Lane>; LANES], [Vec<Tuple>; 2]);
 
 impl Lanes {
     pub(super) fn new() -> Self {
-        Lanes(std::array::from_fn(|_| Lane::boxed()), Vec::new())
+        Lanes(std::array::from_fn(|_| Lane::boxed()), Default::default())
+    }
+}
+
+/// `s`'s tuples: its own, or unpacked into `buf`.
+fn tuples_of<'a>(s: &'a QuantileSketch, buf: &'a mut Vec<Tuple>) -> &'a [Tuple] {
+    if s.packed.len() > 0 {
+        buf.clear();
+        s.packed.unpack_into(buf);
+        buf
+    } else {
+        &s.tuples
     }
 }
 
 /// Folds `later` into `total` for each pair (both non-empty, at most
-/// [`MAX_LIST`] tuples, the total unpacked; `None` is a lane left idle),
-/// the walks stepped in turn while all have steps left.
+/// [`MAX_LIST`] tuples; `None` is a lane left idle), the walks stepped in
+/// turn while all have steps left. Each total is left unpacked.
 pub(super) fn fold_lanes(
-    Lanes(lanes, unpacked): &mut Lanes,
+    Lanes(lanes, [mine, theirs]): &mut Lanes,
     pairs: [Option<(&mut QuantileSketch, &QuantileSketch)>; LANES],
 ) {
     let mut walks = [Walk::default(); LANES];
@@ -197,14 +208,8 @@ pub(super) fn fold_lanes(
         if let Some((t, l)) = pair {
             // A lane copies what it folds, so a packed summary is unpacked
             // only for the moment it is laid out.
-            let later = if l.packed.len() > 0 {
-                unpacked.clear();
-                l.packed.unpack_into(unpacked);
-                &unpacked[..]
-            } else {
-                &l.tuples[..]
-            };
-            (walks[k], steps[k]) = lanes[k].start(&t.tuples, later, cap(t.n + l.n));
+            let (a, b) = (tuples_of(t, mine), tuples_of(l, theirs));
+            (walks[k], steps[k]) = lanes[k].start(a, b, cap(t.n + l.n));
         }
     }
     let common = steps.iter().copied().min().unwrap_or(0);
@@ -221,6 +226,7 @@ pub(super) fn fold_lanes(
     for (k, pair) in pairs.into_iter().enumerate() {
         if let Some((t, l)) = pair {
             lanes[k].finish(&walks[k], steps[k] + 1, &mut t.tuples);
+            t.packed = super::packed::Packed::default();
             t.n += l.n;
         }
     }
