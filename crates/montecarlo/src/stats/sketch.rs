@@ -95,10 +95,10 @@ pub struct SketchScratch {
 
 /// A Greenwald–Khanna quantile summary of a stream of (non-NaN) values.
 ///
-/// Its tuples are held either as they are, ready for insertion and
-/// folding, or packed ([`Self::pack`]: 10–12 bytes a tuple instead of 16,
-/// for a run's totals between folds); every method gives the same answer
-/// either way and changes unpack first.
+/// Its tuples are held either as they are or packed ([`Self::pack`] for a
+/// run's totals between folds, [`Self::pack_lightly`] for a segment's
+/// summaries between blocks: 10–12 bytes a tuple instead of 16); every
+/// method gives the same answer either way.
 #[derive(Debug, Clone, Default)]
 pub struct QuantileSketch {
     /// The tuples, unless they are packed.
@@ -138,11 +138,12 @@ impl QuantileSketch {
         self.tuples.iter().copied().chain(self.packed.iter())
     }
 
-    /// Holds the tuples packed until the next change: the same summary in
-    /// 10–12 bytes a tuple instead of 16, for a run's totals, which only
+    /// Holds the tuples packed in the smallest layout: the same summary in
+    /// ≈ 11 bytes a tuple instead of 16, for a run's totals, which only
     /// change once a segment (docs/uncertainty.md, "Memory"). Reading a
-    /// packed sketch decodes as it goes; inserting or folding into it
-    /// unpacks it first.
+    /// packed sketch decodes as it goes; an insertion keeps it packed in
+    /// its layout; a fold into it leaves the result unpacked (the engine
+    /// packs its totals again after each fold).
     pub fn pack(&mut self) {
         if self.packed.is_raw() {
             self.unpack();
