@@ -315,7 +315,7 @@ impl Partial {
             self.pack();
             return;
         }
-        self.merge_all(std::slice::from_ref(&later));
+        self.fold(std::slice::from_ref(&later), true);
     }
 
     /// Packs every cell's sketch ([`QuantileSketch::pack`]): a total is
@@ -343,6 +343,14 @@ impl Partial {
     /// `later` is borrowed so that the caller decides where its memory is
     /// freed.
     pub fn merge_all(&mut self, later: &[Partial]) {
+        self.fold(later, false);
+    }
+
+    /// [`Self::merge_all`], packing each cell's sketch afterwards when
+    /// `pack` is set: a run's total, folded once a segment, is held packed
+    /// in between; a merge of parts folds groups of parts in quick
+    /// succession and would only unpack them again (6 % of a merge).
+    fn fold(&mut self, later: &[Partial], pack: bool) {
         let mut later = later.iter().filter(|p| p.samples > 0);
         if self.samples == 0 {
             match later.next() {
@@ -352,7 +360,9 @@ impl Partial {
         }
         let later: Vec<&Partial> = later.collect();
         if later.is_empty() {
-            self.pack();
+            if pack {
+                self.pack();
+            }
             return;
         }
         self.samples += later.iter().map(|p| p.samples).sum::<u64>();
@@ -377,7 +387,9 @@ impl Partial {
                                 .zip(theirs.iter().map(|y| &y.sketch)),
                         );
                     }
-                    cells.iter_mut().for_each(|x| x.sketch.pack());
+                    if pack {
+                        cells.iter_mut().for_each(|x| x.sketch.pack());
+                    }
                 }
             });
         for (i, a) in self.contests.iter_mut().enumerate() {

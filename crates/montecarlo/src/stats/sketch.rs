@@ -52,20 +52,21 @@ struct Tuple {
     delta: u32,
 }
 
-/// Empties `tuples` for exactly `len` new ones.
+/// Empties `tuples` for `len` new ones, keeping its capacity within
+/// 1/16 of what it will hold.
 ///
-/// A run keeps a sketch per output cell for the segment being filled
-/// (≈ 4 000 for a Södertälje-sized layout), and every byte of slack is
-/// held by all of them: a `Vec` grown by doubling leaves a quarter of
-/// their heap unused on average, a margin of 1/16 of a list still ≈ 2 MB
-/// of resident memory. Reallocating a few KB whenever the length changes
-/// costs far less than the insertion or fold that changed it (no
-/// difference measured over a run).
+/// A `Vec` grown by doubling leaves a quarter of its heap unused on
+/// average, megabytes over ≈ 10⁴ summaries; reallocating a few KB when a
+/// list outgrows the margin costs far less than the insertion or fold that
+/// produced it, while reallocating at every change of length costs a merge
+/// of many parts ≈ 10 % (each total changes length with every part). A
+/// run's summaries are held packed, at their exact size, between changes.
 #[inline]
 fn refit(tuples: &mut Vec<Tuple>, len: usize) {
     tuples.clear();
-    if tuples.capacity() != len {
-        *tuples = Vec::with_capacity(len);
+    let margin = len / 16;
+    if tuples.capacity() < len || tuples.capacity() > len + 2 * margin {
+        *tuples = Vec::with_capacity(len + margin);
     }
 }
 
