@@ -1,5 +1,6 @@
 //! The run of a mix: its trajectory to the horizon and its tipping year
-//! (model.md §5), computed together.
+//! (model.md §5), computed together — or the trajectory alone
+//! ([`SynergyModel::trajectory`]) where no tipping year is read.
 //!
 //! The tipping year is defined in [`definition`]: the first year t after
 //! which, with every intervention switched off, every track is at or above
@@ -203,6 +204,38 @@ impl SynergyModel {
                 tipping_year: tips[1],
             },
         ]
+    }
+
+    /// [`SynergyModel::run_mix`] without the tipping search: the mix's
+    /// trajectory for years 0..=`horizon`, bit for bit the same, for work
+    /// that never reads a tipping year (Shapley effects of NPVs). The search
+    /// — the tails, their box tests and the look-ups past H — is most of a
+    /// run's synergy time (docs/performance.md).
+    pub fn trajectory<'w>(
+        &self,
+        drives: &[Drive],
+        horizon: u32,
+        ws: &'w mut MixWorkspace,
+    ) -> &'w Trajectory {
+        self.start_full(drives, horizon, ws);
+        ws.full.truncate(horizon);
+        &ws.full
+    }
+
+    /// [`SynergyModel::run_mix_pair`] without the tipping search: two
+    /// mixes' trajectories, each bit for bit [`SynergyModel::trajectory`]'s
+    /// (their updates side by side, as in the pair's untruncated runs).
+    pub fn trajectory_pair<'w>(
+        &self,
+        drives: [&[Drive]; 2],
+        horizon: u32,
+        ws: &'w mut [MixWorkspace; 2],
+    ) -> [&'w Trajectory; 2] {
+        let [a, b] = ws;
+        self.start_full_pair(drives, horizon, [&mut *a, &mut *b]);
+        a.full.truncate(horizon);
+        b.full.truncate(horizon);
+        [&a.full, &b.full]
     }
 
     /// The tipping year of [`SynergyModel::run_mix`], in a per-thread

@@ -250,6 +250,40 @@ proptest! {
         }
     }
 
+    /// Without the tipping search, a run and a pair of runs give the
+    /// trajectories of a run with it, bit for bit, also in workspaces a
+    /// search has used before.
+    #[test]
+    fn a_trajectory_without_the_search_matches_the_run(
+        p in arb_params(),
+        calls in prop::collection::vec(
+            (prop::collection::vec(arb_drive(), 0..6), prop::collection::vec(arb_drive(), 0..6)),
+            1..4,
+        ),
+        horizon in 1u32..14,
+    ) {
+        let m = p.validate().expect("valid");
+        let mut pair = [MixWorkspace::new(), MixWorkspace::new()];
+        let mut one = MixWorkspace::new();
+        let mut searched = MixWorkspace::new();
+        for (a, b) in &calls {
+            let [ta, tb] = m.trajectory_pair([a, b], horizon, &mut pair);
+            let (ta, tb) = (ta.clone(), tb.clone());
+            let alone = m.trajectory(a, horizon, &mut one).clone();
+            let want = m.run_mix(a, horizon, &mut searched).trajectory.clone();
+            prop_assert!(same_bits(&ta, &want), "first of the pair differs");
+            prop_assert!(same_bits(&alone, &want), "a run alone differs");
+            let want = m.run_mix(b, horizon, &mut searched).trajectory.clone();
+            prop_assert!(same_bits(&tb, &want), "second of the pair differs");
+            // The searched workspaces in turn, after a search.
+            m.run_mix_pair([a, b], horizon, &mut pair);
+            m.run_mix(b, horizon, &mut one);
+            prop_assert!(same_bits(m.trajectory(a, horizon, &mut one), &ta), "after a search");
+            let [sa, sb] = m.trajectory_pair([a, b], horizon, &mut pair);
+            prop_assert!(same_bits(sa, &ta) && same_bits(sb, &tb), "a pair after a search");
+        }
+    }
+
     /// The all-tails box (shortcut 6), whenever it decides, decides every
     /// candidate's tail as a full simulation switched off after t does.
     #[test]
