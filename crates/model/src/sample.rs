@@ -11,7 +11,8 @@
 use palett_cost::{CohortModel, CostError, Discounting, Effects, Feed, Group, Outcome};
 use palett_montecarlo::{Model, SampleRecord};
 use palett_synergy::{
-    Drive, MixWorkspace, Repression, Schedule, SynergyParams, Trajectory, inflow_driver_factor,
+    Drive, MixRun, MixWorkspace, Repression, Schedule, SynergyParams, Trajectory,
+    inflow_driver_factor,
 };
 
 use crate::accounts::{self, MixAccounts, Shape};
@@ -35,6 +36,9 @@ pub struct ScenarioModel<'s> {
     driven: Vec<usize>,
     /// Per group in `driven`, (track, lag L in years) of each of its drivers.
     driver_lags: Vec<Vec<(usize, usize)>>,
+    /// Whether samples search each mix's tipping year (model.md §5);
+    /// without, the tipping-year outputs hold no year.
+    tipping: bool,
 }
 
 impl<'s> ScenarioModel<'s> {
@@ -80,7 +84,20 @@ impl<'s> ScenarioModel<'s> {
             effects,
             driven,
             driver_lags,
+            tipping: true,
         })
+    }
+
+    /// The same model without the tipping search: every output but the
+    /// tipping years bit for bit as before, those holding no year (as for
+    /// a mix that never tips), for analyses that never read a tipping year
+    /// — Shapley effects of NPVs. The search is most of a sample's synergy
+    /// time (docs/performance.md).
+    pub fn without_tipping_year(self) -> Self {
+        ScenarioModel {
+            tipping: false,
+            ..self
+        }
     }
 
     /// The output plan.
@@ -253,6 +270,14 @@ pub fn cohort_model(s: &Scenario, inputs: &[f64]) -> Result<CohortModel, CostErr
     Ok(model)
 }
 
+/// A run of a mix whose tipping year was not searched for: no year.
+fn untipped(trajectory: &Trajectory) -> MixRun<'_> {
+    MixRun {
+        trajectory,
+        tipping_year: None,
+    }
+}
+
 /// Per-thread working memory of [`ScenarioModel`]: nothing is allocated per
 /// sample once these have grown to size.
 pub struct Scratch {
@@ -352,14 +377,25 @@ impl Model for ScenarioModel<'_> {
                     mi => self.fill_drives(&s.mixes[mi - 1].entries, inputs, drives),
                 }
             }
-            let runs = if count == 2 {
-                syn.run_mix_pair([&drives[0], &drives[1]], s.horizon, mix_runs)
-                    .map(Some)
-            } else {
-                [
+            let runs = match (count, self.tipping) {
+                (2, true) => syn
+                    .run_mix_pair([&drives[0], &drives[1]], s.horizon, mix_runs)
+                    .map(Some),
+                (2, false) => syn
+                    .trajectory_pair([&drives[0], &drives[1]], s.horizon, mix_runs)
+                    .map(|trajectory| Some(untipped(trajectory))),
+                (_, true) => [
                     Some(syn.run_mix(&drives[0], s.horizon, &mut mix_runs[0])),
                     None,
-                ]
+                ],
+                (_, false) => [
+                    Some(untipped(syn.trajectory(
+                        &drives[0],
+                        s.horizon,
+                        &mut mix_runs[0],
+                    ))),
+                    None,
+                ],
             };
             for (j, run) in runs.into_iter().flatten().enumerate() {
                 let mi = first + j;
@@ -429,5 +465,121 @@ impl Model for ScenarioModel<'_> {
             }
             first += count;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use palett_montecarlo::Distribution;
+    use palett_synergy::{Channel, Track};
+
+    use super::*;
+    use crate::scenario::MixDef;
+    use crate::testing::{toy, with_inputs};
+
+    /// Four interventions, one per track, of uncertain weight; mixes of
+    /// all four and of the school one alone (so samples run a pair of
+    /// mixes and a single one).
+    fn four_tracks() -> Scenario {
+        let mut s = toy(20, 0.03, 4, &[("kommun", 5.0)]);
+        // Strong synergy and lasting coordination, so that some mixes tip.
+        for (j, row) in s.synergy.w.iter_mut().enumerate() {
+            for (k, w) in row.iter_mut().enumerate() {
+                *w = Value::Fixed(if j == k { 0.0 } else { 0.8 });
+            }
+        }
+        s.synergy.beta = [0; 4].map(|_| Value::Fixed(10.0));
+        s.synergy.c0 = Value::Fixed(1.0);
+        s.synergy.kappa_down = Value::Fixed(0.0);
+        let iv = s.interventions[0].clone();
+        s.interventions = Track::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, &track)| {
+                let mut v = iv.clone();
+                v.name = format!("iv{k}");
+                v.channel = Channel::Track(track);
+                v.duration = 10;
+                v.weight = Value::Input(k);
+                v
+            })
+            .collect();
+        let entry = s.mixes[0].entries[0];
+        s.mixes = vec![
+            MixDef {
+                name: "all".into(),
+                description: None,
+                entries: (0..4)
+                    .map(|i| MixEntry {
+                        intervention: i,
+                        duration: 10,
+                        ..entry
+                    })
+                    .collect(),
+            },
+            MixDef {
+                name: "school".into(),
+                description: None,
+                entries: vec![MixEntry {
+                    duration: 10,
+                    ..entry
+                }],
+            },
+        ];
+        let weight = || Distribution::Uniform { lo: 0.0, hi: 8.0 };
+        with_inputs(
+            s,
+            (0..4)
+                .map(|k| (["w0", "w1", "w2", "w3"][k], weight()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn without_the_tipping_search_only_tipping_years_change() {
+        let s = four_tracks();
+        let full = ScenarioModel::new(&s).expect("model");
+        let tipping: Vec<usize> = full
+            .plan()
+            .mixes
+            .iter()
+            .map(|m| m.scalar(Quantity::TippingYear)[0].index())
+            .collect();
+        let bare = ScenarioModel::new(&s)
+            .expect("model")
+            .without_tipping_year();
+        let layout = &full.plan().layout;
+        let (mut a, mut b) = (SampleRecord::new(layout), SampleRecord::new(layout));
+        let (mut sa, mut sb) = (full.new_scratch(), bare.new_scratch());
+        let mut tipped = 0;
+        for i in 0..64 {
+            let inputs: Vec<f64> = (0..4).map(|k| f64::from((i * 7 + k * 3) % 9)).collect();
+            a.clear();
+            b.clear();
+            full.evaluate(&inputs, &mut sa, &mut a);
+            bare.evaluate(&inputs, &mut sb, &mut b);
+            let bits = |v: Option<f64>| v.map(f64::to_bits);
+            for i in 0..layout.scalars.len() {
+                let (x, y) = (a.scalar(i), b.scalar(i));
+                if tipping.contains(&i) {
+                    tipped += usize::from(x.is_some());
+                    assert_eq!(y, None, "scalar {i} holds a tipping year");
+                } else {
+                    assert_eq!(bits(x), bits(y), "scalar {i}, inputs {inputs:?}");
+                }
+            }
+            for j in 0..layout.series.len() {
+                let same = a.series(j).iter().zip(b.series(j));
+                assert!(
+                    same.clone().all(|(x, y)| x.to_bits() == y.to_bits()),
+                    "series {j}"
+                );
+            }
+        }
+        // The search mattered: some mixes tipped in the full model, others not.
+        assert!(
+            tipped > 0 && tipped < 64 * 3,
+            "{tipped} tipping years of 192"
+        );
     }
 }

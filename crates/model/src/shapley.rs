@@ -71,7 +71,8 @@ pub fn shapley(
     o: &ShapleyOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Shapley, ModelError> {
-    let model = ScenarioModel::new(s)?;
+    // Only NPVs are read: the tipping search would be wasted work.
+    let model = ScenarioModel::new(s)?.without_tipping_year();
     let inputs = held_inputs(s, &o.held)?;
     let plan = model.plan();
     let keys = plan.keys.keys(KeySet::ActorsAndTotal);
