@@ -1203,9 +1203,11 @@ fn absorb_gap<G: Gaps>(
         return;
     }
     // absorb_run would give `cur` the `room` largest values, then start a
-    // tuple at the next largest holding up to cap − d values.
+    // tuple at the next largest holding up to cap − d values (none more
+    // when d ≥ cap, as in a sketch merged under the wider cap before this
+    // insertion: then every value starts its own tuple).
     let rest = c - room;
-    if rest as u64 <= cap - d as u64 {
+    if rest as u64 + d as u64 <= cap {
         cur.g += room as u32;
         out[*w] = *cur;
         *w += 1;
@@ -1817,6 +1819,34 @@ mod merge_tests {
             };
             assert!(err <= tol, "phi {phi}: rank error {err} > {tol}");
         }
+    }
+
+    /// Batches inserted into a merged sketch, whose tuples may hold more
+    /// than insertion's own cap allows, keep the rank guarantee (and the
+    /// insertion does not underflow where a stored tuple's g + Δ exceeds
+    /// it).
+    #[test]
+    fn batches_into_a_merged_sketch_keep_the_rank_guarantee() {
+        let all = values(60_000, 5);
+        let mut scratch = SketchScratch::default();
+        let mut total = QuantileSketch::new();
+        for part in all[..40_960].chunks(4_096) {
+            let mut s = QuantileSketch::new();
+            for batch in part.chunks(1_024) {
+                s.insert_batch(&mut batch.to_vec(), &mut scratch);
+            }
+            total.merge(&s);
+        }
+        let wide = total.each().map(|t| u64::from(t.g + t.delta)).max();
+        assert!(
+            wide > Some(fill_cap(total.count())),
+            "no tuple above the fill cap"
+        );
+        for batch in all[40_960..].chunks(1_024) {
+            total.insert_batch(&mut batch.to_vec(), &mut scratch);
+            check_ranks(&total, &all[..total.count() as usize]);
+        }
+        assert_eq!(total.count(), all.len() as u64);
     }
 
     #[test]
