@@ -167,6 +167,8 @@ struct Structure<'a> {
     analysed: Vec<usize>,
     /// Analysed inputs outside every correlation group.
     independent: Vec<usize>,
+    /// Per input: whether it is in `independent`.
+    is_independent: Vec<bool>,
     blocks: Vec<Block>,
     /// Each block's joint draw (everything hidden, nothing given).
     joint: Vec<Conditional>,
@@ -186,15 +188,20 @@ impl<'a> Structure<'a> {
                 })
             })
             .collect();
-        let independent = analysed
+        let independent: Vec<usize> = analysed
             .iter()
             .copied()
             .filter(|i| !blocks.iter().any(|b| b.members.contains(i)))
             .collect();
+        let mut is_independent = vec![false; space.len()];
+        for &i in &independent {
+            is_independent[i] = true;
+        }
         let mut structure = Structure {
             space,
             analysed: analysed.to_vec(),
             independent,
+            is_independent,
             blocks,
             joint: Vec::new(),
         };
@@ -253,6 +260,39 @@ impl<'a> Structure<'a> {
     fn values(&self, z: &[f64], analysed: &[usize], x: &mut [f64]) {
         for &i in analysed {
             x[i] = self.space.value_at_normal_score(i, z[i]);
+        }
+    }
+
+    /// [`Structure::values`] of the independent inputs only.
+    fn independent_values(&self, z: &[f64], x: &mut [f64]) {
+        for &i in &self.independent {
+            x[i] = self.space.value_at_normal_score(i, z[i]);
+        }
+    }
+
+    /// [`Structure::values`] of a prefix's scores `z`, bit for bit, without
+    /// most of its inverse CDFs: a revealed input's score is its score in
+    /// the order's base draw, whose value is `base_x`; a hidden independent
+    /// input's score is its noise, whose value is `hidden_x`; only the
+    /// hidden members of correlation groups, drawn given the revealed
+    /// ones, are computed. An evaluation of Södertälje spends ≈ 10 % of
+    /// its time on the inverse CDFs of its 44 inputs.
+    fn prefix_values(
+        &self,
+        hidden: &[bool],
+        z: &[f64],
+        base_x: &[f64],
+        hidden_x: &[f64],
+        x: &mut [f64],
+    ) {
+        for &i in &self.analysed {
+            x[i] = if !hidden[i] {
+                base_x[i]
+            } else if self.is_independent[i] {
+                hidden_x[i]
+            } else {
+                self.space.value_at_normal_score(i, z[i])
+            };
         }
     }
 }
@@ -336,6 +376,11 @@ struct Work<S> {
     /// Per outer and inner draw: the standard normals of the hidden
     /// inputs, shared by every prefix of a permutation.
     hidden_noise: Vec<f64>,
+    /// `base` as model inputs, F⁻¹(Φ(z)).
+    base_x: Vec<f64>,
+    /// `hidden_noise` as model inputs, for the independent inputs (whose
+    /// normal score, once hidden, is their noise).
+    hidden_x: Vec<f64>,
     y: Vec<f64>,
 }
 
@@ -390,6 +435,8 @@ pub fn shapley<M: Model>(
         noise: vec![0.0; space.len()],
         base: vec![0.0; settings.outer as usize * space.len()],
         hidden_noise: vec![0.0; (settings.outer * settings.inner) as usize * space.len()],
+        base_x: vec![0.0; settings.outer as usize * space.len()],
+        hidden_x: vec![0.0; (settings.outer * settings.inner) as usize * space.len()],
         y: vec![0.0; k],
     };
 
@@ -545,6 +592,16 @@ fn one_permutation<M: Model>(
             normals(rng, analysed, &mut w.hidden_noise[at..at + n]);
         }
     }
+    // The inverse CDFs of these scores, once per order rather than once
+    // per evaluation (see `Structure::prefix_values`).
+    for o in 0..outer {
+        let z = &w.base[o * n..(o + 1) * n];
+        structure.values(z, analysed, &mut w.base_x[o * n..(o + 1) * n]);
+        for h in 0..inner {
+            let at = (o * inner + h) * n;
+            structure.independent_values(&w.hidden_noise[at..at + n], &mut w.hidden_x[at..at + n]);
+        }
+    }
     let mut hidden = vec![false; n];
     let mut previous = vec![0.0; k];
     let mut c = vec![0.0; k];
@@ -569,7 +626,13 @@ fn one_permutation<M: Model>(
                     for cond in &conditionals {
                         cond.draw(noise, &mut w.z);
                     }
-                    structure.values(&w.z, analysed, &mut w.x);
+                    structure.prefix_values(
+                        &hidden,
+                        &w.z,
+                        &w.base_x[o * n..(o + 1) * n],
+                        &w.hidden_x[at..at + n],
+                        &mut w.x,
+                    );
                     w.record.clear();
                     model.evaluate(&w.x, &mut w.scratch, &mut w.record);
                     read(&w.record, outputs, &mut ys[h * k..(h + 1) * k]);
@@ -622,6 +685,71 @@ mod tests {
         let c = conditional(&b, &[7], &[3]).expect("factors");
         assert!((c.gain[(0, 0)] - rho).abs() < 1e-15);
         assert!((c.lower[(0, 0)] - (1.0 - rho * rho).sqrt()).abs() < 1e-15);
+    }
+
+    /// The inputs of every prefix of an order, from the values cached per
+    /// order, are bit for bit those computed from the prefix's scores.
+    #[test]
+    fn cached_prefix_inputs_equal_direct_ones() {
+        use crate::Distribution;
+        let inputs = vec![
+            ("a".to_string(), Distribution::Uniform { lo: 0.0, hi: 3.0 }),
+            ("fixed".to_string(), Distribution::Fixed(2.0)),
+            (
+                "b".to_string(),
+                Distribution::LogNormal {
+                    mu: 0.5,
+                    sigma: 0.7,
+                },
+            ),
+            (
+                "c".to_string(),
+                Distribution::Triangular {
+                    min: -1.0,
+                    mode: 0.0,
+                    max: 4.0,
+                },
+            ),
+            ("d".to_string(), Distribution::Normal { mean: 1.0, sd: 2.0 }),
+            ("e".to_string(), Distribution::Beta { a: 2.0, b: 5.0 }),
+        ];
+        let rho = [
+            ("b".to_string(), "c".to_string(), 0.5),
+            ("c".to_string(), "e".to_string(), -0.3),
+        ];
+        let space = InputSpace::new(inputs, &rho).expect("valid space");
+        let analysed = [0, 2, 3, 4, 5];
+        let structure = Structure::new(&space, &analysed).expect("factors");
+        assert_eq!(structure.independent, vec![0, 4]);
+        let n = space.len();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let (mut noise, mut base, mut hidden_noise) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let (mut base_x, mut hidden_x) = (space.central_values(), vec![f64::NAN; n]);
+        let (mut cached, mut direct) = (space.central_values(), space.central_values());
+        let mut z = vec![0.0; n];
+        for _ in 0..50 {
+            structure.draw_all(&mut rng, &mut noise, &mut base);
+            normals(&mut rng, &analysed, &mut hidden_noise);
+            structure.values(&base, &analysed, &mut base_x);
+            structure.independent_values(&hidden_noise, &mut hidden_x);
+            let mut hidden = vec![false; n];
+            for p in [3, 0, 5, 2, 4] {
+                hidden[p] = true;
+                z.copy_from_slice(&base);
+                for &i in &structure.independent {
+                    if hidden[i] {
+                        z[i] = hidden_noise[i];
+                    }
+                }
+                for c in &structure.conditionals(&hidden).expect("factors") {
+                    c.draw(&hidden_noise, &mut z);
+                }
+                structure.prefix_values(&hidden, &z, &base_x, &hidden_x, &mut cached);
+                structure.values(&z, &analysed, &mut direct);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&cached), bits(&direct), "hidden {hidden:?}");
+            }
+        }
     }
 
     #[test]
