@@ -7,7 +7,7 @@
 //!   crate boundaries (no serde, ron, clap or indicatif below palett-runner),
 //!   clippy with warnings denied on all targets, the documentation with
 //!   warnings denied, every test optimised (profile `ci`: release without
-//!   LTO), the optional `parquet`
+//!   LTO, with integer overflow checks), the optional `parquet`
 //!   feature of palett-runner on its own, and the golden results again
 //!   on a portable build (x86-64-v2), so "results do not depend on the
 //!   processor" is tested. The report's browser test needs Chromium: when
@@ -37,7 +37,8 @@ const PORTABLE_CPU: &str = "x86-64-v2";
 
 /// The cargo profile `ci` builds its tests with (Cargo.toml: release
 /// optimisation without whole-program LTO, so many test binaries build in
-/// parallel; the golden tests show the numbers equal the release build's).
+/// parallel, and with integer overflow checks; the golden tests show the
+/// numbers equal the release build's).
 const CI_PROFILE: &str = "ci";
 
 fn root() -> PathBuf {
