@@ -33,8 +33,12 @@ def test_other_python_threads_run_meanwhile(at_root):
 
 
 def test_ctrl_c_stops_a_long_run(at_root):
+    # A shell starts background jobs with SIGINT ignored, and Python keeps
+    # an ignored SIGINT ignored: restore Python's own handler, so the test
+    # shows how palett answers Ctrl-C, not how the test was started.
     code = (
-        "import palett, sys\n"
+        "import palett, signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "print('running', flush=True)\n"
         "try:\n"
         "    palett.run('scenarios/sodertalje.ron', samples=10_000_000, threads=1)\n"
