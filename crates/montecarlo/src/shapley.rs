@@ -263,6 +263,28 @@ impl<'a> Structure<'a> {
         }
     }
 
+    /// A prefix's normal scores: the order's `base` draw, with the hidden
+    /// independent inputs at their `noise` and the hidden members of
+    /// correlation groups drawn by `conditionals` given the revealed ones.
+    fn prefix_scores(
+        &self,
+        hidden: &[bool],
+        base: &[f64],
+        noise: &[f64],
+        conditionals: &[Conditional],
+        z: &mut [f64],
+    ) {
+        z.copy_from_slice(base);
+        for &i in &self.independent {
+            if hidden[i] {
+                z[i] = noise[i];
+            }
+        }
+        for cond in conditionals {
+            cond.draw(noise, z);
+        }
+    }
+
     /// [`Structure::values`] of the independent inputs only.
     fn independent_values(&self, z: &[f64], x: &mut [f64]) {
         for &i in &self.independent {
@@ -615,17 +637,14 @@ fn one_permutation<M: Model>(
             c.fill(0.0);
             for o in 0..outer {
                 for h in 0..inner {
-                    w.z.copy_from_slice(&w.base[o * n..(o + 1) * n]);
                     let at = (o * inner + h) * n;
-                    let noise = &w.hidden_noise[at..at + n];
-                    for &i in &structure.independent {
-                        if hidden[i] {
-                            w.z[i] = noise[i];
-                        }
-                    }
-                    for cond in &conditionals {
-                        cond.draw(noise, &mut w.z);
-                    }
+                    structure.prefix_scores(
+                        &hidden,
+                        &w.base[o * n..(o + 1) * n],
+                        &w.hidden_noise[at..at + n],
+                        &conditionals,
+                        &mut w.z,
+                    );
                     structure.prefix_values(
                         &hidden,
                         &w.z,
@@ -735,15 +754,8 @@ mod tests {
             let mut hidden = vec![false; n];
             for p in [3, 0, 5, 2, 4] {
                 hidden[p] = true;
-                z.copy_from_slice(&base);
-                for &i in &structure.independent {
-                    if hidden[i] {
-                        z[i] = hidden_noise[i];
-                    }
-                }
-                for c in &structure.conditionals(&hidden).expect("factors") {
-                    c.draw(&hidden_noise, &mut z);
-                }
+                let conditionals = structure.conditionals(&hidden).expect("factors");
+                structure.prefix_scores(&hidden, &base, &hidden_noise, &conditionals, &mut z);
                 structure.prefix_values(&hidden, &z, &base_x, &hidden_x, &mut cached);
                 structure.values(&z, &analysed, &mut direct);
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
