@@ -139,7 +139,7 @@ fn hopeless_above(model: &SynergyModel, rem: &Remaining) -> bool {
 
 /// Bounds on the states after one update from any states in the box
 /// [lo, hi] with inputs in `rem`, each widened by [`SLACK`] for rounding.
-fn image(
+pub(crate) fn image(
     model: &SynergyModel,
     lo: &[f64; 4],
     hi: &[f64; 4],

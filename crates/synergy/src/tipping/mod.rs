@@ -38,6 +38,12 @@
 //!    one invariant box is tried for the tails of all candidates that need
 //!    one; if it lies below L in some track, no tail is sustained and only
 //!    the look-ups of shortcut 3 remain.
+//! 7. **One walk for every tail** ([`tails`]). If no single box holds
+//!    them all, the tails of all those candidates are followed together,
+//!    one box per tail year (interval arithmetic, with each year's input
+//!    and coordination ranges over the candidates), until a box proves
+//!    that some track stays below L in all of them (or every track above
+//!    it) or the look-ahead ends undecided.
 //!
 //! The answer is the smallest sustained candidate, as the definition asks
 //! for the first such year. Candidates that need a tail of their own are
@@ -133,6 +139,14 @@ pub struct MixWorkspace {
     /// Per drive: whether its repression impulse counts in `late` (it has
     /// repression and started by the candidate year).
     late_applies: Vec<bool>,
+    /// Shortcut 7's boxes, one per tail year (lo, hi), after max-lag boxes
+    /// for the years before the tails.
+    boxes: Vec<[[f64; 4]; 2]>,
+    /// Shortcut 7's input ranges (lo, hi per track) for tail year
+    /// `head + i` and every later one.
+    late_span: Vec<[[f64; 4]; 2]>,
+    /// Per drive, the running (min, max) impulse while `late_span` is built.
+    late_extremes: Vec<[f64; 2]>,
     /// The tail year at which the next tail is first tested by the box: the
     /// year the last tail of this run settled in (neighbouring candidates
     /// tend to settle alike), later if it ran its whole length. Only steers

@@ -1,9 +1,10 @@
 //! The tails: a candidate year t's world switched off after t, simulated
 //! for the look-ahead's n years from the untruncated run's state in year t
 //! (shortcut 2), stopped early by the fixed point (shortcut 4) or an
-//! invariant box (shortcut 5); and the one box for every tail (shortcut 6).
+//! invariant box (shortcut 5); the one box for every tail (shortcut 6) and
+//! the walk of boxes for every tail (shortcut 7).
 
-use crate::bounds::{Remaining, settled, settled_with};
+use crate::bounds::{Remaining, image, settled, settled_with};
 use crate::schedule::interpolate;
 use crate::{Channel, Drive, SynergyModel};
 
@@ -30,7 +31,12 @@ pub(super) const ALL_TAILS_FROM: u32 = 2;
 /// Boxes the all-tails test may try: it starts from the hull of a whole
 /// run, further from an invariant box than one tail's window, and one
 /// success replaces many tails.
-const ALL_TAILS_TRIES: usize = 8;
+pub(super) const ALL_TAILS_TRIES: usize = 8;
+
+/// Boxes the stepped all-tails walk (shortcut 7) may try around its
+/// window in a year in which the window would decide (each costs about
+/// two updates).
+const STEPPED_TRIES: usize = 2;
 
 impl MixWorkspace {
     /// Forgets the tail state of the previous run (the `late` series and
@@ -157,6 +163,89 @@ impl MixWorkspace {
             }
         }
         self.late_from = from;
+    }
+
+    /// Fills `late_span[j − head]` for the tail years j = `head`..n of
+    /// every candidate t = 1..=`last_t`: per track, a range holding the
+    /// input sum of every such tail year and every later one, when every
+    /// track drive reads switched-off activity (from tail year `head` on).
+    /// Such an input is drift + Σ (w·a₀ − r) over the track drives, a₀
+    /// the switched-off activity and r the drive's untruncated impulse of
+    /// year t + 1 + j if its repression is under way by t, else 0; so per
+    /// drive r lies in {0} ∪ the impulses of years 2 + j..=`last_t` + n,
+    /// and the ranges are combined by interval arithmetic and widened by
+    /// 10⁻¹² of the terms' magnitude, far above the rounding of the sums
+    /// the tails compute (as `all_tails_ranges`). `None` if anything is
+    /// not finite.
+    fn late_spans(
+        &mut self,
+        model: &SynergyModel,
+        drives: &[Drive],
+        last_t: u32,
+        head: usize,
+    ) -> Option<()> {
+        let n = model.rule().lookahead as usize;
+        let len = self.inputs.len();
+        let end = last_t as usize + n;
+        if end >= len || head >= n {
+            return None;
+        }
+        // The terms that do not depend on the year: drift and w·a₀.
+        let (mut base_lo, mut base_hi) = (model.p.drift, model.p.drift);
+        let mut size = model.p.drift.map(f64::abs);
+        for d in drives {
+            let Channel::Track(k) = d.channel else {
+                continue;
+            };
+            let k = k.index();
+            let (_, frac) = d.schedule.delay_parts();
+            let wa = d.weight * interpolate(frac, 0.0, || 0.0);
+            if !wa.is_finite() {
+                return None;
+            }
+            base_lo[k] += wa;
+            base_hi[k] += wa;
+            size[k] += wa.abs();
+        }
+        // Σ over repression drives of max(0, max r) and min(0, min r) over
+        // years y..=end, for y from `end` down to 2 + head: a running
+        // extreme per drive, summed per track.
+        self.late_span.clear();
+        self.late_span.resize(n - head, [[0.0; 4]; 2]);
+        self.late_extremes.clear();
+        self.late_extremes.resize(drives.len(), [0.0; 2]);
+        for y in (2 + head..=end).rev() {
+            let mut r_lo = [0.0f64; 4];
+            let mut r_hi = [0.0f64; 4];
+            for (i, d) in drives.iter().enumerate() {
+                let Channel::Track(k) = d.channel else {
+                    continue;
+                };
+                if d.repression.is_none() {
+                    continue;
+                }
+                let r = self.impulse[i * len + y];
+                if !r.is_finite() {
+                    return None;
+                }
+                let ext = &mut self.late_extremes[i];
+                ext[0] = ext[0].min(r);
+                ext[1] = ext[1].max(r);
+                r_lo[k.index()] += ext[0];
+                r_hi[k.index()] += ext[1];
+            }
+            // Tail year j reads years ≥ t + 1 + j ≥ 2 + j.
+            if let Some(j) = y.checked_sub(2).filter(|&j| j < n) {
+                let mut span = [[0.0; 4]; 2];
+                for k in 0..4 {
+                    let pad = 1e-12 * (1.0 + size[k] + r_hi[k] - r_lo[k]);
+                    span[0][k] = base_lo[k] - r_hi[k] - pad;
+                    span[1][k] = base_hi[k] - r_lo[k] + pad;
+                }
+                self.late_span[j - head] = span;
+            }
+        }
+        Some(())
     }
 
     /// The ranges the box test needs after tail year `j` (0-based) of the
@@ -357,10 +446,136 @@ impl SynergyModel {
         &self,
         drives: &[Drive],
         last_t: u32,
-        ws: &MixWorkspace,
+        ws: &mut MixWorkspace,
     ) -> Option<bool> {
         let rem = self.all_tails_ranges(drives, last_t, ws)?;
         settled_with(self, &ws.full.x[..=last_t as usize], &rem, ALL_TAILS_TRIES)
+            .or_else(|| self.all_tails_stepped(drives, last_t, &rem, ws))
+    }
+
+    /// Shortcut 7: the tails of every candidate t = 1..=`last_t`, followed
+    /// together year by year as one box per tail year, when no single box
+    /// holds them all (shortcut 6 failed: typically the untruncated run
+    /// is above the level in every track at some t, so a box holding the
+    /// tails' first states cannot decide, although every tail falls back
+    /// below once switched off).
+    ///
+    /// Box B_j holds the state of tail year j (year t + 1 + j) of every
+    /// candidate: the image (the `bounds` module's interval update) of the
+    /// hull of B_{j−1} … B_{j−max lag}, where a box before the tail's
+    /// first year is the hull of the untruncated years 0..=`last_t`, with
+    /// the inputs and coordination those updates read. While some track
+    /// drive still reads activity from before the stop (the first tail
+    /// years, up to the longest delay) the inputs are bounded by `all`, the
+    /// ranges of every tail input of every candidate; after that a tail's
+    /// inputs are drift and the impulses of repression under way, bounded
+    /// for tail years ≥ j by [`MixWorkspace::late_spans`]. Coordination
+    /// is bounded per tail year too: it starts at most at the largest
+    /// c(t) and, without communication, each update can only lower it.
+    /// Then, once the inputs are the late ranges (which bound every later
+    /// year too):
+    /// - if the hull would decide and the `bounds` module proves some box
+    ///   around it invariant, every later state stays in that box, which
+    ///   decides (a few tries a year, as a tail's own test);
+    /// - if B_j lies inside the hull it was computed from, the hull itself
+    ///   is invariant and decides if it can;
+    /// - otherwise B_{n−1}, which holds every tail's year t + n, decides.
+    ///
+    /// A box decides if some track lies below the level throughout (no
+    /// tail is sustained) or every track at or above it (every tail is).
+    /// `None` if the boxes cannot tell or anything is not finite. Its cost
+    /// is about two updates a year, a few tails' worth; on Södertälje it
+    /// decides most mixes that shortcut 6 leaves open and no tail of
+    /// which is sustained, which otherwise cost one tail per candidate
+    /// (docs/performance.md).
+    pub(super) fn all_tails_stepped(
+        &self,
+        drives: &[Drive],
+        last_t: u32,
+        all: &Remaining,
+        ws: &mut MixWorkspace,
+    ) -> Option<bool> {
+        let n = self.rule().lookahead as usize;
+        let level = self.rule().level;
+        let decide = |[lo, hi]: &[[f64; 4]; 2]| {
+            if hi.iter().any(|&h| h < level) {
+                Some(false)
+            } else if lo.iter().all(|&l| l >= level) {
+                Some(true)
+            } else {
+                None
+            }
+        };
+        // The first tail year in which every track drive reads only
+        // switched-off activity (the same for every candidate).
+        let stop = i64::from(last_t);
+        let head = drives
+            .iter()
+            .filter(|d| matches!(d.channel, Channel::Track(_)))
+            .map(|d| straddle_end(d, stop, n))
+            .max()
+            .unwrap_or(0);
+        if head < n {
+            ws.late_spans(self, drives, last_t, head)?;
+        }
+        let lags = self.max_lag as usize;
+        let mut start = [[f64::INFINITY; 4], [f64::NEG_INFINITY; 4]];
+        for x in &ws.full.x[..=last_t as usize] {
+            for k in 0..4 {
+                start[0][k] = start[0][k].min(x[k]);
+                start[1][k] = start[1][k].max(x[k]);
+            }
+        }
+        let boxes = &mut ws.boxes;
+        boxes.clear();
+        boxes.resize(lags, start);
+        // Coordination read in tail year j is c(t + j) ≤ c_hi(j): it starts
+        // at most at `all.c_hi` and, without communication, each update
+        // maps it through a non-decreasing function (c − κ↓c, clamped),
+        // exactly up to rounding, which the 10⁻¹² per year covers.
+        let mut c_hi = all.c_hi;
+        for j in 0..n {
+            let mut hull = [[f64::INFINITY; 4], [f64::NEG_INFINITY; 4]];
+            for [lo, hi] in &boxes[boxes.len() - lags..] {
+                for k in 0..4 {
+                    hull[0][k] = hull[0][k].min(lo[k]);
+                    hull[1][k] = hull[1][k].max(hi[k]);
+                }
+            }
+            let late = j >= head;
+            let rem = if late {
+                let [s_lo, s_hi] = ws.late_span[j - head];
+                Remaining {
+                    s_lo,
+                    s_hi,
+                    c_lo: 0.0,
+                    c_hi,
+                }
+            } else {
+                Remaining { c_hi, ..*all }
+            };
+            c_hi = (self.next_coordination(c_hi, 0.0) + 1e-12).min(1.0);
+            // Where the hull would decide, an invariant box around it
+            // (found by the `bounds` module's widening) ends the walk early.
+            if late
+                && decide(&hull).is_some()
+                && let Some(outcome) = settled_with(self, &hull, &rem, STEPPED_TRIES)
+            {
+                return Some(outcome);
+            }
+            let (lo, hi) = image(self, &hull[0], &hull[1], &rem);
+            if !lo.iter().chain(&hi).all(|v| v.is_finite()) {
+                return None;
+            }
+            if late
+                && (0..4).all(|k| lo[k] >= hull[0][k] && hi[k] <= hull[1][k])
+                && let Some(outcome) = decide(&hull)
+            {
+                return Some(outcome);
+            }
+            boxes.push([lo, hi]);
+        }
+        boxes.last().and_then(decide)
     }
 
     /// Ranges holding every input sum S_k(y) and every coordination that
@@ -372,7 +587,7 @@ impl SynergyModel {
     /// track by interval arithmetic and widened by 10⁻¹² of the terms'
     /// magnitude, far above the rounding of the sums the tails compute.
     /// `None` if anything is not finite or c(t) lies outside [0, 1].
-    fn all_tails_ranges(
+    pub(super) fn all_tails_ranges(
         &self,
         drives: &[Drive],
         last_t: u32,

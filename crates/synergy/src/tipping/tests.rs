@@ -298,7 +298,7 @@ proptest! {
         let mut ws = MixWorkspace::new();
         m.start_full(&drives, horizon, &mut ws);
         let last_t = last.min(horizon);
-        if let Some(outcome) = m.all_tails_settled(&drives, last_t, &ws) {
+        if let Some(outcome) = m.all_tails_settled(&drives, last_t, &mut ws) {
             for t in 1..=last_t {
                 prop_assert_eq!(plain_sustained(&m, &drives, t), outcome, "t = {}", t);
             }
@@ -518,22 +518,57 @@ fn generated_runs(
         .collect()
 }
 
-/// The all-tails box decides a good share of the generator's cases (so
-/// the agreement property above is not vacuous) and leaves others to
-/// the tails.
+/// Shortcut 6 alone: the single all-tails box, without the walk.
+fn single_box(m: &SynergyModel, drives: &[Drive], last_t: u32, ws: &MixWorkspace) -> Option<bool> {
+    let all = m.all_tails_ranges(drives, last_t, ws)?;
+    let window = &ws.full.x[..=last_t as usize];
+    crate::bounds::settled_with(m, window, &all, super::tails::ALL_TAILS_TRIES)
+}
+
+/// The single all-tails box decides a good share of the generator's cases
+/// (so the agreement property above is not vacuous) and leaves others to
+/// the walk and the tails.
 #[test]
 fn all_tails_box_fires_and_declines() {
     let (mut decided, mut open) = (0, 0);
     for (m, drives, horizon) in generated_runs(400, 1..8, 2..16) {
         let mut ws = MixWorkspace::new();
         m.start_full(&drives, horizon, &mut ws);
-        match m.all_tails_settled(&drives, horizon, &ws) {
+        match single_box(&m, &drives, horizon, &ws) {
             Some(_) => decided += 1,
             None => open += 1,
         }
     }
     eprintln!("decided {decided} open {open}");
     assert!(decided > 50 && open > 50, "decided {decided}, open {open}");
+}
+
+/// The stepped walk decides a good share of the runs that the single
+/// all-tails box leaves open (so its agreement property above is not
+/// vacuous) both ways, and leaves others to the tails.
+#[test]
+fn stepped_walk_fires_where_the_single_box_does_not() {
+    let (mut below, mut above, mut open) = (0, 0, 0);
+    for (m, drives, horizon) in generated_runs(1500, 1..8, 2..16) {
+        let mut ws = MixWorkspace::new();
+        m.start_full(&drives, horizon, &mut ws);
+        let Some(all) = m.all_tails_ranges(&drives, horizon, &ws) else {
+            continue;
+        };
+        if single_box(&m, &drives, horizon, &ws).is_some() {
+            continue;
+        }
+        match m.all_tails_stepped(&drives, horizon, &all, &mut ws) {
+            Some(false) => below += 1,
+            Some(true) => above += 1,
+            None => open += 1,
+        }
+    }
+    eprintln!("below {below} above {above} open {open}");
+    assert!(
+        below > 20 && above > 20 && open > 20,
+        "below {below}, above {above}, open {open}"
+    );
 }
 
 /// The untruncated run's shortcuts each fire on the generator above
@@ -590,4 +625,35 @@ fn fixed_point_stop_fires_and_agrees() {
         m.tipping_year(&drives, 10),
         m.tipping_year_reference(&drives, 10)
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The stepped all-tails walk (shortcut 7) on its own, whenever it
+    /// decides, decides every candidate's tail as a full simulation
+    /// switched off after t does. More cases than the rest: a mistake in
+    /// the late input ranges (say, an impulse left out) only shows where
+    /// drift holds every track up and repression pulls one down, which
+    /// few generated runs combine (each case takes about 30 µs).
+    #[test]
+    fn stepped_walk_agrees_with_every_tail(
+        p in arb_params(),
+        rule in prop_oneof![Just(TippingRule::MODEL), arb_rule()],
+        drives in prop::collection::vec(arb_drive(), 0..8),
+        horizon in 1u32..16,
+        last in 2u32..16,
+    ) {
+        let m = SynergyParams { tipping: rule, ..p }.validate().expect("valid");
+        let mut ws = MixWorkspace::new();
+        m.start_full(&drives, horizon, &mut ws);
+        let last_t = last.min(horizon);
+        if let Some(all) = m.all_tails_ranges(&drives, last_t, &ws)
+            && let Some(outcome) = m.all_tails_stepped(&drives, last_t, &all, &mut ws)
+        {
+            for t in 1..=last_t {
+                prop_assert_eq!(plain_sustained(&m, &drives, t), outcome, "t = {}", t);
+            }
+        }
+    }
 }
