@@ -295,8 +295,20 @@ impl SynergyModel {
             .unwrap_or(0);
         // Candidates 1..=tails need a tail of their own (shortcut 3 covers the rest).
         let tails = last_activity.saturating_sub(1).min(u64::from(horizon)) as u32;
+        let lookahead = self.rule().lookahead;
         let every_tail = if tails >= tails::ALL_TAILS_FROM {
-            self.all_tails_settled(drives, tails, ws)
+            // The walk (shortcut 7) cannot decide if some tail is
+            // sustained, and then it costs a few tails for nothing. When
+            // the untruncated run is sustained in the look-up of the first
+            // candidate past the tails, the latest tails, switched off
+            // only a year earlier, most likely are too: skip the walk.
+            // Otherwise that look-up is the first the search makes once no
+            // tail is sustained, so asking it now costs nothing extra.
+            let first_lookup = tails + 1;
+            self.all_tails_settled(drives, tails, ws, |ws| {
+                first_lookup > horizon
+                    || !self.full_sustained(first_lookup.saturating_add(lookahead), ws)
+            })
         } else {
             None
         };
@@ -312,7 +324,6 @@ impl SynergyModel {
                 return found;
             }
         }
-        let lookahead = self.rule().lookahead;
         (1..=horizon).skip(tails as usize).find(|&t| {
             debug_assert!(u64::from(t) >= last_activity);
             self.full_sustained(t.saturating_add(lookahead), ws)

@@ -432,7 +432,9 @@ impl SynergyModel {
     /// t = 1..=`last_t` at once. `Some(outcome)` if a box holds every state
     /// any of those tails can reach and decides each of them the same way
     /// (in practice: some track stays below the level in all of them);
-    /// `None` if the test cannot tell, and the tails are then simulated.
+    /// `None` if the test cannot tell; then, if `walk_worth` says so,
+    /// shortcut 7 ([`Self::all_tails_stepped`]) tries, and if that cannot
+    /// tell either the tails are simulated.
     ///
     /// Every tail starts from the untruncated run's states of years
     /// ≤ t ≤ `last_t` (and reads 0, the state of year 0, before the model
@@ -447,10 +449,14 @@ impl SynergyModel {
         drives: &[Drive],
         last_t: u32,
         ws: &mut MixWorkspace,
+        walk_worth: impl FnOnce(&mut MixWorkspace) -> bool,
     ) -> Option<bool> {
         let rem = self.all_tails_ranges(drives, last_t, ws)?;
-        settled_with(self, &ws.full.x[..=last_t as usize], &rem, ALL_TAILS_TRIES)
-            .or_else(|| self.all_tails_stepped(drives, last_t, &rem, ws))
+        let single = settled_with(self, &ws.full.x[..=last_t as usize], &rem, ALL_TAILS_TRIES);
+        if single.is_some() || !walk_worth(ws) {
+            return single;
+        }
+        self.all_tails_stepped(drives, last_t, &rem, ws)
     }
 
     /// Shortcut 7: the tails of every candidate t = 1..=`last_t`, followed

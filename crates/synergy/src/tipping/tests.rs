@@ -298,7 +298,7 @@ proptest! {
         let mut ws = MixWorkspace::new();
         m.start_full(&drives, horizon, &mut ws);
         let last_t = last.min(horizon);
-        if let Some(outcome) = m.all_tails_settled(&drives, last_t, &mut ws) {
+        if let Some(outcome) = m.all_tails_settled(&drives, last_t, &mut ws, |_| true) {
             for t in 1..=last_t {
                 prop_assert_eq!(plain_sustained(&m, &drives, t), outcome, "t = {}", t);
             }
