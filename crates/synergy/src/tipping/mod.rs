@@ -68,6 +68,10 @@ use crate::{Drive, SynergyModel, Trajectory};
 
 use series::SeriesCache;
 
+/// How many years past the first look-up candidate the untruncated run is
+/// asked about before the tails' walk (see `search_tipping_year`).
+const PROBE_YEARS: u32 = 10;
+
 /// What [`SynergyModel::run_mix`] produced for one mix: its trajectory to
 /// the horizon and its tipping year. Borrows the trajectory from the
 /// [`MixWorkspace`] it ran in.
@@ -299,15 +303,18 @@ impl SynergyModel {
         let every_tail = if tails >= tails::ALL_TAILS_FROM {
             // The walk (shortcut 7) cannot decide if some tail is
             // sustained, and then it costs a few tails for nothing. When
-            // the untruncated run is sustained in the look-up of the first
-            // candidate past the tails, the latest tails, switched off
-            // only a year earlier, most likely are too: skip the walk.
-            // Otherwise that look-up is the first the search makes once no
-            // tail is sustained, so asking it now costs nothing extra.
+            // the untruncated run is still sustained `PROBE_YEARS` after
+            // the first candidate past the tails, the latest tails,
+            // switched off only a year earlier, most likely are too: skip
+            // the walk. If no tail is sustained, the search's first
+            // look-up simulates those years anyway; if one is, this costs
+            // those years of the untruncated run (the whole look-ahead
+            // would cost as much as the walk). Only the work depends on
+            // it, never the answer.
             let first_lookup = tails + 1;
+            let probe = first_lookup.saturating_add(lookahead.min(PROBE_YEARS));
             self.all_tails_settled(drives, tails, ws, |ws| {
-                first_lookup > horizon
-                    || !self.full_sustained(first_lookup.saturating_add(lookahead), ws)
+                first_lookup > horizon || !self.full_sustained(probe, ws)
             })
         } else {
             None
