@@ -149,8 +149,9 @@ pub struct MixWorkspace {
     /// Shortcut 7's input ranges (lo, hi per track) for tail year
     /// `head + i` and every later one.
     late_span: Vec<[[f64; 4]; 2]>,
-    /// Per drive, the running (min, max) impulse while `late_span` is built.
-    late_extremes: Vec<[f64; 2]>,
+    /// Per track drive with repression (drive, track), the running
+    /// (min, max) impulse while `late_span` is built.
+    late_extremes: Vec<(usize, usize, [f64; 2])>,
     /// The tail year at which the next tail is first tested by the box: the
     /// year the last tail of this run settled in (neighbouring candidates
     /// tend to settle alike), later if it ran its whole length. Only steers

@@ -212,27 +212,28 @@ impl MixWorkspace {
         // extreme per drive, summed per track.
         self.late_span.clear();
         self.late_span.resize(n - head, [[0.0; 4]; 2]);
+        // Only track drives with repression have impulses (the others'
+        // are exactly 0).
         self.late_extremes.clear();
-        self.late_extremes.resize(drives.len(), [0.0; 2]);
+        for (i, d) in drives.iter().enumerate() {
+            if let Channel::Track(k) = d.channel
+                && d.repression.is_some()
+            {
+                self.late_extremes.push((i, k.index(), [0.0; 2]));
+            }
+        }
         for y in (2 + head..=end).rev() {
             let mut r_lo = [0.0f64; 4];
             let mut r_hi = [0.0f64; 4];
-            for (i, d) in drives.iter().enumerate() {
-                let Channel::Track(k) = d.channel else {
-                    continue;
-                };
-                if d.repression.is_none() {
-                    continue;
-                }
-                let r = self.impulse[i * len + y];
+            for (i, k, ext) in &mut self.late_extremes {
+                let r = self.impulse[*i * len + y];
                 if !r.is_finite() {
                     return None;
                 }
-                let ext = &mut self.late_extremes[i];
                 ext[0] = ext[0].min(r);
                 ext[1] = ext[1].max(r);
-                r_lo[k.index()] += ext[0];
-                r_hi[k.index()] += ext[1];
+                r_lo[*k] += ext[0];
+                r_hi[*k] += ext[1];
             }
             // Tail year j reads years ≥ t + 1 + j ≥ 2 + j.
             if let Some(j) = y.checked_sub(2).filter(|&j| j < n) {
@@ -528,6 +529,11 @@ impl SynergyModel {
         let mut start = [[f64::INFINITY; 4], [f64::NEG_INFINITY; 4]];
         for x in &ws.full.x[..=last_t as usize] {
             for k in 0..4 {
+                // `min` and `max` skip a NaN, which would leave the tail
+                // reading it outside the box.
+                if !x[k].is_finite() {
+                    return None;
+                }
                 start[0][k] = start[0][k].min(x[k]);
                 start[1][k] = start[1][k].max(x[k]);
             }
