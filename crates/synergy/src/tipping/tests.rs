@@ -130,6 +130,42 @@ fn arb_params() -> impl Strategy<Value = SynergyParams> {
 
 /// Tipping rules other than model.md's: look-aheads from 1 year to 80,
 /// levels across (0, 1).
+/// A model, a programme and the last candidate t_last of an all-tails
+/// test, with the untruncated run simulated to the horizon in a workspace.
+fn arb_all_tails() -> impl Strategy<Value = (SynergyModel, Vec<Drive>, u32, MixWorkspace)> {
+    (
+        arb_params(),
+        prop_oneof![Just(TippingRule::MODEL), arb_rule()],
+        prop::collection::vec(arb_drive(), 0..8),
+        1u32..16,
+        2u32..16,
+    )
+        .prop_map(|(p, rule, drives, horizon, last)| {
+            let m = SynergyParams { tipping: rule, ..p }
+                .validate()
+                .expect("valid");
+            let mut ws = MixWorkspace::new();
+            m.start_full(&drives, horizon, &mut ws);
+            (m, drives, last.min(horizon), ws)
+        })
+}
+
+/// Whether an all-tails `outcome`, if it decided, is what a full
+/// simulation switched off after t gives for every candidate t.
+fn agrees_with_every_tail(
+    m: &SynergyModel,
+    drives: &[Drive],
+    last_t: u32,
+    outcome: Option<bool>,
+) -> Result<(), TestCaseError> {
+    if let Some(outcome) = outcome {
+        for t in 1..=last_t {
+            prop_assert_eq!(plain_sustained(m, drives, t), outcome, "t = {}", t);
+        }
+    }
+    Ok(())
+}
+
 fn arb_rule() -> impl Strategy<Value = TippingRule> {
     (prop_oneof![1u32..=6, 1u32..=80], 0.05f64..0.95)
         .prop_map(|(lookahead, level)| TippingRule { lookahead, level })
@@ -287,22 +323,9 @@ proptest! {
     /// The all-tails box (shortcut 6), whenever it decides, decides every
     /// candidate's tail as a full simulation switched off after t does.
     #[test]
-    fn all_tails_box_agrees_with_every_tail(
-        p in arb_params(),
-        rule in prop_oneof![Just(TippingRule::MODEL), arb_rule()],
-        drives in prop::collection::vec(arb_drive(), 0..8),
-        horizon in 1u32..16,
-        last in 2u32..16,
-    ) {
-        let m = SynergyParams { tipping: rule, ..p }.validate().expect("valid");
-        let mut ws = MixWorkspace::new();
-        m.start_full(&drives, horizon, &mut ws);
-        let last_t = last.min(horizon);
-        if let Some(outcome) = m.all_tails_settled(&drives, last_t, &mut ws, |_| true) {
-            for t in 1..=last_t {
-                prop_assert_eq!(plain_sustained(&m, &drives, t), outcome, "t = {}", t);
-            }
-        }
+    fn all_tails_box_agrees_with_every_tail((m, drives, last_t, mut ws) in arb_all_tails()) {
+        let outcome = m.all_tails_settled(&drives, last_t, &mut ws, |_| true);
+        agrees_with_every_tail(&m, &drives, last_t, outcome)?;
     }
 
     /// The lazily extended untruncated run (fixed point, invariant box,
@@ -637,23 +660,10 @@ proptest! {
     /// drift holds every track up and repression pulls one down, which
     /// few generated runs combine (each case takes about 30 µs).
     #[test]
-    fn stepped_walk_agrees_with_every_tail(
-        p in arb_params(),
-        rule in prop_oneof![Just(TippingRule::MODEL), arb_rule()],
-        drives in prop::collection::vec(arb_drive(), 0..8),
-        horizon in 1u32..16,
-        last in 2u32..16,
-    ) {
-        let m = SynergyParams { tipping: rule, ..p }.validate().expect("valid");
-        let mut ws = MixWorkspace::new();
-        m.start_full(&drives, horizon, &mut ws);
-        let last_t = last.min(horizon);
-        if let Some(all) = m.all_tails_ranges(&drives, last_t, &ws)
-            && let Some(outcome) = m.all_tails_stepped(&drives, last_t, &all, &mut ws)
-        {
-            for t in 1..=last_t {
-                prop_assert_eq!(plain_sustained(&m, &drives, t), outcome, "t = {}", t);
-            }
-        }
+    fn stepped_walk_agrees_with_every_tail((m, drives, last_t, mut ws) in arb_all_tails()) {
+        let outcome = m
+            .all_tails_ranges(&drives, last_t, &ws)
+            .and_then(|all| m.all_tails_stepped(&drives, last_t, &all, &mut ws));
+        agrees_with_every_tail(&m, &drives, last_t, outcome)?;
     }
 }
