@@ -89,15 +89,10 @@ pub(crate) fn settled_with(
     let level = model.p.tipping.level;
     for _ in 0..tries {
         // The decision this box would give; no need to prove invariance otherwise.
-        let outcome = if hi.iter().any(|&h| h < level) {
-            false
-        } else if lo.iter().all(|&l| l >= level) {
-            if hopeless_above(model, rem) {
-                return None;
-            }
-            true
-        } else {
-            return None;
+        let outcome = match box_outcome(level, &lo, &hi) {
+            Some(true) if hopeless_above(model, rem) => return None,
+            Some(outcome) => outcome,
+            None => return None,
         };
         let (next_lo, next_hi) = image(model, &lo, &hi, rem);
         // Written so that a NaN anywhere means "not contained".
@@ -119,6 +114,20 @@ pub(crate) fn settled_with(
         }
     }
     None
+}
+
+/// What a box [lo, hi] that holds every later state decides: `Some(false)`
+/// if some track lies below the tipping `level` throughout (not
+/// sustained), `Some(true)` if every track lies at or above it
+/// (sustained), `None` if it straddles the level.
+pub(crate) fn box_outcome(level: f64, lo: &[f64; 4], hi: &[f64; 4]) -> Option<bool> {
+    if hi.iter().any(|&h| h < level) {
+        Some(false)
+    } else if lo.iter().all(|&l| l >= level) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// Whether no box above the tipping level L can be proved invariant, so the

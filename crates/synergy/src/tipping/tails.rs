@@ -4,7 +4,7 @@
 //! invariant box (shortcut 5); the one box for every tail (shortcut 6) and
 //! the walk of boxes for every tail (shortcut 7).
 
-use crate::bounds::{Remaining, image, settled, settled_with};
+use crate::bounds::{Remaining, box_outcome, image, settled, settled_with};
 use crate::schedule::interpolate;
 use crate::{Channel, Drive, SynergyModel};
 
@@ -504,15 +504,7 @@ impl SynergyModel {
     ) -> Option<bool> {
         let n = self.rule().lookahead as usize;
         let level = self.rule().level;
-        let decide = |[lo, hi]: &[[f64; 4]; 2]| {
-            if hi.iter().any(|&h| h < level) {
-                Some(false)
-            } else if lo.iter().all(|&l| l >= level) {
-                Some(true)
-            } else {
-                None
-            }
-        };
+        let decide = |[lo, hi]: &[[f64; 4]; 2]| box_outcome(level, lo, hi);
         // The first tail year in which every track drive reads only
         // switched-off activity (the same for every candidate).
         let stop = i64::from(last_t);
