@@ -31,6 +31,10 @@ fn cohort_step(c: &mut Criterion) {
     c.bench_function("cohort_step/sodertalje_baseline_30y", |b| {
         b.iter(|| model.simulate(std::hint::black_box(&effects), &mut out))
     });
+    // As a sample runs it: the composed model reads no case ledger.
+    c.bench_function("cohort_step/sodertalje_baseline_30y_costs_only", |b| {
+        b.iter(|| model.simulate_costs(std::hint::black_box(&effects), &mut out))
+    });
 }
 
 fn one_sample(c: &mut Criterion) {

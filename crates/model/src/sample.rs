@@ -403,7 +403,7 @@ impl Model for ScenarioModel<'_> {
                 let (tip, outcome, cost, inv, area, tr) = if mi == 0 {
                     base_traj.clone_from(run.trajectory);
                     self.driver_factors(base_traj, &mut effects[0].effects, phis);
-                    cohorts.simulate(&effects[0].effects, base_outcome);
+                    cohorts.simulate_costs(&effects[0].effects, base_outcome);
                     base_outcome.total_cost_into(base_cost);
                     base_area.fill(s, base_traj, inputs);
                     accounts::baseline(self.shape, slots, d, base_cost, buffers, out);
@@ -422,7 +422,7 @@ impl Model for ScenarioModel<'_> {
                     let mix = &mut effects[mi];
                     self.driver_factors(traj, &mut mix.effects, phis);
                     mix.fill_shares(s, entries, drives, &syn, traj, inputs);
-                    cohorts.simulate(&mix.effects, mix_outcome);
+                    cohorts.simulate_costs(&mix.effects, mix_outcome);
                     mix_outcome.total_cost_into(mix_cost);
                     mix.investment(s, entries, drives, mix_outcome, inputs, invest);
                     mix_area.fill(s, traj, inputs);

@@ -424,7 +424,7 @@ impl CohortModel {
         out
     }
 
-    fn prepare(&self, effects: &Effects, out: &mut Outcome) {
+    fn prepare(&self, effects: &Effects, out: &mut Outcome, ledger: bool) {
         let h = self.horizon as usize;
         let n_g = self.groups.len();
         out.horizon = h;
@@ -434,7 +434,8 @@ impl CohortModel {
         // and year below, so a buffer of the right length needs no zeroing
         // (its old contents never show through).
         fit(&mut out.cost, n_g * h * self.n_actors);
-        fit(&mut out.ledger, n_g * h);
+        fit(&mut out.ledger, if ledger { n_g * h } else { 0 });
+        out.has_ledger = ledger;
         out.turn_offset.clear();
         out.prevent_offset.clear();
         let mut k = 0;
@@ -462,11 +463,29 @@ impl CohortModel {
     /// [`CohortModel::check_effects`] once per shape of `effects` first: this
     /// function reads missing years as defaults rather than failing.
     pub fn simulate(&self, effects: &Effects, out: &mut Outcome) {
+        self.run::<true>(effects, out);
+    }
+
+    /// [`CohortModel::simulate`] without the case ledger: the same costs,
+    /// reach and successes, bit for bit, but [`Outcome::has_ledger`] is
+    /// false afterwards. For callers that read none of the ledger, such as
+    /// the composed model's samples: writing it, and summing the cases
+    /// present after ageing for it, is ≈ 3 % of a Södertälje run
+    /// (docs/performance.md).
+    pub fn simulate_costs(&self, effects: &Effects, out: &mut Outcome) {
+        self.run::<false>(effects, out);
+    }
+
+    /// The cohort run of [`CohortModel::simulate`], with or without the
+    /// ledger. Without it, the values only the ledger records (and the sum
+    /// of the cases present after ageing) are not computed at all: the
+    /// constant lets the compiler drop them.
+    fn run<const LEDGER: bool>(&self, effects: &Effects, out: &mut Outcome) {
         // Every floating-point operation that reaches an output is the same,
         // in the same order, as in the straightforward version kept in
         // `reference.rs` (the tests compare them bit for bit); only passes
         // are fused and loop-invariant work is hoisted.
-        self.prepare(effects, out);
+        self.prepare(effects, out, LEDGER);
         let h = self.horizon as usize;
         let n_a = self.n_actors;
         let n_g = self.groups.len();
@@ -557,11 +576,13 @@ impl CohortModel {
                         occupied[g] = n.len();
                     }
                 }
-                let l = &mut out.ledger[g * h + t - 1];
-                l.inflow = exo;
-                l.fed_in = fed_now[g];
-                l.prevented = prevented;
-                l.turned = turned_total;
+                if LEDGER {
+                    let l = &mut out.ledger[g * h + t - 1];
+                    l.inflow = exo;
+                    l.fed_in = fed_now[g];
+                    l.prevented = prevented;
+                    l.turned = turned_total;
+                }
             }
             // Success cases enter at profile year 1; then (3) booking, (4) feeds, (5) ageing.
             for (g, grp) in self.groups.iter().enumerate() {
@@ -610,11 +631,13 @@ impl CohortModel {
                         }
                     }
                 };
-                let l = &mut out.ledger[g * h + t - 1];
-                l.success_in = success_in[g];
-                l.fed_out = fed_out;
-                l.aged_out = aged_out;
-                l.present = present_after;
+                if LEDGER {
+                    let l = &mut out.ledger[g * h + t - 1];
+                    l.success_in = success_in[g];
+                    l.fed_out = fed_out;
+                    l.aged_out = aged_out;
+                    l.present = present_after;
+                }
             }
         }
         out.work = buf;

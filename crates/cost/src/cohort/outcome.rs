@@ -37,8 +37,10 @@ pub struct Outcome {
     pub(crate) n_groups: usize,
     /// `[g][t][a]`, SEK nominal.
     pub(crate) cost: Vec<f64>,
-    /// `[g][t]`.
+    /// `[g][t]`; empty when `has_ledger` is false.
     pub(crate) ledger: Vec<Ledger>,
+    /// Whether the run that wrote this outcome kept the ledger.
+    pub(crate) has_ledger: bool,
     /// Per group, offset of its turn effects, then of its prevent effects, in `reached`/`succeeded` (× horizon).
     pub(crate) turn_offset: Vec<usize>,
     pub(crate) prevent_offset: Vec<usize>,
@@ -135,10 +137,18 @@ impl Outcome {
         }
     }
 
+    /// Whether this outcome holds the case ledger: true after
+    /// [`CohortModel::simulate`](super::CohortModel::simulate), false after
+    /// [`CohortModel::simulate_costs`](super::CohortModel::simulate_costs).
+    pub fn has_ledger(&self) -> bool {
+        self.has_ledger
+    }
+
     /// The case ledger of group `g` in year `t` (1-based).
     ///
     /// # Panics
-    /// If `g` or `t` is out of range.
+    /// If `g` or `t` is out of range, or the outcome has no ledger
+    /// ([`Outcome::has_ledger`]).
     pub fn ledger(&self, g: usize, t: u32) -> &Ledger {
         &self.ledger[g * self.horizon + t as usize - 1]
     }

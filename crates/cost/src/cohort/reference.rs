@@ -16,7 +16,7 @@ impl CohortModel {
     /// written whole or zeroed by `prepare`, so a reused `out` gives the same
     /// result as a fresh one. Reads missing years of `effects` as defaults.
     pub(super) fn simulate_reference(&self, effects: &Effects, out: &mut Outcome) {
-        self.prepare(effects, out);
+        self.prepare(effects, out, true);
         out.cost.iter_mut().for_each(|c| *c = 0.0);
         let h = self.horizon as usize;
         let n_a = self.n_actors;

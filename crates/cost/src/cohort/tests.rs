@@ -660,7 +660,13 @@ fn effects_are_checked_against_the_model() {
 
 /// Bit patterns of everything `simulate` writes.
 fn outputs(o: &Outcome) -> Vec<u64> {
-    let ledger = o.ledger.iter().flat_map(|l| {
+    outputs_of(o, true)
+}
+
+/// The bits of every output of `o`, the ledger only if `ledger`.
+fn outputs_of(o: &Outcome, ledger: bool) -> Vec<u64> {
+    let kept = if ledger { o.ledger.len() } else { 0 };
+    let ledger = o.ledger[..kept].iter().flat_map(|l| {
         [
             l.inflow,
             l.fed_in,
@@ -841,6 +847,20 @@ proptest! {
         }
         m.simulate(&other, &mut got);
         m.simulate(&e, &mut got);
+        prop_assert_eq!(outputs(&got), outputs(&want));
+        // Without the ledger: the same costs, reach and successes, on a
+        // fresh outcome and on one a full run of other effects left behind;
+        // and a full run after it has its whole ledger back.
+        let mut costs = Outcome::default();
+        m.simulate_costs(&e, &mut costs);
+        prop_assert!(!costs.has_ledger() && costs.ledger.is_empty());
+        prop_assert_eq!(outputs_of(&costs, false), outputs_of(&want, false));
+        m.simulate(&other, &mut got);
+        m.simulate_costs(&e, &mut got);
+        prop_assert!(!got.has_ledger());
+        prop_assert_eq!(outputs_of(&got, false), outputs_of(&want, false));
+        m.simulate(&e, &mut got);
+        prop_assert!(got.has_ledger());
         prop_assert_eq!(outputs(&got), outputs(&want));
     }
 }
