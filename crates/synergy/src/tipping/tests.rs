@@ -128,8 +128,6 @@ fn arb_params() -> impl Strategy<Value = SynergyParams> {
         )
 }
 
-/// Tipping rules other than model.md's: look-aheads from 1 year to 80,
-/// levels across (0, 1).
 /// A model, a programme and the last candidate t_last of an all-tails
 /// test, with the untruncated run simulated to the horizon in a workspace.
 fn arb_all_tails() -> impl Strategy<Value = (SynergyModel, Vec<Drive>, u32, MixWorkspace)> {
@@ -166,6 +164,8 @@ fn agrees_with_every_tail(
     Ok(())
 }
 
+/// Tipping rules other than model.md's: look-aheads from 1 year to 80,
+/// levels across (0, 1).
 fn arb_rule() -> impl Strategy<Value = TippingRule> {
     (prop_oneof![1u32..=6, 1u32..=80], 0.05f64..0.95)
         .prop_map(|(lookahead, level)| TippingRule { lookahead, level })
