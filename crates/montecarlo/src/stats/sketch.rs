@@ -512,10 +512,14 @@ fn insert_unsorted(
         *s = total;
     }
     grow(grouped, batch.len());
-    // Scatter using start[b] as a cursor, then shift back.
+    // Scatter using start[b] as a cursor, then shift back. Over slices, so
+    // that their bounds stay in registers: through the `Vec`s, every store
+    // made the compiler reload both vectors' pointers and lengths.
+    let cursors: &mut [u32] = start;
+    let into: &mut [f64] = grouped;
     for (&x, &b) in batch.iter().zip(bucket.iter()) {
-        let at = &mut start[b as usize];
-        grouped[*at as usize] = x;
+        let at = &mut cursors[b as usize];
+        into[*at as usize] = x;
         *at += 1;
     }
     start.copy_within(..stored + 1, 1);
@@ -795,8 +799,9 @@ fn select_ranks(
         total += *s;
         *s = total;
     }
+    let cursors: &mut [u32] = start;
     for (&x, &j) in vals.iter().zip(bucket.iter()) {
-        let at = &mut start[j as usize];
+        let at = &mut cursors[j as usize];
         tmp[*at as usize] = x;
         *at += 1;
     }
