@@ -129,7 +129,7 @@ enum Command {
         /// Write each sample's inputs and every mix's NPV (total and per actor) to this file:
         /// CSV, or Parquet if it ends in .parquet (build with --features parquet); one scenario
         /// file only.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_parser = parse_out_file)]
         samples_out: Option<PathBuf>,
         /// At most this many samples (rows) in --samples-out.
         #[arg(long, value_name = "N", default_value_t = palett_runner::samples::DEFAULT_LIMIT)]
@@ -137,15 +137,15 @@ enum Command {
         /// Worker threads, 1 to 256 (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
         threads: Option<u32>,
-        /// Output directory.
-        #[arg(long, default_value = "results")]
+        /// Output directory (created when missing).
+        #[arg(long, default_value = "results", value_parser = parse_out_dir)]
         out: PathBuf,
         /// Terminal output: comparison tables, or the whole batch as one JSON document (status,
         /// errors with places, warnings, assertions, headline numbers; docs/ci.md).
         #[arg(long, value_enum, default_value_t = RunFormat::Text)]
         format: RunFormat,
         /// Also write a JUnit XML report: one test case per assertion and per file (docs/ci.md).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_parser = parse_out_file)]
         junit: Option<PathBuf>,
         /// Print problems, failed assertions and warnings as CI annotations on stdout
         /// (github: `::error file=…,line=…,col=…::message`).
@@ -172,8 +172,8 @@ enum Command {
         /// Part files, or folders searched for *.part-K-of-N files.
         #[arg(required = true)]
         parts: Vec<PathBuf>,
-        /// Output directory.
-        #[arg(long, default_value = "results")]
+        /// Output directory (created when missing).
+        #[arg(long, default_value = "results", value_parser = parse_out_dir)]
         out: PathBuf,
         /// Merge what is there when shards are missing; summary.json names them and the
         /// planned sample count.
@@ -262,8 +262,8 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
         threads: Option<u32>,
-        /// Output directory.
-        #[arg(long, default_value = "results")]
+        /// Output directory (created when missing).
+        #[arg(long, default_value = "results", value_parser = parse_out_dir)]
         out: PathBuf,
     },
     /// Compare two output folders of `palett run`: which results moved beyond Monte Carlo noise.
@@ -310,8 +310,8 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
         threads: Option<u32>,
-        /// Output directory.
-        #[arg(long, default_value = "results")]
+        /// Output directory (created when missing).
+        #[arg(long, default_value = "results", value_parser = parse_out_dir)]
         out: PathBuf,
     },
     /// List every uncertain input: its path (the name used in correlations), distribution and central value.
@@ -985,6 +985,53 @@ fn cmd_params(file: &std::path::Path) -> u8 {
     }
     print_out(text.as_bytes());
     exit::OK
+}
+
+/// `--out`: a folder, created when missing. See [`writable`].
+fn parse_out_dir(s: &str) -> Result<PathBuf, String> {
+    writable(s, true)
+}
+
+/// `--samples-out` and `--junit`: a file, its folders created when
+/// missing. See [`writable`].
+fn parse_out_file(s: &str) -> Result<PathBuf, String> {
+    writable(s, false)
+}
+
+/// An output path that can be made: a folder (`folder`) or a file that is
+/// not an existing folder, with no file where one of its folders would be.
+/// Checked while the command line is read, so that a run does not compute
+/// everything and then fail to write it.
+fn writable(s: &str, folder: bool) -> Result<PathBuf, String> {
+    let path = PathBuf::from(s);
+    let wanted = if folder {
+        "a folder (created when missing)"
+    } else {
+        "a file name (its folders created when missing)"
+    };
+    if !folder && path.is_dir() {
+        return Err(format!("this is a folder; give {wanted}"));
+    }
+    let mut at: &std::path::Path = &path;
+    loop {
+        if at.exists() {
+            if at.is_dir() || (!folder && at == path) {
+                return Ok(path);
+            }
+            return Err(if at == path {
+                format!("this is a file; give {wanted}")
+            } else {
+                format!(
+                    "`{}` is a file, so no folder can be made inside it; give {wanted}",
+                    at.display()
+                )
+            });
+        }
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => return Ok(path),
+        }
+    }
 }
 
 /// `PATH=VALUE` of `--set`.

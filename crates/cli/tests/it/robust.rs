@@ -207,6 +207,63 @@ fn command_line_edges() {
         "{}",
         text(&o).1
     );
+
+    // --out naming a file, or a folder inside one, is a usage error before
+    // any sample is drawn, for every command that writes results.
+    s.write("taken", "not a folder");
+    let file = s.dir.path().join("taken");
+    let inside = file.join("results");
+    for (out, says) in [
+        (&file, "this is a file; give a folder".to_string()),
+        (
+            &inside,
+            format!("`{}` is a file, so no folder", file.display()),
+        ),
+    ] {
+        let out = out.to_str().expect("utf-8");
+        for args in [
+            vec!["run", "scenarios/seed-cases.ron", "-q", "--out", out],
+            vec!["sensitivity", "scenarios/seed-cases.ron", "--out", out],
+            vec!["merge", "parts", "--out", out],
+            vec![
+                "discover",
+                "scenarios/seed-cases.ron",
+                "--mix",
+                "m",
+                "--when",
+                "best",
+                "--out",
+                out,
+            ],
+        ] {
+            let o = palett(&args);
+            let err = text(&o).1;
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.contains("--out") && err.contains(&says),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    // The files a run writes besides its folder: not a folder, and not
+    // inside a file.
+    let folder = s.dir.path().to_str().expect("utf-8");
+    let under_file = inside.to_str().expect("utf-8");
+    for flag in ["--samples-out", "--junit"] {
+        for (path, says) in [
+            (folder, "this is a folder; give a file name"),
+            (under_file, "is a file, so no folder can be made inside it"),
+        ] {
+            let o = palett(&["run", "scenarios/seed-cases.ron", "-q", flag, path]);
+            let err = text(&o).1;
+            assert_eq!(o.status.code(), Some(2), "{flag} {path}: {err}");
+            assert!(err.contains(flag) && err.contains(says), "{flag}: {err}");
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        "not a folder"
+    );
 }
 
 #[test]
