@@ -1082,21 +1082,16 @@ fn cmd_run(
         None => palett_runner::batch::run_batch(&files, out, o, &|i, p| bar.update(i, p)),
     };
     bar.finish();
-    // A path that does not exist is an invalid entry of the batch, so
+    // A path that yields no scenario is an invalid entry of the batch, so
     // index.json says what happened to it.
-    results.extend(
-        paths
-            .iter()
-            .filter(|p| !p.exists())
-            .map(|p| palett_runner::batch::missing(p)),
-    );
+    results.extend(missing.iter().map(palett_runner::batch::missing));
     finish_batch(&results, !missing.is_empty(), out, how)
 }
 
-/// The scenario files of a batch (directories searched) and the paths
-/// that do not exist.
-fn batch_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let (found, missing) = discover::discover(paths);
+/// The scenario files of a batch (directories searched), and the paths
+/// that yield none: missing, or folders without a scenario file.
+fn batch_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<discover::NotFound>) {
+    let (found, mut missing) = discover::discover(paths);
     // Library files are only included by scenarios; a file given by name
     // that is not a scenario is still reported (as invalid) by run_file.
     let files: Vec<PathBuf> = found
@@ -1104,7 +1099,16 @@ fn batch_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         .filter(|f| f.kind != Some(FileKind::Library) || paths.contains(&f.path))
         .map(|f| f.path)
         .collect();
-    let missing = missing.iter().map(ToString::to_string).collect();
+    for p in paths {
+        let searched = p.is_dir() && !missing.iter().any(|m| &m.path == p);
+        if searched && !files.iter().any(|f| f.starts_with(p)) {
+            missing.push(discover::NotFound {
+                path: p.clone(),
+                reason: discover::ONLY_LIBRARIES,
+            });
+        }
+    }
+    missing.sort_by_key(|m| paths.iter().position(|p| *p == m.path));
     (palett_runner::batch::distinct_files(files), missing)
 }
 

@@ -491,16 +491,16 @@ mod tests {
     }
 }
 
-/// A path given on the command line that does not exist, as a batch entry.
-pub fn missing(path: &Path) -> FileResult {
+/// A path given on the command line that yields no scenario to run (it
+/// does not exist, or is a folder without one), as an invalid batch entry,
+/// so that index.json and the exit code say so.
+pub fn missing(not_found: &crate::discover::NotFound) -> FileResult {
+    let path = &not_found.path;
     FileResult::failed(
         path,
         FileStatus::Invalid,
         None,
-        FileError::Invalid(vec![Diagnostic::whole_file(
-            path,
-            "no such file or directory",
-        )]),
+        FileError::Invalid(vec![Diagnostic::whole_file(path, not_found.reason)]),
     )
 }
 

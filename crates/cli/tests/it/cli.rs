@@ -1,6 +1,6 @@
 //! The command line itself: help, exit codes, completions, man page.
 
-use super::support::{palett, text};
+use super::support::{Scratch, palett, root, text};
 
 #[test]
 fn help_leads_with_examples_and_lists_exit_codes() {
@@ -39,6 +39,80 @@ fn missing_path_is_reported_and_exits_3() {
         stderr.contains("no/such/dir: no such file or directory"),
         "{stderr}"
     );
+}
+
+/// A mistyped or empty folder must not pass as a batch that ran: it is an
+/// invalid entry, in index.json too, and the other files still run.
+#[test]
+fn folder_without_scenarios_is_invalid_and_the_batch_runs_on() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.dir.path().join("empty/nested")).expect("mkdir");
+    s.write("empty/notes.txt", "not a scenario");
+    let libs = s.write(
+        "libs/profiles.ron",
+        &std::fs::read_to_string(root().join("scenarios/lib/seed-profiles.ron")).expect("lib"),
+    );
+    let libs = libs.parent().expect("folder");
+    let empty = s.dir.path().join("empty");
+    let out = s.dir.path().join("out");
+    let (empty, libs, out) = (
+        empty.to_str().expect("utf-8"),
+        libs.to_str().expect("utf-8"),
+        out.to_str().expect("utf-8"),
+    );
+    let o = palett(&[
+        "run",
+        empty,
+        "scenarios/seed-cases.ron",
+        libs,
+        "-q",
+        "--out",
+        out,
+    ]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{empty}: no .ron files in this folder or below it"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{libs}: no scenario files in this folder or below it, only library files"
+        )),
+        "{stderr}"
+    );
+    let index =
+        std::fs::read_to_string(std::path::Path::new(out).join("index.json")).expect("index");
+    let index: serde_json::Value = serde_json::from_str(&index).expect("json");
+    let status: Vec<(&str, &str)> = index["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().expect("file"),
+                f["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("scenarios/seed-cases.ron", "ok"),
+            (empty, "invalid"),
+            (libs, "invalid"),
+        ]
+    );
+
+    // validate: an empty folder is invalid; a folder of libraries is
+    // checked file by file, as before.
+    let o = palett(&["validate", empty]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).1.contains("no .ron files"), "{}", text(&o).1);
+    let o = palett(&["validate", libs]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
 }
 
 #[test]
