@@ -104,8 +104,9 @@ enum Command {
         /// Scenario files or directories (searched for *.ron; library files are skipped).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Monte Carlo samples (default: the file's `run.samples`, else 10000).
-        #[arg(long)]
+        /// Monte Carlo samples, e.g. 100000, 100_000 or 1e5 (default: the file's `run.samples`,
+        /// else 10000).
+        #[arg(long, value_parser = parse_count)]
         samples: Option<u64>,
         /// Seed of the random streams (default: the file's, else 1).
         #[arg(long)]
@@ -132,7 +133,8 @@ enum Command {
         #[arg(long, value_name = "FILE", value_parser = parse_out_file)]
         samples_out: Option<PathBuf>,
         /// At most this many samples (rows) in --samples-out.
-        #[arg(long, value_name = "N", default_value_t = palett_runner::samples::DEFAULT_LIMIT)]
+        #[arg(long, value_name = "N", value_parser = parse_count,
+              default_value_t = palett_runner::samples::DEFAULT_LIMIT)]
         samples_out_limit: u64,
         /// Worker threads, 1 to 256 (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
@@ -248,7 +250,7 @@ enum Command {
         confidence: Option<f64>,
         /// Monte Carlo samples for --frontier (default: the file's) and the variance samples of
         /// --shapley.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_count)]
         samples: Option<u64>,
         /// Seed for --shapley and --frontier (default: the file's).
         #[arg(long)]
@@ -298,8 +300,9 @@ enum Command {
         /// The condition that makes a sample a case of interest.
         #[arg(long)]
         when: String,
-        /// Monte Carlo samples (default: the file's); at most 20 000 are kept for PRIM.
-        #[arg(long)]
+        /// Monte Carlo samples, e.g. 20000 or 2e4 (default: the file's); at most 20 000 are kept
+        /// for PRIM.
+        #[arg(long, value_parser = parse_count)]
         samples: Option<u64>,
         /// Seed (default: the file's).
         #[arg(long)]
@@ -985,6 +988,23 @@ fn cmd_params(file: &std::path::Path) -> u8 {
     }
     print_out(text.as_bytes());
     exit::OK
+}
+
+/// A count of samples: a whole number written as 100000, 100_000 or 1e5
+/// (scientific notation only where it is exactly a whole number, up to
+/// 2⁵³, beyond which a float no longer holds every whole number).
+fn parse_count(s: &str) -> Result<u64, String> {
+    let digits = s.replace('_', "");
+    if let Ok(n) = digits.parse::<u64>() {
+        return Ok(n);
+    }
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match digits.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= EXACT => Ok(x as u64),
+        _ => Err(format!(
+            "expected a whole number such as 100000, 100_000 or 1e5; got `{s}`"
+        )),
+    }
 }
 
 /// `--out`: a folder, created when missing. See [`writable`].

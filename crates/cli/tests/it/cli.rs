@@ -115,6 +115,43 @@ fn folder_without_scenarios_is_invalid_and_the_batch_runs_on() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
 }
 
+/// Sample counts as people write them: 1e4 and 10_000 are 10000; a count
+/// that is not a whole number is a usage error that says what would do.
+#[test]
+fn sample_counts_in_scientific_notation_and_with_underscores() {
+    let s = Scratch::new();
+    let mut summaries = Vec::new();
+    for (i, n) in ["2000", "2e3", "2_000", "0.2e4"].into_iter().enumerate() {
+        let out = s.dir.path().join(format!("out{i}"));
+        let o = palett(&[
+            "run",
+            "scenarios/herrgarden.ron",
+            "--samples",
+            n,
+            "-q",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{n}: {}", text(&o).1);
+        summaries.push(std::fs::read(out.join("herrgarden/summary.json")).expect("summary"));
+    }
+    assert!(summaries.windows(2).all(|w| w[0] == w[1]));
+    assert!(
+        String::from_utf8_lossy(&summaries[0]).contains("\"samples\": 2000"),
+        "a run of 2000 samples"
+    );
+    for bad in ["1.5", "-5", "2e3.5", "1e30", "nan", "lots"] {
+        let arg = format!("--samples={bad}");
+        let o = palett(&["run", "scenarios/herrgarden.ron", &arg]);
+        let err = text(&o).1;
+        assert_eq!(o.status.code(), Some(2), "{bad}: {err}");
+        assert!(
+            err.contains("expected a whole number such as 100000, 100_000 or 1e5"),
+            "{bad}: {err}"
+        );
+    }
+}
+
 #[test]
 fn completions_and_man_page_are_generated() {
     let out = palett(&["completions", "bash"]);
