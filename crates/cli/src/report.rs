@@ -16,6 +16,11 @@ use crate::color::Paint;
 pub fn write(dir: &Path, only: Option<&[String]>, quiet: bool) -> u8 {
     match palett_report::write_reports(dir, only, env!("CARGO_PKG_VERSION")) {
         Ok(w) => {
+            // Every folder's problem is shown, quiet or not; the other
+            // reports were written.
+            for e in &w.failed {
+                eprintln!("{e}");
+            }
             if !quiet {
                 for p in &w.pages {
                     eprintln!("report: {}", p.display());
@@ -23,12 +28,18 @@ pub fn write(dir: &Path, only: Option<&[String]>, quiet: bool) -> u8 {
                 if let Some(i) = &w.index {
                     eprintln!("index:  {}", i.display());
                 }
-                eprintln!(
-                    "{} figure files (SVG and PNG) in the figures/ folders",
-                    w.figures
-                );
+                if !w.pages.is_empty() {
+                    eprintln!(
+                        "{} figure files (SVG and PNG) in the figures/ folders",
+                        w.figures
+                    );
+                }
             }
-            exit::OK
+            if w.failed.is_empty() {
+                exit::OK
+            } else {
+                exit::INVALID
+            }
         }
         Err(e) => {
             eprintln!("{e}");

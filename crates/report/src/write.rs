@@ -13,7 +13,7 @@ use crate::scenario::{self, ScenarioReport};
 use crate::{figure, html};
 
 /// What was written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Written {
     /// The scenario pages.
     pub pages: Vec<PathBuf>,
@@ -21,6 +21,11 @@ pub struct Written {
     pub index: Option<PathBuf>,
     /// Figure files (SVG and PNG).
     pub figures: usize,
+    /// The scenario folders of a batch whose report could not be written
+    /// (a result file unreadable or not palett's, a write that failed),
+    /// with why. The batch's other reports and its index page are written
+    /// all the same.
+    pub failed: Vec<ReportError>,
 }
 
 fn put(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
@@ -98,6 +103,7 @@ pub fn write_reports(
             pages: vec![dir.join("report.html")],
             index: None,
             figures,
+            failed: Vec::new(),
         });
     }
     let mut stems: Vec<String> = match std::fs::read_dir(dir) {
@@ -133,13 +139,26 @@ pub fn write_reports(
     let mut reports = Vec::new();
     for stem in stems {
         let sub = dir.join(&stem);
-        let Some(folder) = ResultFolder::read(&sub)? else {
-            continue;
+        let folder = match ResultFolder::read(&sub) {
+            Ok(Some(folder)) => folder,
+            Ok(None) => continue,
+            Err(e) => {
+                written.failed.push(e);
+                continue;
+            }
         };
         let r = scenario::build(&stem, folder);
-        written.figures += write_scenario(&r, &version)?;
-        written.pages.push(sub.join("report.html"));
-        reports.push(r);
+        match write_scenario(&r, &version) {
+            Ok(figures) => {
+                written.figures += figures;
+                written.pages.push(sub.join("report.html"));
+                reports.push(r);
+            }
+            Err(e) => written.failed.push(e),
+        }
+    }
+    if reports.is_empty() {
+        return Ok(written);
     }
     let index_path = dir.join("index.html");
     put(
@@ -268,5 +287,28 @@ mod tests {
             write_reports(tmp.path(), None, "x"),
             Err(ReportError::NoResults(_))
         ));
+    }
+
+    /// One scenario folder that cannot be read does not stop the batch's
+    /// other reports nor its index page; it is returned with why.
+    #[test]
+    fn a_bad_folder_is_reported_and_the_others_are_written() {
+        let tmp = golden_copy();
+        let bad = tmp.path().join("herrgarden/summary.json");
+        std::fs::write(&bad, "{\"broken\": ").expect("corrupt");
+        let w = write_reports(tmp.path(), None, "test").expect("the batch");
+        assert_eq!(w.failed.len(), 1, "{:?}", w.failed);
+        let why = w.failed[0].to_string();
+        assert!(
+            why.contains("herrgarden/summary.json") && why.contains("not a palett result file"),
+            "{why}"
+        );
+        assert!(!tmp.path().join("herrgarden/report.html").exists());
+        assert!(w.pages.len() >= 3, "{:?}", w.pages);
+        assert!(w.pages.iter().all(|p| p.is_file()));
+        assert!(w.index.expect("index page").is_file());
+
+        // A folder of one scenario is not a batch: its error is the answer.
+        assert!(write_reports(&tmp.path().join("herrgarden"), None, "test").is_err());
     }
 }
