@@ -719,7 +719,12 @@ fn cmd_diff(
         },
     };
     print_out(text.as_bytes());
-    if fail_on_change && d.changed() {
+    for u in &d.unreadable {
+        eprintln!("{}", u.error);
+    }
+    if !d.unreadable.is_empty() {
+        exit::INVALID
+    } else if fail_on_change && d.changed() {
         exit::ASSERTION_FAILED
     } else {
         exit::OK

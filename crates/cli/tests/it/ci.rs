@@ -276,6 +276,76 @@ fn diff_finds_a_changed_assumption_and_calls_a_new_seed_noise() {
     assert_eq!(o.status.code(), Some(3));
 }
 
+/// One scenario whose summary.json is not palett's is named, with why, and
+/// the batch's other scenarios are still compared; the exit code says a
+/// folder could not be read. Two scenario folders: the error is the answer.
+#[test]
+fn diff_of_a_batch_compares_the_scenarios_it_can_read() {
+    let scratch = Scratch::new();
+    let dir = scratch.dir.path();
+    let old = dir.join("old");
+    let o = palett(&[
+        "run",
+        "scenarios/herrgarden.ron",
+        "scenarios/seed-cases.ron",
+        "--samples",
+        "500",
+        "-q",
+        "--out",
+        old.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let new = dir.join("new");
+    copy_dir(&old, &new);
+    std::fs::write(new.join("herrgarden/summary.json"), "{\"truncated\": ").expect("corrupt");
+    let o = palett(&[
+        "diff",
+        old.to_str().expect("utf-8"),
+        new.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o).1);
+    let d: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(d["scenarios"].as_array().expect("scenarios").len(), 1);
+    assert_eq!(d["scenarios"][0]["folder"], "seed-cases");
+    assert_eq!(d["unreadable"][0]["folder"], "herrgarden");
+    let why = d["unreadable"][0]["error"].as_str().expect("why");
+    assert!(
+        why.contains("herrgarden/summary.json") && why.contains("not a palett summary.json"),
+        "{why}"
+    );
+    assert!(
+        text(&o).1.contains("not a palett summary.json"),
+        "{}",
+        text(&o).1
+    );
+
+    let o = palett(&[
+        "diff",
+        old.to_str().expect("utf-8"),
+        new.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        text(&o).0.contains("Not compared: herrgarden ("),
+        "{}",
+        text(&o).0
+    );
+
+    let o = palett(&[
+        "diff",
+        old.join("herrgarden").to_str().expect("utf-8"),
+        new.join("herrgarden").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        text(&o).1.contains("not a palett summary.json"),
+        "{}",
+        text(&o).1
+    );
+}
+
 /// Copies the folder `from` to `to`, recursively.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");

@@ -44,6 +44,18 @@ pub struct BatchDiff {
     pub only_old: Vec<String>,
     /// Scenario folders only in the new folder.
     pub only_new: Vec<String>,
+    /// Scenario folders in both whose summary.json could not be read on
+    /// one side or the other, with why: not compared, and the others are.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A scenario folder of a batch that could not be compared.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unreadable {
+    /// The scenario folder's name.
+    pub folder: String,
+    /// Why, naming the file (as [`ReadError`] says it).
+    pub error: String,
 }
 
 impl BatchDiff {
@@ -97,6 +109,7 @@ pub fn diff_dirs(old: &Path, new: &Path, threshold: f64) -> Result<BatchDiff, Re
     let single = a.len() == 1 && b.len() == 1 && old.join("summary.json").is_file();
     let mut scenarios = Vec::new();
     let mut only_old = Vec::new();
+    let mut unreadable = Vec::new();
     for (name, path) in &a {
         let partner = if single {
             b.first()
@@ -105,9 +118,20 @@ pub fn diff_dirs(old: &Path, new: &Path, threshold: f64) -> Result<BatchDiff, Re
         };
         match partner {
             Some((_, q)) => {
-                let before = RunSummary::read(&path.join("summary.json"))?;
-                let after = RunSummary::read(&q.join("summary.json"))?;
-                scenarios.push(compare(name, &before, &after, threshold));
+                let read = RunSummary::read(&path.join("summary.json"))
+                    .and_then(|before| Ok((before, RunSummary::read(&q.join("summary.json"))?)));
+                match read {
+                    Ok((before, after)) => {
+                        scenarios.push(compare(name, &before, &after, threshold));
+                    }
+                    // Two scenario folders: the error is the answer.
+                    Err(e) if single => return Err(e),
+                    // A batch: the other scenarios are still compared.
+                    Err(e) => unreadable.push(Unreadable {
+                        folder: name.clone(),
+                        error: e.to_string(),
+                    }),
+                }
             }
             None => only_old.push(name.clone()),
         }
@@ -128,5 +152,6 @@ pub fn diff_dirs(old: &Path, new: &Path, threshold: f64) -> Result<BatchDiff, Re
         scenarios,
         only_old,
         only_new,
+        unreadable,
     })
 }

@@ -248,7 +248,11 @@ pub fn render(d: &BatchDiff, style: Style) -> String {
     for n in &d.only_new {
         let _ = writeln!(out, "{}Scenario added: {n}", if md { "- " } else { "" });
     }
-    if !d.only_old.is_empty() || !d.only_new.is_empty() {
+    for u in &d.unreadable {
+        let bullet = if md { "- " } else { "" };
+        let _ = writeln!(out, "{bullet}Not compared: {} ({})", u.folder, u.error);
+    }
+    if !d.only_old.is_empty() || !d.only_new.is_empty() || !d.unreadable.is_empty() {
         out.push('\n');
     }
     for s in &d.scenarios {
