@@ -298,15 +298,20 @@ fn diff_of_a_batch_compares_the_scenarios_it_can_read() {
     let new = dir.join("new");
     copy_dir(&old, &new);
     std::fs::write(new.join("herrgarden/summary.json"), "{\"truncated\": ").expect("corrupt");
-    let o = palett(&[
-        "diff",
-        old.to_str().expect("utf-8"),
-        new.to_str().expect("utf-8"),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o).1);
-    let d: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let diff = |a: &Path, b: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "diff",
+            a.to_str().expect("utf-8"),
+            b.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        let o = palett(&args);
+        let (stdout, stderr) = text(&o);
+        (o.status.code(), stdout, stderr)
+    };
+    let (code, stdout, stderr) = diff(&old, &new, &["--format", "json"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    let d: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(d["scenarios"].as_array().expect("scenarios").len(), 1);
     assert_eq!(d["scenarios"][0]["folder"], "seed-cases");
     assert_eq!(d["unreadable"][0]["folder"], "herrgarden");
@@ -315,35 +320,15 @@ fn diff_of_a_batch_compares_the_scenarios_it_can_read() {
         why.contains("herrgarden/summary.json") && why.contains("not a palett summary.json"),
         "{why}"
     );
-    assert!(
-        text(&o).1.contains("not a palett summary.json"),
-        "{}",
-        text(&o).1
-    );
+    assert!(stderr.contains("not a palett summary.json"), "{stderr}");
 
-    let o = palett(&[
-        "diff",
-        old.to_str().expect("utf-8"),
-        new.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(
-        text(&o).0.contains("Not compared: herrgarden ("),
-        "{}",
-        text(&o).0
-    );
+    let (code, stdout, _) = diff(&old, &new, &[]);
+    assert_eq!(code, Some(3));
+    assert!(stdout.contains("Not compared: herrgarden ("), "{stdout}");
 
-    let o = palett(&[
-        "diff",
-        old.join("herrgarden").to_str().expect("utf-8"),
-        new.join("herrgarden").to_str().expect("utf-8"),
-    ]);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(
-        text(&o).1.contains("not a palett summary.json"),
-        "{}",
-        text(&o).1
-    );
+    let (code, _, stderr) = diff(&old.join("herrgarden"), &new.join("herrgarden"), &[]);
+    assert_eq!(code, Some(3));
+    assert!(stderr.contains("not a palett summary.json"), "{stderr}");
 }
 
 /// Copies the folder `from` to `to`, recursively.
