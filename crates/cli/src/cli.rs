@@ -1188,7 +1188,11 @@ fn finish_batch(
     }
     if let Some(path) = &how.junit {
         let xml = palett_runner::ci::junit::report(results);
-        if let Err(e) = palett_runner::write::write_atomic(path, &xml) {
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let written = folder
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| palett_runner::write::write_atomic(path, &xml));
+        if let Err(e) = written {
             eprintln!("{}: cannot write the JUnit report: {e}", path.display());
         }
     }

@@ -264,6 +264,29 @@ fn command_line_edges() {
         std::fs::read_to_string(&file).expect("still there"),
         "not a folder"
     );
+
+    // Folders that do not exist yet are made, for every output.
+    let nested = s.dir.path().join("new");
+    let at = |p: &str| nested.join(p).to_str().expect("utf-8").to_string();
+    let (out, samples, junit) = (at("out"), at("s/samples.csv"), at("j/junit.xml"));
+    let o = palett(&[
+        "run",
+        "scenarios/herrgarden.ron",
+        "--samples",
+        "200",
+        "-q",
+        "--out",
+        &out,
+        "--samples-out",
+        &samples,
+        "--junit",
+        &junit,
+    ]);
+    // 0 or 1 (its assertions), never 3: every output was written.
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o).1);
+    for f in [&samples, &junit, &at("out/herrgarden/summary.json")] {
+        assert!(std::path::Path::new(f).is_file(), "{f}");
+    }
 }
 
 #[test]

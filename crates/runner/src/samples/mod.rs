@@ -118,8 +118,15 @@ pub enum SamplesFile {
 }
 
 impl SamplesFile {
-    /// Opens the temporary file next to `out.path` for the scenario `s`.
+    /// Opens the temporary file next to `out.path` for the scenario `s`,
+    /// creating the file's folders when missing.
     pub fn create(s: &Scenario, out: &SamplesOut) -> Result<SamplesFile, SamplesError> {
+        if let Some(dir) = out.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| SamplesError::Io {
+                path: out.path.clone(),
+                source,
+            })?;
+        }
         let columns = Columns::of(s);
         let is_parquet = out
             .path
