@@ -114,8 +114,9 @@ enum Command {
         /// Sampling method (default: the file's, else lhs).
         #[arg(long, value_enum)]
         method: Option<MethodArg>,
-        /// Base case only: every input at its central value, one sample.
-        #[arg(long)]
+        /// Base case only: every input at its central value, one sample (so no --samples,
+        /// --seed, --method or --target-se).
+        #[arg(long, conflicts_with_all = ["samples", "seed", "method", "target_se"])]
         deterministic: bool,
         /// Stop early once every mix's standard error of mean NPV is below this (SEK).
         #[arg(long)]

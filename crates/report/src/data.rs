@@ -109,10 +109,22 @@ pub struct Summary {
     pub actors: Vec<String>,
     /// Warnings for the scenario author.
     pub warnings: Vec<String>,
+    /// Inputs held at a value (`--set`), in the order given.
+    pub held: Vec<Held>,
     /// Mixes, do_nothing first.
     pub mixes: Vec<Mix>,
     /// EVPI in total and per actor (sampled runs with the analysis).
     pub value_of_information: Option<SummaryVoi>,
+}
+
+/// summary.json's `held`: an uncertain input held at a value (`--set`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Held {
+    /// The input's `palett params` path.
+    pub path: String,
+    /// The value it was held at, in the input's own unit.
+    pub value: f64,
 }
 
 /// summary.json's `value_of_information`: the expected value of perfect

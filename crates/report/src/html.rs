@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::actors;
 use crate::chart::analysis::Analysis;
-use crate::data::{Index, SENSITIVITY_FORMAT, SHAPLEY_FORMAT, Stats};
+use crate::data::{Index, SENSITIVITY_FORMAT, SHAPLEY_FORMAT, Stats, Summary};
 use crate::scenario::{ActorView, MSEK, ScenarioReport};
 use crate::svg::{escape, group};
 
@@ -408,11 +408,22 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
     }
 
     b.push_str("<h2 id=\"settings\">Run settings</h2>\n<table class=\"settings\">\n");
-    let rows: [(&str, String); 9] = [
+    let held = if s.held.is_empty() {
+        "none".to_string()
+    } else {
+        let each: Vec<String> = s
+            .held
+            .iter()
+            .map(|h| format!("{} = {}", h.path, h.value))
+            .collect();
+        each.join("; ")
+    };
+    let rows: [(&str, String); 10] = [
         ("file", s.file.clone()),
         ("seed", s.seed.map_or("–".into(), |v| v.to_string())),
         ("samples", s.samples.map_or("–".into(), |v| v.to_string())),
         ("method", s.method.replace('_', " ")),
+        ("inputs held (--set)", held),
         (
             "stopped early",
             if s.stopped_early { "yes" } else { "no" }.into(),
@@ -436,22 +447,41 @@ pub fn scenario_page(r: &ScenarioReport, palett_version: &str) -> String {
         );
     }
     b.push_str("</table>\n");
-    let method = match s.method.as_str() {
-        "deterministic" => " --deterministic".to_string(),
-        "monte_carlo" => " --method mc".to_string(),
-        _ => " --method lhs".to_string(),
-    };
     let _ = writeln!(
         b,
-        "<p>To reproduce: <code>palett run {} --seed {} --samples {}{method} --report</code></p>",
-        escape(&s.file),
-        s.seed.unwrap_or(1),
-        s.samples.unwrap_or(1),
+        "<p>To reproduce: <code>{}</code></p>",
+        escape(&reproduce(s))
     );
     if s.warnings.is_empty() {
         b.push_str("<p>No warnings.</p>\n");
     }
     page(&format!("{} — palett report", s.scenario), &b)
+}
+
+/// The command line that runs this summary's scenario again with the same
+/// numbers: the seed, sample count and method of a sampled run (a base
+/// case takes none of them), and every input held with `--set`.
+fn reproduce(s: &Summary) -> String {
+    let mut cmd = format!("palett run {}", s.file);
+    match s.method.as_str() {
+        "deterministic" => cmd.push_str(" --deterministic"),
+        method => {
+            let method = if method == "monte_carlo" { "mc" } else { "lhs" };
+            let _ = write!(
+                cmd,
+                " --seed {} --samples {} --method {method}",
+                s.seed.unwrap_or(1),
+                s.samples.unwrap_or(1)
+            );
+        }
+    }
+    for h in &s.held {
+        // f64's Display is the shortest text that reads back to the same
+        // number, so the held value is exact.
+        let _ = write!(cmd, " --set {}={}", h.path, h.value);
+    }
+    cmd.push_str(" --report");
+    cmd
 }
 
 /// The index page of a batch.

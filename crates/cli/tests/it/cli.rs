@@ -22,6 +22,11 @@ fn usage_errors_exit_2() {
     for args in [
         &["run"][..],
         &["run", "scenarios", "--samples", "0"],
+        // A base case is one sample at the central values: nothing to sample.
+        &["run", "scenarios", "--deterministic", "--samples", "10"],
+        &["run", "scenarios", "--deterministic", "--seed", "3"],
+        &["run", "scenarios", "--deterministic", "--method", "mc"],
+        &["run", "scenarios", "--deterministic", "--target-se", "1e6"],
         &["table", "x.ron", "--profile", "p", "--years", "0"],
         &["frobnicate"],
     ] {

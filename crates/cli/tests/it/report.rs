@@ -76,6 +76,73 @@ fn report_writes_pages_figures_and_an_index() {
     assert!(o.status.success(), "{}", text(&o).1);
 }
 
+/// The page's "To reproduce" command line runs and gives the same
+/// summary.json, byte for byte: for a sampled run with an input held by
+/// `--set` and another method than the default, and for a base case.
+#[test]
+fn the_reproduce_line_reproduces_the_run() {
+    let scratch = Scratch::new();
+    for (name, args) in [
+        (
+            "sampled",
+            &[
+                "--samples",
+                "300",
+                "--seed",
+                "11",
+                "--method",
+                "mc",
+                "--set",
+                "interventions.local_jobs.delay=1.25",
+            ][..],
+        ),
+        ("base", &["--deterministic"][..]),
+    ] {
+        let first = scratch.dir.path().join(name);
+        let mut run = vec!["run", "scenarios/herrgarden.ron", "-q", "--report", "--out"];
+        run.push(first.to_str().expect("utf-8"));
+        run.extend_from_slice(args);
+        let o = palett(&run);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o).1);
+        let page = std::fs::read_to_string(first.join("herrgarden/report.html")).expect("page");
+        let line = page
+            .split("To reproduce: <code>")
+            .nth(1)
+            .and_then(|rest| rest.split("</code>").next())
+            .expect("a reproduce line");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[..2], ["palett", "run"], "{line}");
+        let again = scratch.dir.path().join(format!("{name}-again"));
+        let mut rerun: Vec<&str> = words[1..].to_vec();
+        rerun.extend_from_slice(&["-q", "--out", again.to_str().expect("utf-8")]);
+        let o = palett(&rerun);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{line}: {}",
+            text(&o).1
+        );
+        let summary = |dir: &std::path::Path| {
+            std::fs::read(dir.join("herrgarden/summary.json")).expect("summary.json")
+        };
+        assert!(
+            summary(&first) == summary(&again),
+            "{line} gave other numbers"
+        );
+        if name == "sampled" {
+            assert!(
+                line.contains("--set interventions.local_jobs.delay=1.25"),
+                "{line}"
+            );
+            assert!(page.contains("interventions.local_jobs.delay = 1.25"));
+        } else {
+            assert!(
+                !line.contains("--samples") && !line.contains("--seed"),
+                "{line}"
+            );
+        }
+    }
+}
+
 #[test]
 fn report_of_a_folder_without_results_exits_3() {
     let scratch = Scratch::new();
