@@ -22,7 +22,7 @@ const MAX_THREADS: u32 = 256;
 
 /// Writes `bytes` to stdout. A reader that stopped reading (`| head`) is
 /// not an error: the rest is dropped quietly.
-fn print_out(bytes: &[u8]) {
+pub(crate) fn print_out(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(bytes).and_then(|()| out.flush());
 }

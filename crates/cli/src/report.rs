@@ -8,7 +8,9 @@ use palett_report::data::ResultFolder;
 use palett_report::html::{msek, msek_interval, prob, year};
 use palett_report::scenario::actor_view;
 
-use crate::cli::exit;
+use std::fmt::Write as _;
+
+use crate::cli::{exit, print_out};
 use crate::color::Paint;
 
 /// Writes the reports of `dir`, limited to the folders `only` when given;
@@ -76,7 +78,9 @@ pub fn paint_table(table: &str, paint: Paint) -> String {
 
 /// `palett show --actors`: the actors' names explained.
 pub fn actors_table(paint: Paint) -> u8 {
-    println!(
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "{}",
         paint.bold(&format!(
             "{:<20} {:<20} {:<20} pays for",
@@ -84,15 +88,18 @@ pub fn actors_table(paint: Paint) -> u8 {
         ))
     );
     for a in STANDARD {
-        println!(
+        let _ = writeln!(
+            out,
             "{:<20} {:<20} {:<20} {}",
             a.key, a.swedish, a.english, a.pays_for
         );
     }
-    println!(
+    let _ = writeln!(
+        out,
         "{}",
         paint.dim("A scenario may add its own actors (a landlord, say); they keep the name the file gives them.")
     );
+    print_out(out.as_bytes());
     exit::OK
 }
 
@@ -113,6 +120,9 @@ pub fn show(dir: &Path, mix: Option<&str>, paint: Paint) -> u8 {
         }
     };
     let s = &folder.summary;
+    // Written whole at the end: a reader that closes the pipe early
+    // (`| head`) ends the output, not the program with a panic.
+    let mut out = String::new();
     let names: Vec<&str> = s.alternatives().map(|m| m.name.as_str()).collect();
     let chosen: Vec<&str> = match mix {
         Some(m) if names.contains(&m) => vec![m],
@@ -135,7 +145,8 @@ pub fn show(dir: &Path, mix: Option<&str>, paint: Paint) -> u8 {
         .and_then(|m| m.pv_by_actor.baseline_cost.get("total"))
         .cloned()
         .unwrap_or_default();
-    println!(
+    let _ = writeln!(
+        out,
         "{} — {}: cost of doing nothing {} MSEK over {} years (90 %: {})",
         paint.bold(&s.scenario),
         s.file,
@@ -143,13 +154,22 @@ pub fn show(dir: &Path, mix: Option<&str>, paint: Paint) -> u8 {
         s.horizon,
         msek_interval(&base)
     );
+    if !s.held.is_empty() {
+        let held: Vec<String> = s
+            .held
+            .iter()
+            .map(|h| format!("{} = {}", h.path, h.value))
+            .collect();
+        let _ = writeln!(out, "  inputs held (--set): {}", held.join("; "));
+    }
     if chosen.is_empty() {
-        println!("  no mix besides doing nothing");
+        let _ = writeln!(out, "  no mix besides doing nothing");
     }
     let budget = s.budget_period.map_or("N".to_string(), |n| n.to_string());
     for m in chosen {
-        println!("\n{}", paint.bold(m));
-        println!(
+        let _ = writeln!(out, "\n{}", paint.bold(m));
+        let _ = writeln!(
+            out,
             "  {:<40} {:>11} {:>11} {:>11} {:>23} {:>18} {:>11}",
             "actor",
             "invest MSEK",
@@ -179,7 +199,8 @@ pub fn show(dir: &Path, mix: Option<&str>, paint: Paint) -> u8 {
             } else {
                 format!("{:<40}", actors::label(&v.actor))
             };
-            println!(
+            let _ = writeln!(
+                out,
                 "  {label} {:>11} {:>11} {npv_col} {:>23} {:>18} {:>11}",
                 msek(v.investment.mean),
                 msek(v.avoided.mean),
@@ -189,12 +210,14 @@ pub fn show(dir: &Path, mix: Option<&str>, paint: Paint) -> u8 {
             );
         }
     }
-    println!(
+    let _ = writeln!(
+        out,
         "\n{}",
         paint.dim(&format!(
             "PV in MSEK; payback is the median year; P(≤ {budget} y): probability that the actor gets back what it invested within the budget period ({budget} years) — for an actor that invests nothing, that its cumulative net is ≥ 0 then."
         ))
     );
+    print_out(out.as_bytes());
     exit::OK
 }
 

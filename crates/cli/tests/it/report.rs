@@ -104,6 +104,12 @@ fn the_reproduce_line_reproduces_the_run() {
         run.extend_from_slice(args);
         let o = palett(&run);
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o).1);
+        // The terminal says so wherever numbers with a held input are read.
+        let held = "inputs held (--set): interventions.local_jobs.delay = 1.25";
+        let shown = palett(&["show", first.join("herrgarden").to_str().expect("utf-8")]);
+        for said in [text(&o).0, text(&shown).0] {
+            assert_eq!(said.contains(held), name == "sampled", "{said}");
+        }
         let page = std::fs::read_to_string(first.join("herrgarden/report.html")).expect("page");
         let line = page
             .split("To reproduce: <code>")

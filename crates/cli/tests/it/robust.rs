@@ -297,6 +297,8 @@ fn closed_pipe_exits_quietly() {
         &["params", "scenarios/sodertalje.ron"][..],
         &["completions", "zsh"],
         &["man"],
+        &["show", "--actors"],
+        &["show", "tests/golden/run/herrgarden"],
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_palett"))
             .args(args)

@@ -80,6 +80,17 @@ fn comparison_table(r: &RunReport<'_>) -> String {
             ));
         }
     }
+    // Numbers with an input held are not the scenario's own: say so where
+    // they are read.
+    if !r.run.held.is_empty() {
+        let held: Vec<String> = r
+            .run
+            .held
+            .iter()
+            .map(|(p, v)| format!("{p} = {v}"))
+            .collect();
+        out.push_str(&format!("  inputs held (--set): {}\n", held.join("; ")));
+    }
     for w in &r.run.warnings {
         out.push_str(&format!("  warning: {w}\n"));
     }
