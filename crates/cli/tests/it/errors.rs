@@ -1,7 +1,7 @@
 //! Bad input gets `FILE:LINE:COL: message` naming what is wrong and what
 //! would be valid; one bad file never stops the others.
 
-use super::support::{Scratch, palett, text};
+use super::support::{Scratch, palett, root, text};
 
 const LIB: &str = r#"Library(
     profiles: {
@@ -461,6 +461,34 @@ fn every_year_and_lists_of_their_own_length() {
     assert!(stderr.contains("(every_year: 1000)"), "{stderr}");
     // No warning for the new spellings.
     assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
+}
+
+/// A mix with no interventions is valid but almost surely unfinished: it
+/// warns, at its list.
+#[test]
+fn an_empty_mix_warns() {
+    let s = Scratch::new();
+    let text_of = std::fs::read_to_string(root().join("scenarios/herrgarden.ron")).expect("file");
+    let body = text_of.replacen(
+        "interventions: [\"social_housing_programme\"],",
+        "interventions: [],",
+        1,
+    );
+    assert_ne!(body, text_of, "herrgarden's housing_alone mix");
+    let p = s.write("empty-mix.ron", &body);
+    let line = body
+        .lines()
+        .position(|l| l.contains("interventions: [],"))
+        .expect("the line")
+        + 1;
+    let out = palett(&["validate", p.to_str().expect("utf-8")]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:{line}:", p.display()))
+            && stderr.contains("warning: mix `housing_alone` has no interventions"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -594,6 +594,16 @@ pub(super) fn mixes(
             );
             continue;
         }
+        if m.interventions.is_empty() {
+            r.warn(
+                ROOT,
+                &format!("{path}.interventions"),
+                format!(
+                    "mix `{name}` has no interventions, so it is doing nothing again and ties \
+                     with do_nothing; name the interventions it mixes"
+                ),
+            );
+        }
         let mut entries: Vec<MixEntry> = Vec::new();
         for (i, item) in m.interventions.iter().enumerate() {
             let at = format!("{path}.interventions[{i}]");
