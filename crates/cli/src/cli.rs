@@ -87,7 +87,7 @@ enum Command {
         #[arg(long)]
         profile: String,
         /// Comma-separated years of the case (1 = first year), e.g. 1,4,10,20,30.
-        #[arg(long, value_delimiter = ',', required = true, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parse_case_year)]
         years: Vec<u32>,
         /// Discount rate (share per year, e.g. 0.04); default: the scenario's.
         #[arg(long)]
@@ -1009,6 +1009,18 @@ fn parse_count(s: &str) -> Result<u64, String> {
         Ok(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= EXACT => Ok(x as u64),
         _ => Err(format!(
             "expected a whole number such as 100000, 100_000 or 1e5; got `{s}`"
+        )),
+    }
+}
+
+/// One year of `palett table --years`: a whole number from 1 (the case's
+/// first year).
+fn parse_case_year(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(y) if y >= 1 => Ok(y),
+        _ => Err(format!(
+            "`{s}` is not a year of the case: years are whole numbers from 1 (the first year), \
+             separated by commas, e.g. 1,4,10"
         )),
     }
 }

@@ -28,10 +28,21 @@ fn usage_errors_exit_2() {
         &["run", "scenarios", "--deterministic", "--method", "mc"],
         &["run", "scenarios", "--deterministic", "--target-se", "1e6"],
         &["table", "x.ron", "--profile", "p", "--years", "0"],
+        &["table", "x.ron", "--profile", "p", "--years", "1,x"],
+        &["table", "x.ron", "--profile", "p", "--years=1,-2"],
         &["frobnicate"],
     ] {
         let out = palett(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out).1);
+        if args[0] == "table" {
+            assert!(
+                text(&out)
+                    .1
+                    .contains("is not a year of the case: years are whole numbers from 1"),
+                "{args:?}: {}",
+                text(&out).1
+            );
+        }
     }
 }
 
